@@ -1,0 +1,121 @@
+package dev.honker.sqlite;
+
+import java.sql.SQLException;
+import java.util.List;
+
+import org.sqlite.Function;
+
+/**
+ * One Honker SQL function registered on one connection.
+ *
+ * <p>sqlite-jdbc keeps the state of the current call in the {@link Function} instance, so every
+ * connection gets its own instances. The body reads its arguments through the strictly typed
+ * accessors below, which reject NULL and wrong SQLite storage classes the way the reference
+ * implementation does, and reports errors as SQLite errors prefixed with the function name.
+ */
+final class SqlFunction extends Function {
+
+    private static final int SQLITE_INTEGER = 1;
+    private static final int SQLITE_FLOAT = 2;
+    private static final int SQLITE_TEXT = 3;
+    private static final int SQLITE_BLOB = 4;
+    private static final int SQLITE_NULL = 5;
+
+    /** The work a function does for one call. */
+    @FunctionalInterface
+    interface Body {
+        void call(SqlFunction call) throws SQLException;
+    }
+
+    private final String name;
+    private final List<String> parameters;
+    private final Statements statements;
+    private final Body body;
+
+    SqlFunction(String name, List<String> parameters, Statements statements, Body body) {
+        this.name = name;
+        this.parameters = parameters;
+        this.statements = statements;
+        this.body = body;
+    }
+
+    String name() {
+        return name;
+    }
+
+    int arity() {
+        return parameters.size();
+    }
+
+    Statements statements() {
+        return statements;
+    }
+
+    @Override
+    protected void xFunc() throws SQLException {
+        try {
+            body.call(this);
+        } catch (FunctionException | SQLException e) {
+            error(name + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            error(name + ": internal error: " + e);
+        }
+    }
+
+    /** A TEXT argument; NULL or another storage class is an error. */
+    String text(int index) throws SQLException {
+        requireType(index, SQLITE_TEXT);
+        return value_text(index);
+    }
+
+    /** A TEXT argument that may be NULL. */
+    String textOrNull(int index) throws SQLException {
+        return isNull(index) ? null : text(index);
+    }
+
+    /** An INTEGER argument; NULL, REAL or TEXT is an error. */
+    long integer(int index) throws SQLException {
+        requireType(index, SQLITE_INTEGER);
+        return value_long(index);
+    }
+
+    /** An INTEGER argument that may be NULL. */
+    Long integerOrNull(int index) throws SQLException {
+        return isNull(index) ? null : integer(index);
+    }
+
+    boolean isNull(int index) throws SQLException {
+        return value_type(index) == SQLITE_NULL;
+    }
+
+    void resultLong(long value) throws SQLException {
+        result(value);
+    }
+
+    void resultText(String value) throws SQLException {
+        if (value == null) {
+            result();
+        } else {
+            result(value);
+        }
+    }
+
+    private void requireType(int index, int expected) throws SQLException {
+        int actual = value_type(index);
+        if (actual != expected) {
+            throw new FunctionException("Invalid function parameter type " + typeName(actual) + " at index " + index
+                    + " (" + parameters.get(index) + " must be " + typeName(expected) + ")");
+        }
+    }
+
+    private static String typeName(int sqliteType) {
+        return switch (sqliteType) {
+            case SQLITE_INTEGER -> "Integer";
+            case SQLITE_FLOAT -> "Real";
+            case SQLITE_TEXT -> "Text";
+            case SQLITE_BLOB -> "Blob";
+            case SQLITE_NULL -> "Null";
+            default -> "type " + sqliteType;
+        };
+    }
+}
