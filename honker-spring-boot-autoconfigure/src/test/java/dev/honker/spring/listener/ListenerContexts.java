@@ -5,8 +5,8 @@ import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 import dev.honker.spring.boot.autoconfigure.HonkerListenerAutoConfiguration;
@@ -19,14 +19,13 @@ final class ListenerContexts {
 
     /**
      * A runner whose context uses {@code pool} (left open when the context closes, so tests can
-     * inspect the tables afterwards), a transaction manager, a JdbcTemplate and Jackson.
+     * inspect the tables afterwards), a transaction manager and a JdbcTemplate on the context's DataSource, and Jackson.
      */
     static ApplicationContextRunner runner(DataSource pool) {
         return new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(HonkerListenerAutoConfiguration.class, JacksonAutoConfiguration.class,
-                        DataSourceTransactionManagerAutoConfiguration.class))
+                        DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class))
                 .withBean(DataSource.class, () -> new DelegatingDataSource(pool))
-                .withBean(JdbcTemplate.class, () -> new JdbcTemplate(pool))
                 .withPropertyValues("honker.listener.shutdown-timeout=20s");
     }
 }
