@@ -3,6 +3,7 @@ package dev.honker.spring.listener;
 import javax.sql.DataSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
@@ -24,7 +25,8 @@ final class ListenerContexts {
     static ApplicationContextRunner runner(DataSource pool) {
         return new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(HonkerListenerAutoConfiguration.class, JacksonAutoConfiguration.class,
-                        DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class))
+                        DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
+                        PropertyPlaceholderAutoConfiguration.class))
                 .withBean(DataSource.class, () -> new DelegatingDataSource(pool))
                 .withPropertyValues("honker.listener.shutdown-timeout=20s");
     }

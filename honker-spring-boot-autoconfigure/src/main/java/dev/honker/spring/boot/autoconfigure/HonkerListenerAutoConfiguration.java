@@ -89,7 +89,7 @@ public final class HonkerListenerAutoConfiguration {
                     backoff.getJitter());
         }
         catch (IllegalArgumentException ex) {
-            throw new IllegalArgumentException("honker.listener.backoff." + ex.getMessage(), ex);
+            throw new IllegalArgumentException("honker.listener.backoff." + ex.getMessage());
         }
         return new ListenerDefaults(listener.getConcurrency(), listener.isAutoStartup(), listener.getVisibilityTimeout(),
                 listener.getIdlePollInterval(), listener.getShutdownTimeout(), listener.getAckMode(), retryBackoff,
