@@ -30,15 +30,23 @@ final class HonkerExceptionTranslator implements SQLExceptionTranslator {
     public DataAccessException translate(String task, String sql, SQLException ex) {
         if (ex instanceof SQLiteException sqlite) {
             int primaryCode = sqlite.getResultCode().code & 0xff;
-            if (primaryCode == SQLiteErrorCode.SQLITE_BUSY.code || primaryCode == SQLiteErrorCode.SQLITE_LOCKED.code) {
-                return new CannotAcquireLockException(task + " failed, the database is busy: " + ex.getMessage(), ex);
+            String message = sqliteMessage(sqlite);
+            if (primaryCode == SQLiteErrorCode.SQLITE_BUSY.code || primaryCode == SQLiteErrorCode.SQLITE_LOCKED.code
+                    || (primaryCode == SQLiteErrorCode.SQLITE_ERROR.code && busyInsideFunction(message))) {
+                return new CannotAcquireLockException(task + " failed, the database is busy: " + message, ex);
             }
             Matcher function = (sql != null) ? CALLED_FUNCTION.matcher(sql) : null;
             if (primaryCode == SQLiteErrorCode.SQLITE_ERROR.code && function != null && function.find()) {
-                return new HonkerFunctionException(function.group(1), sqliteMessage(sqlite), ex);
+                return new HonkerFunctionException(function.group(1), message, ex);
             }
         }
         return this.fallback.translate(task, sql, ex);
+    }
+
+    /** A nested statement of a Honker function that found the database busy or locked. */
+    private static boolean busyInsideFunction(String message) {
+        return message.contains("[SQLITE_BUSY") || message.contains("[SQLITE_LOCKED")
+                || message.contains("database is locked") || message.contains("database table is locked");
     }
 
     /** The message SQLite reported, without sqlite-jdbc's "[CODE] description (...)" wrapping. */

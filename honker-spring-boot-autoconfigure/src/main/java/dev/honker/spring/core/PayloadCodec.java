@@ -3,6 +3,7 @@ package dev.honker.spring.core;
 import java.time.Instant;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -34,7 +35,12 @@ final class PayloadCodec {
             throw new IllegalArgumentException(what + " must not be null; pass \"null\" for a JSON null");
         }
         try {
-            this.mapper.readTree(json);
+            JsonNode value = this.mapper.readerFor(JsonNode.class)
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .readValue(json);
+            if (value == null || value.isMissingNode()) {
+                throw new HonkerPayloadException(what + " is not valid JSON: no value in '" + json + "'", null);
+            }
             return json;
         }
         catch (JacksonException ex) {
