@@ -10,6 +10,7 @@ import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 
+import dev.honker.spring.boot.autoconfigure.HonkerAutoConfiguration;
 import dev.honker.spring.boot.autoconfigure.HonkerListenerAutoConfiguration;
 
 /** Application contexts with the listener auto-configuration on a test database. */
@@ -24,7 +25,7 @@ final class ListenerContexts {
      */
     static ApplicationContextRunner runner(DataSource pool) {
         return new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(HonkerListenerAutoConfiguration.class, JacksonAutoConfiguration.class,
+                .withConfiguration(AutoConfigurations.of(HonkerAutoConfiguration.class, HonkerListenerAutoConfiguration.class, JacksonAutoConfiguration.class,
                         DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
                         PropertyPlaceholderAutoConfiguration.class))
                 .withBean(DataSource.class, () -> new DelegatingDataSource(pool))

@@ -121,7 +121,8 @@ class ListenerStartupFailureTest {
     }
 
     private void assertPropertyFails(String property, String message) {
-        runner().withPropertyValues(property).run(context -> assertFailure(context, IllegalArgumentException.class, message));
+        runner().withBean(PlaceholderQueue.class).withPropertyValues(property, "app.queue=q")
+                .run(context -> assertFailure(context, IllegalArgumentException.class, message));
     }
 
     private ApplicationContextRunner runner() {

@@ -2,9 +2,7 @@ package dev.honker.spring.boot.autoconfigure;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +18,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.util.ClassUtils;
@@ -35,21 +35,25 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The worker side of Honker: the commit watcher of the application's SQLite database and the
- * infrastructure that runs {@code @HonkerListener} methods.
+ * infrastructure that runs {@code @HonkerListener} methods. Active under the same conditions as
+ * {@link HonkerAutoConfiguration}. The watcher and the container factory are created only when there
+ * is a listener method (or another bean asks for them), so an application whose DataSource turns out
+ * not to be SQLite at runtime is only refused when it declares listeners.
  */
-@AutoConfiguration(afterName = { "dev.honker.spring.boot.autoconfigure.HonkerAutoConfiguration",
-        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+@AutoConfiguration(after = HonkerAutoConfiguration.class, afterName = {
         "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
         "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
         "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
 @ConditionalOnClass({ SQLiteConnection.class, JdbcTemplate.class, JsonMapper.class })
-@ConditionalOnSingleCandidate(DataSource.class)
 @ConditionalOnBooleanProperty(name = "honker.enabled", matchIfMissing = true)
+@Conditional(OnSqliteUrlCondition.class)
+@ConditionalOnSingleCandidate(DataSource.class)
 @EnableConfigurationProperties(HonkerProperties.class)
 public final class HonkerListenerAutoConfiguration {
 
     /** The JVM-shared commit watcher of the DataSource's database file. */
     @Bean
+    @Lazy
     @ConditionalOnMissingBean
     DatabaseWatcher honkerDatabaseWatcher(DataSource dataSource, HonkerProperties properties) {
         HonkerProperties.Watcher watcher = properties.getWatcher();
@@ -59,11 +63,12 @@ public final class HonkerListenerAutoConfiguration {
 
     /** Creates a container for each {@code @HonkerListener} method. */
     @Bean
+    @Lazy
     @ConditionalOnMissingBean
     HonkerListenerContainerFactory honkerListenerContainerFactory(DataSource dataSource, DatabaseWatcher watcher,
             ObjectProvider<JsonMapper> mapper, ObjectProvider<PlatformTransactionManager> transactionManager,
             HonkerProperties properties) {
-        return new HonkerListenerContainerFactory(dataSource, watcher, mapper.getIfAvailable(() -> JsonMapper.builder().build()),
+        return new HonkerListenerContainerFactory(dataSource, watcher, mapper.getIfUnique(JsonMapper::shared),
                 listenerDefaults(properties.getListener()), transactionManager.getIfUnique());
     }
 
@@ -118,20 +123,16 @@ public final class HonkerListenerAutoConfiguration {
 
     /** The file of the DataSource's main database, as SQLite reports it. */
     static Path databaseFile(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-                ResultSet databases = statement.executeQuery("PRAGMA database_list")) {
-            while (databases.next()) {
-                if ("main".equals(databases.getString("name"))) {
-                    String file = databases.getString("file");
-                    if (file == null || file.isEmpty()) {
-                        throw new IllegalStateException("honker: the DataSource's SQLite database has no file (in-memory or "
-                                + "temporary); Honker needs a database file shared by every process, e.g. "
-                                + "spring.datasource.url=jdbc:sqlite:/var/lib/app/app.db");
-                    }
-                    return Path.of(file);
-                }
+        try (Connection connection = dataSource.getConnection()) {
+            if (!connection.isWrapperFor(SQLiteConnection.class)) {
+                throw HonkerConfigurationException.listenersNeedSqlite(
+                        HonkerInitializer.scheme(connection.getMetaData().getURL()));
             }
-            throw new IllegalStateException("honker: PRAGMA database_list reported no main database");
+            String file = HonkerInitializer.mainDatabaseFile(connection);
+            if (file.isEmpty()) {
+                throw HonkerConfigurationException.inMemoryDatabase(connection.getMetaData().getURL());
+            }
+            return Path.of(file);
         }
         catch (SQLException ex) {
             throw new IllegalStateException("honker: cannot find the database file of the DataSource: " + ex.getMessage(), ex);
