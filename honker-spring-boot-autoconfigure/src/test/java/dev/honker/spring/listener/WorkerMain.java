@@ -1,51 +1,46 @@
 package dev.honker.spring.listener;
 
-import java.nio.file.Path;
 import java.util.concurrent.locks.LockSupport;
 
-import javax.sql.DataSource;
-
-import com.zaxxer.hikari.HikariDataSource;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import dev.honker.spring.boot.autoconfigure.HonkerAutoConfiguration;
 import dev.honker.spring.boot.autoconfigure.HonkerListenerAutoConfiguration;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A worker application in its own JVM: one {@code @HonkerListener} on {@code worker.queue} of the
- * database {@code worker.db}. {@code worker.mode} picks what the handler does: {@code print} prints
+ * A worker application in its own JVM, configured the way an application is (a Boot DataSource on
+ * {@code jdbc:sqlite:<worker.db>} with the starter's auto-configuration), with one
+ * {@code @HonkerListener} on {@code worker.queue}. {@code worker.mode} picks what the handler does: {@code print} prints
  * {@code handled <job id> <System.nanoTime()>} as its first action, {@code block} records the job in
  * table {@code started} and then never returns, {@code noop} does nothing. Other arguments are Spring
  * properties, e.g. {@code --honker.listener.visibility-timeout=2s}.
  */
 @Configuration(proxyBeanMethods = false)
-@ImportAutoConfiguration({ HonkerListenerAutoConfiguration.class, JacksonAutoConfiguration.class,
-        DataSourceTransactionManagerAutoConfiguration.class })
+@ImportAutoConfiguration({ DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
+        JdbcTemplateAutoConfiguration.class, JacksonAutoConfiguration.class, PropertyPlaceholderAutoConfiguration.class,
+        HonkerAutoConfiguration.class, HonkerListenerAutoConfiguration.class })
 public class WorkerMain {
 
     /** Starts the worker; it runs until killed. */
     public static void main(String[] args) {
-        new SpringApplicationBuilder(WorkerMain.class).web(WebApplicationType.NONE).logStartupInfo(false).run(args);
+        new SpringApplicationBuilder(WorkerMain.class).web(WebApplicationType.NONE).logStartupInfo(false)
+                .properties("spring.datasource.url=jdbc:sqlite:${worker.db}", "honker.sqlite.journal-mode=WAL",
+                        "honker.sqlite.busy-timeout=10s")
+                .run(args);
         System.out.println("worker ready " + ProcessHandle.current().pid());
-    }
-
-    @Bean(destroyMethod = "close")
-    HikariDataSource dataSource(@Value("${worker.db}") String file) {
-        return TestDatabase.pool(Path.of(file));
-    }
-
-    @Bean
-    JdbcTemplate jdbcTemplate(DataSource dataSource) {
-        return new JdbcTemplate(dataSource);
     }
 
     @Bean
