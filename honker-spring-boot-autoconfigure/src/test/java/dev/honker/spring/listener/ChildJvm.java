@@ -1,13 +1,19 @@
 package dev.honker.spring.listener;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * A second JVM running a main class of the test classpath; its output goes to a log file. Close it
@@ -43,10 +49,30 @@ public final class ChildJvm implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classpath());
         command.add(main.getName());
         command.addAll(List.of(args));
         return command;
+    }
+
+    /**
+     * This JVM's application classpath: the URLs of the context class loader when it has them (as
+     * under {@code exec:java}, whose own {@code java.class.path} is Maven's), else {@code java.class.path}.
+     */
+    private static String classpath() {
+        if (Thread.currentThread().getContextClassLoader() instanceof URLClassLoader loader && loader.getURLs().length > 0) {
+            return Arrays.stream(loader.getURLs()).map(ChildJvm::path).collect(Collectors.joining(File.pathSeparator));
+        }
+        return System.getProperty("java.class.path");
+    }
+
+    private static String path(URL url) {
+        try {
+            return Path.of(url.toURI()).toString();
+        }
+        catch (URISyntaxException ex) {
+            throw new IllegalStateException("classpath entry " + url + " is not a file", ex);
+        }
     }
 
     /** The child's standard output, for {@link #startPiped}. */
