@@ -6,11 +6,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +31,7 @@ import dev.honker.spring.watch.WatcherFailedException;
  * handler capacity, in one transaction. When the queue has fewer claimable jobs than that, the thread
  * sleeps until the next commit, until {@code honker_queue_next_claim_at} (a delayed job falls due or
  * a claim expires), or at most the idle poll interval. A handler still running after a third of the
- * visibility timeout gets a heartbeat every third of it.
+ * visibility timeout gets heartbeats, about every third of it.
  *
  * <p>Stopping stops claiming, waits up to the shutdown timeout for running handlers while still
  * acknowledging the ones that finish, and then leaves the claims of the rest to expire.
@@ -44,6 +43,8 @@ final class ClaimLoop {
     private static final Duration RETRY_AFTER_ERROR = Duration.ofSeconds(1);
 
     private static final long DRAIN_SLICE_MILLIS = 50;
+
+    private static final long SETTLE_NANOS = 200_000;
 
     private final ListenerSettings settings;
 
@@ -65,7 +66,7 @@ final class ClaimLoop {
 
     private final Thread thread;
 
-    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private final Map<Long, Running> inFlight = new ConcurrentHashMap<>();
 
     private final Queue<Long> succeeded = new ConcurrentLinkedQueue<>();
 
@@ -95,11 +96,12 @@ final class ClaimLoop {
         CustomizableThreadFactory heartbeatThreads = new CustomizableThreadFactory(prefix + "heartbeat-");
         heartbeatThreads.setDaemon(true);
         this.heartbeats = new ScheduledThreadPoolExecutor(1, heartbeatThreads);
-        this.heartbeats.setRemoveOnCancelPolicy(true);
         this.thread = new Thread(this::run, "honker-listener-" + settings.id());
     }
 
     void start() {
+        long scan = this.settings.heartbeatInterval().toNanos() / 2;
+        this.heartbeats.scheduleWithFixedDelay(this::heartbeatDue, scan, scan, TimeUnit.NANOSECONDS);
         this.thread.start();
     }
 
@@ -164,7 +166,8 @@ final class ClaimLoop {
     }
 
     /** Acknowledges, claims, dispatches; returns when to look again at the latest, or {@code null}. */
-    private Instant pass() throws SQLException {
+    private Instant pass() throws SQLException, InterruptedException {
+        settle();
         int free = this.paused.getAsBoolean() ? 0 : this.settings.concurrency() - this.inFlight.size();
         List<Long> acks = takeSucceeded();
         if (acks.isEmpty() && free <= 0) {
@@ -173,6 +176,20 @@ final class ClaimLoop {
         List<ClaimedJob> claimed = ackAndClaim(acks, free);
         claimed.forEach(this::dispatch);
         return free > 0 && claimed.size() < free ? nextDeadline() : null;
+    }
+
+    /**
+     * When some handlers have just finished (their acknowledgements wait) and others still run, waits a
+     * moment for those to finish too, so that one transaction acknowledges and claims for all of them.
+     * Fast handlers then share transactions; a slow one delays the next claim by at most
+     * {@link #SETTLE_NANOS}. A wake with no finished handler (a commit) claims at once.
+     */
+    private void settle() throws InterruptedException {
+        long end = System.nanoTime() + SETTLE_NANOS;
+        while (!this.succeeded.isEmpty() && !this.inFlight.isEmpty() && this.inFlight.size() < this.settings.concurrency()
+                && System.nanoTime() - end < 0) {
+            this.subscription.await(null, Duration.ofNanos(end - System.nanoTime()));
+        }
     }
 
     private List<ClaimedJob> ackAndClaim(List<Long> acks, int limit) throws SQLException {
@@ -208,26 +225,33 @@ final class ClaimLoop {
     }
 
     private void dispatch(ClaimedJob job) {
-        this.inFlight.add(job.id());
+        this.inFlight.put(job.id(), new Running(job, System.nanoTime()));
         this.handlers.execute(() -> runJob(job));
     }
 
     private void runJob(ClaimedJob job) {
-        long period = this.settings.heartbeatInterval().toMillis();
-        ScheduledFuture<?> heartbeat = this.heartbeats.scheduleAtFixedRate(() -> heartbeat(job), period, period,
-                TimeUnit.MILLISECONDS);
-        JobInvoker.Outcome outcome;
-        try {
-            outcome = this.invoker.run(job, () -> this.abandoned);
-        }
-        finally {
-            heartbeat.cancel(false);
-        }
+        JobInvoker.Outcome outcome = this.invoker.run(job, () -> this.abandoned);
         if (outcome == JobInvoker.Outcome.SUCCEEDED) {
             this.succeeded.add(job.id());
         }
         this.inFlight.remove(job.id());
         this.subscription.signal();
+    }
+
+    /**
+     * Runs every sixth of the visibility timeout: extends the claim of each job whose handler has run
+     * for a third of it since its claim or last heartbeat, so a claim never gets closer than half the
+     * visibility timeout to expiring while its handler runs.
+     */
+    private void heartbeatDue() {
+        long now = System.nanoTime();
+        long interval = this.settings.heartbeatInterval().toNanos();
+        for (Running running : this.inFlight.values()) {
+            if (now - running.lastBeat >= interval && !this.abandoned) {
+                running.lastBeat = now;
+                heartbeat(running.job);
+            }
+        }
     }
 
     private void heartbeat(ClaimedJob job) {
@@ -242,7 +266,20 @@ final class ClaimLoop {
         }
         catch (SQLException | RuntimeException ex) {
             LOG.warn(ex, "Honker listener '" + this.settings.id() + "': heartbeat of job " + job.id()
-                    + " failed; trying again in " + this.settings.heartbeatInterval().toMillis() + "ms");
+                    + " failed; trying again shortly");
+        }
+    }
+
+    /** A job whose handler runs, and when its claim was last extended (or made). */
+    private static final class Running {
+
+        final ClaimedJob job;
+
+        volatile long lastBeat;
+
+        Running(ClaimedJob job, long claimed) {
+            this.job = job;
+            this.lastBeat = claimed;
         }
     }
 
@@ -282,7 +319,7 @@ final class ClaimLoop {
         flushAcks();
         if (!this.handlers.isTerminated()) {
             this.abandoned = true;
-            LOG.warn("Honker listener '" + this.settings.id() + "': jobs " + this.inFlight + " still running after the "
+            LOG.warn("Honker listener '" + this.settings.id() + "': jobs " + this.inFlight.keySet() + " still running after the "
                     + "shutdown timeout of " + this.settings.shutdownTimeout() + "; they are not acknowledged and run again "
                     + "when their claims expire");
             this.handlers.shutdownNow();
