@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
@@ -56,7 +54,7 @@ final class CommitWatcher {
 
     private Connection connection;
 
-    private PreparedStatement dataVersion;
+    private DataVersionQuery dataVersion;
 
     private long lastVersion;
 
@@ -158,9 +156,8 @@ final class CommitWatcher {
             reopen();
             return;
         }
-        try (ResultSet row = this.dataVersion.executeQuery()) {
-            row.next();
-            long version = row.getLong(1);
+        try {
+            long version = this.dataVersion.read();
             if (version != this.lastVersion) {
                 this.lastVersion = version;
                 wakeAll();
@@ -226,13 +223,10 @@ final class CommitWatcher {
         config.setBusyTimeout(0);
         Connection opened = config.createConnection("jdbc:sqlite:" + this.file);
         try {
-            PreparedStatement statement = opened.prepareStatement("PRAGMA data_version");
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                this.lastVersion = row.getLong(1);
-            }
+            DataVersionQuery query = new DataVersionQuery(opened);
+            this.lastVersion = query.read();
             this.connection = opened;
-            this.dataVersion = statement;
+            this.dataVersion = query;
         }
         catch (SQLException ex) {
             opened.close();

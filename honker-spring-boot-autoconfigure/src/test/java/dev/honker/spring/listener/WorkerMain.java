@@ -12,6 +12,7 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -34,13 +35,20 @@ import tools.jackson.databind.JsonNode;
         HonkerAutoConfiguration.class, HonkerListenerAutoConfiguration.class })
 public class WorkerMain {
 
-    /** Starts the worker; it runs until killed. */
-    public static void main(String[] args) {
-        new SpringApplicationBuilder(WorkerMain.class).web(WebApplicationType.NONE).logStartupInfo(false)
+    /**
+     * Starts the worker; it runs until killed, kept alive by its listener container's thread (or, with
+     * {@code --worker.keep-alive=true}, by the main thread, for an application without listeners).
+     */
+    public static void main(String[] args) throws InterruptedException {
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(WorkerMain.class)
+                .web(WebApplicationType.NONE).logStartupInfo(false)
                 .properties("spring.datasource.url=jdbc:sqlite:${worker.db}", "honker.sqlite.journal-mode=WAL",
                         "honker.sqlite.busy-timeout=10s")
                 .run(args);
         System.out.println("worker ready " + ProcessHandle.current().pid());
+        if (context.getEnvironment().getProperty("worker.keep-alive", Boolean.class, false)) {
+            Thread.currentThread().join();
+        }
     }
 
     @Bean
