@@ -268,6 +268,16 @@ class HonkerAutoConfigurationTests {
     }
 
     @Test
+    void bootstrapConnectPreparesEachConnectionOfAWrappedDataSource() {
+        this.runner.withBean(DataSource.class, this::plainSqlite).withPropertyValues("honker.bootstrap=connect")
+            .run(context -> {
+                HonkerDataSource dataSource = context.getBean(HonkerDataSource.class);
+                assertThat(dataSource.getSetup().bootstraps()).isTrue();
+                assertThat(tables(context)).contains("_honker_live");
+            });
+    }
+
+    @Test
     void installsFunctionsInAUserDefinedHikariPool() {
         this.runner.withBean(DataSource.class, this::unstartedHikari).run(context -> {
             HikariDataSource hikari = context.getBean(HikariDataSource.class);
