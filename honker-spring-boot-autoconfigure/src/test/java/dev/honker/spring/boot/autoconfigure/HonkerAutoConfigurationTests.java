@@ -59,6 +59,7 @@ class HonkerAutoConfigurationTests {
             HikariDataSource hikari = context.getBean(HikariDataSource.class);
             assertThat(hikari.getDataSource()).isInstanceOf(HonkerSqliteDataSource.class);
             assertThat(hikari.getJdbcUrl()).isEqualTo(url());
+            assertThat(SqliteUrl.of(hikari)).isEqualTo(url());
             try (Connection connection = hikari.getConnection()) {
                 assertThat(HonkerFunctions.isRegistered(connection)).isTrue();
             }
@@ -260,6 +261,7 @@ class HonkerAutoConfigurationTests {
             DataSource dataSource = context.getBean(DataSource.class);
             assertThat(dataSource).isInstanceOf(HonkerDataSource.class);
             assertThat(dataSource.unwrap(SQLiteDataSource.class).getUrl()).isEqualTo(url());
+            assertThat(SqliteUrl.of(dataSource)).isEqualTo(url());
             try (Connection connection = dataSource.getConnection()) {
                 assertThat(HonkerFunctions.isRegistered(connection)).isTrue();
             }
