@@ -26,6 +26,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -267,31 +270,45 @@ class HonkerTemplateTests {
         });
     }
 
+    /** A {@code @Transactional} service writing a business row and Honker rows. */
+    static class Shop {
+
+        private final JdbcTemplate jdbc;
+
+        private final HonkerTemplate honker;
+
+        Shop(DataSource dataSource, HonkerTemplate honker) {
+            this.jdbc = new JdbcTemplate(dataSource);
+            this.honker = honker;
+        }
+
+        @Transactional
+        public void order(String item, boolean fail) {
+            this.jdbc.update("INSERT INTO orders (item) VALUES (?)", item);
+            this.honker.enqueue("orders", item);
+            this.honker.notify("orders", item);
+            this.honker.saveResult(item.length(), item, Duration.ZERO);
+            if (fail) {
+                throw new IllegalStateException("business failure");
+            }
+        }
+    }
+
     @Test
     void joinsTheSpringTransactionAndRollsBackWithIt() {
-        runner().run(context -> {
-            HonkerTemplate honker = context.getBean(HonkerTemplate.class);
-            TransactionTemplate transaction = context.getBean(TransactionTemplate.class);
+        runner().withBean(Shop.class).run(context -> {
+            assertThat(context.getBean(PlatformTransactionManager.class)).isInstanceOf(DataSourceTransactionManager.class);
             JdbcTemplate jdbc = jdbc(context);
             jdbc.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, item TEXT NOT NULL)");
+            Shop shop = context.getBean(Shop.class);
+            shop.order("kept", false);
+            assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> shop.order("lost!", true));
 
-            transaction.executeWithoutResult(status -> {
-                jdbc.update("INSERT INTO orders (item) VALUES ('kept')");
-                honker.enqueue("orders", "kept");
-                honker.notify("orders", "kept");
-            });
-            assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> transaction.executeWithoutResult(status -> {
-                jdbc.update("INSERT INTO orders (item) VALUES ('lost')");
-                honker.enqueue("orders", "lost");
-                honker.notify("orders", "lost");
-                honker.saveResult(1, "lost", Duration.ZERO);
-                throw new IllegalStateException("business failure");
-            }));
             assertThat(jdbc.queryForList("SELECT item FROM orders", String.class)).containsExactly("kept");
             assertThat(jdbc.queryForList("SELECT payload FROM _honker_live", String.class)).containsExactly("\"kept\"");
             assertThat(jdbc.queryForList("SELECT payload FROM _honker_notifications", String.class))
                 .containsExactly("\"kept\"");
-            assertThat(count(context, "SELECT count(*) FROM _honker_results")).isZero();
+            assertThat(jdbc.queryForList("SELECT value FROM _honker_results", String.class)).containsExactly("\"kept\"");
         });
     }
 

@@ -41,6 +41,12 @@ final class SqliteUrl {
 
     /** The URL a DataSource connects to, read without connecting, or {@code null} when it cannot be told. */
     static String of(DataSource dataSource) {
+        if (dataSource instanceof HonkerSqliteDataSource honker) {
+            return honker.getUrl();
+        }
+        if (dataSource instanceof HonkerDataSource honker) {
+            return (honker.getTargetDataSource() != null) ? of(honker.getTargetDataSource()) : null;
+        }
         if (dataSource instanceof SQLiteDataSource sqlite) {
             return sqlite.getUrl();
         }

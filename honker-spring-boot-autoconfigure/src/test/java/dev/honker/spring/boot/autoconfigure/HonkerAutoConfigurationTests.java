@@ -59,6 +59,7 @@ class HonkerAutoConfigurationTests {
             HikariDataSource hikari = context.getBean(HikariDataSource.class);
             assertThat(hikari.getDataSource()).isInstanceOf(HonkerSqliteDataSource.class);
             assertThat(hikari.getJdbcUrl()).isEqualTo(url());
+            assertThat(SqliteUrl.of(hikari)).isEqualTo(url());
             try (Connection connection = hikari.getConnection()) {
                 assertThat(HonkerFunctions.isRegistered(connection)).isTrue();
             }
@@ -260,11 +261,22 @@ class HonkerAutoConfigurationTests {
             DataSource dataSource = context.getBean(DataSource.class);
             assertThat(dataSource).isInstanceOf(HonkerDataSource.class);
             assertThat(dataSource.unwrap(SQLiteDataSource.class).getUrl()).isEqualTo(url());
+            assertThat(SqliteUrl.of(dataSource)).isEqualTo(url());
             try (Connection connection = dataSource.getConnection()) {
                 assertThat(HonkerFunctions.isRegistered(connection)).isTrue();
             }
             assertThat(context.getBean(HonkerTemplate.class).enqueue("q", 1)).isPositive();
         });
+    }
+
+    @Test
+    void bootstrapConnectPreparesEachConnectionOfAWrappedDataSource() {
+        this.runner.withBean(DataSource.class, this::plainSqlite).withPropertyValues("honker.bootstrap=connect")
+            .run(context -> {
+                HonkerDataSource dataSource = context.getBean(HonkerDataSource.class);
+                assertThat(dataSource.getSetup().bootstraps()).isTrue();
+                assertThat(tables(context)).contains("_honker_live");
+            });
     }
 
     @Test

@@ -97,6 +97,17 @@ class HonkerNativeExtensionTests {
         });
     }
 
+    @Test
+    void refusesAnEntryPointTheLibraryDoesNotHave() {
+        runner().withPropertyValues("honker.extension.entry-point=sqlite3_other_init").run(context -> {
+            assertThat(context).hasFailed();
+            var analysis = new HonkerConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis.getDescription()).contains("honker.extension.path=" + this.library.toAbsolutePath(),
+                    "sqlite3_other_init");
+            assertThat(analysis.getAction()).contains("honker.extension.entry-point");
+        });
+    }
+
     private void assertLoadExtensionIsOff(AssertableApplicationContext context) {
         assertThatExceptionOfType(UncategorizedSQLException.class)
             .isThrownBy(() -> jdbc(context).queryForObject("SELECT load_extension(?)", String.class,
