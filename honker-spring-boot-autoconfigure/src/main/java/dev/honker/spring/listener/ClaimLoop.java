@@ -76,7 +76,7 @@ final class ClaimLoop {
 
     private volatile boolean terminated;
 
-    private volatile Runnable afterStop = () -> { };
+    private Runnable afterStop = () -> { };
 
     private Instant passedDeadline;
 
@@ -105,11 +105,20 @@ final class ClaimLoop {
         this.thread.start();
     }
 
-    /** Asks the loop to stop; {@code callback} runs once running handlers finished or were given up. */
+    /**
+     * Asks the loop to stop; {@code callback} runs once running handlers finished or were given up,
+     * at once if the loop has already ended (after a watcher failure).
+     */
     void stop(Runnable callback) {
-        this.afterStop = callback;
-        this.stopping = true;
-        this.subscription.signal();
+        synchronized (this) {
+            if (!this.terminated) {
+                this.afterStop = callback;
+                this.stopping = true;
+                this.subscription.signal();
+                return;
+            }
+        }
+        callback.run();
     }
 
     /** Makes the loop look at the queue now, for example after a resume. */
@@ -326,8 +335,12 @@ final class ClaimLoop {
         }
         this.heartbeats.shutdownNow();
         this.subscription.close();
-        this.terminated = true;
+        Runnable callback;
+        synchronized (this) {
+            this.terminated = true;
+            callback = this.afterStop;
+        }
         LOG.debug(() -> "listener '" + this.settings.id() + "' stopped");
-        this.afterStop.run();
+        callback.run();
     }
 }

@@ -7,7 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +26,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.honker.spring.watch.DatabaseWatcher;
+import dev.honker.spring.watch.WatcherFailedException;
 
 /** Heartbeats, graceful shutdown and the shutdown timeout. */
 class ListenerLifecycleTest {
@@ -111,6 +119,29 @@ class ListenerLifecycleTest {
                             tuple(job[0], 2L));
                     assertThat(listener.jobs.get(0).workerId()).isNotEqualTo(firstWorker[0]);
                 });
+    }
+
+    @Test
+    void replacedDatabaseFileStopsTheListenerAndReportsWhy() {
+        ListenerContexts.runner(this.pool).withBean(Finishing.class).run(context -> {
+            HonkerListenerContainer container = context.getBean(HonkerListenerEndpointRegistry.class)
+                    .getListenerContainer("finishing");
+            assertThat(container.isRunning()).isTrue();
+            Path replacement = this.dir.resolve("replacement.db");
+            try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + replacement);
+                    Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE t (x)");
+            }
+            Files.move(replacement, this.dir.resolve("app.db"), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            await().atMost(LONG).until(() -> !container.isRunning());
+            assertThat(container.getFailure()).hasValueSatisfying(failure -> assertThat(failure)
+                    .isInstanceOf(WatcherFailedException.class).hasMessageContaining("database file replaced"));
+            assertThat(context.getBean(DatabaseWatcher.class).failure()).isPresent();
+            CountDownLatch stopped = new CountDownLatch(1);
+            container.stop(stopped::countDown);
+            assertThat(stopped.getCount()).as("stop callback of a container that already ended").isZero();
+        });
     }
 
     private long claimExpiresAt(long id) throws Exception {
