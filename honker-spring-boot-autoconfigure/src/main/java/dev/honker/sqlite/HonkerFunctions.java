@@ -47,6 +47,7 @@ public final class HonkerFunctions {
             FunctionRegistrar registrar = new FunctionRegistrar(sqlite);
             SchemaFunctions.register(registrar);
             QueueFunctions.register(registrar);
+            SchedulerFunctions.register(registrar);
             REGISTERED.add(sqlite);
         }
     }
