@@ -56,12 +56,9 @@ final class SchedulerFunctions {
             long from = f.integer(1);
             f.resultLong(nextAfter(CronExpression.parse(expression), from));
         });
-        registrar.define("honker_scheduler_register",
-                List.of("name", "queue", "cron_expr", "payload", "priority", "expires_s"),
-                f -> registerTask(f, DEFAULT_MAX_ATTEMPTS));
-        registrar.define("honker_scheduler_register",
-                List.of("name", "queue", "cron_expr", "payload", "priority", "expires_s", "max_attempts"),
-                f -> registerTask(f, f.integer(6)));
+        registrar.defineOverloaded("honker_scheduler_register",
+                List.of("name", "queue", "cron_expr", "payload", "priority", "expires_s", "max_attempts"), List.of(6, 7),
+                SchedulerFunctions::registerTask);
         registrar.define("honker_scheduler_unregister", List.of("name"), f -> {
             String name = f.text(0);
             f.resultLong(f.statements().update("DELETE FROM _honker_scheduler_tasks WHERE name = ?", s -> s.setString(1, name)));
@@ -72,27 +69,28 @@ final class SchedulerFunctions {
         registrar.define("honker_scheduler_pause", List.of("name"), f -> setEnabled(f, false));
         registrar.define("honker_scheduler_resume", List.of("name"), f -> setEnabled(f, true));
         registrar.define("honker_scheduler_list", List.of(), SchedulerFunctions::list);
-        registrar.define("honker_scheduler_update",
-                List.of("name", "cron_expr", "payload", "priority", "expires_s", "touch_expires"),
-                f -> update(f, false));
-        registrar.define("honker_scheduler_update",
+        registrar.defineOverloaded("honker_scheduler_update",
                 List.of("name", "cron_expr", "payload", "priority", "expires_s", "touch_expires",
-                        "max_attempts", "touch_max_attempts"),
-                f -> update(f, true));
+                        "max_attempts", "touch_max_attempts"), List.of(6, 8),
+                SchedulerFunctions::update);
     }
 
     private static long nextAfter(CronExpression expression, long from) {
         return expression.nextAfter(from, ZoneId.systemDefault());
     }
 
-    /** Upserts a task; {@code enabled} is left as it was, so a paused task stays paused. */
-    private static void registerTask(SqlFunction f, long maxAttempts) throws SQLException {
+    /**
+     * Upserts a task; {@code enabled} is left as it was, so a paused task stays paused. The 6-argument
+     * form gives fired jobs 3 attempts.
+     */
+    private static void registerTask(SqlFunction f) throws SQLException {
         String name = f.text(0);
         String queue = f.text(1);
         String cron = f.text(2);
         String payload = f.text(3);
         long priority = f.integer(4);
         Long expires = f.integerOrNull(5);
+        long maxAttempts = f.argumentCount() == 7 ? f.integer(6) : DEFAULT_MAX_ATTEMPTS;
         CronExpression expression = CronExpression.parse(cron);
         long nextFireAt = nextAfter(expression, QueueFunctions.now(f.statements()));
         f.statements().update(REGISTER, s -> {
@@ -201,9 +199,11 @@ final class SchedulerFunctions {
      * Changes the requested fields of a task. A NULL cron, payload or priority leaves it unchanged;
      * expires_s and max_attempts change only when their touch flag is non-zero (then NULL clears
      * expires_s and resets max_attempts to 3). A new cron is validated before anything is written
-     * and moves {@code next_fire_at} to its first boundary after now.
+     * and moves {@code next_fire_at} to its first boundary after now. Only the 8-argument form can
+     * change max_attempts.
      */
-    private static void update(SqlFunction f, boolean withMaxAttempts) throws SQLException {
+    private static void update(SqlFunction f) throws SQLException {
+        boolean withMaxAttempts = f.argumentCount() == 8;
         String name = f.text(0);
         String cron = f.textOrNull(1);
         String payload = f.textOrNull(2);
