@@ -51,6 +51,7 @@ public final class HonkerFunctions {
             RateLimitFunctions.register(registrar);
             ResultFunctions.register(registrar);
             StreamFunctions.register(registrar);
+            SchedulerFunctions.register(registrar);
             REGISTERED.add(sqlite);
         }
     }
