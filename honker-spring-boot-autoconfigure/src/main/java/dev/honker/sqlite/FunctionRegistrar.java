@@ -17,9 +17,13 @@ final class FunctionRegistrar {
         this.statements = new Statements(connection);
     }
 
-    /** Registers a function whose arity is the number of named parameters. */
+    /**
+     * Registers a function whose arity is the number of named parameters; SQLite rejects calls with
+     * another number of arguments. (The four-argument {@code Function.create} takes flags, not an
+     * arity, and would register a variadic function.)
+     */
     void define(String name, List<String> parameters, SqlFunction.Body body) throws SQLException {
-        Function.create(connection, name, new SqlFunction(name, parameters, statements, body), parameters.size());
+        Function.create(connection, name, new SqlFunction(name, parameters, statements, body), parameters.size(), 0);
     }
 
     /** Registers a function that always returns the same result for the same arguments. */

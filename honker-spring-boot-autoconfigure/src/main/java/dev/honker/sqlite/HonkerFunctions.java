@@ -47,6 +47,10 @@ public final class HonkerFunctions {
             FunctionRegistrar registrar = new FunctionRegistrar(sqlite);
             SchemaFunctions.register(registrar);
             QueueFunctions.register(registrar);
+            LockFunctions.register(registrar);
+            RateLimitFunctions.register(registrar);
+            ResultFunctions.register(registrar);
+            StreamFunctions.register(registrar);
             REGISTERED.add(sqlite);
         }
     }
