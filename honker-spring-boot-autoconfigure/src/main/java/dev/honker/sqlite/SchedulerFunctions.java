@@ -3,7 +3,7 @@ package dev.honker.sqlite;
 import java.sql.SQLException;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -36,11 +36,11 @@ final class SchedulerFunctions {
             SELECT name, queue, cron_expr, payload, priority, expires_s, next_fire_at, coalesce(max_attempts, 3)
               FROM _honker_scheduler_tasks WHERE next_fire_at <= ?1 AND enabled = 1""";
 
-    /** The same row {@code honker_enqueue(queue, payload, NULL, NULL, priority, max_attempts, expires_s)} writes. */
-    private static final String ENQUEUE_FIRE = """
-            INSERT INTO _honker_live (queue, payload, run_at, priority, max_attempts, expires_at)
-            VALUES (?1, ?2, unixepoch(), ?3, ?4, CASE WHEN ?5 IS NULL THEN NULL ELSE unixepoch() + ?5 END)
-            RETURNING id""";
+    private static final String ADVANCE = "UPDATE _honker_scheduler_tasks SET next_fire_at = ?2 WHERE name = ?1";
+
+    /** Changes enabled from ?3 to ?2; 0 rows when the task is missing or already in that state. */
+    private static final String SET_ENABLED =
+            "UPDATE _honker_scheduler_tasks SET enabled = ?2 WHERE name = ?1 AND enabled = ?3";
 
     private static final String LIST = """
             SELECT name, queue, cron_expr, payload, priority, expires_s, next_fire_at, enabled,
@@ -51,23 +51,20 @@ final class SchedulerFunctions {
     }
 
     static void register(FunctionRegistrar registrar) throws SQLException {
-        registrar.defineDeterministic("honker_cron_next_after", List.of("expr", "from_unix"), f -> {
-            String expression = f.text(0);
-            long from = f.integer(1);
-            f.resultLong(nextAfter(CronExpression.parse(expression), from));
-        });
+        registrar.defineDeterministic("honker_cron_next_after", List.of("expr", "from_unix"),
+                f -> f.resultLong(nextAfter(CronExpression.parse(f.text(0)), f.integer(1))));
         registrar.defineOverloaded("honker_scheduler_register",
                 List.of("name", "queue", "cron_expr", "payload", "priority", "expires_s", "max_attempts"), List.of(6, 7),
                 SchedulerFunctions::registerTask);
-        registrar.define("honker_scheduler_unregister", List.of("name"), f -> {
-            String name = f.text(0);
-            f.resultLong(f.statements().update("DELETE FROM _honker_scheduler_tasks WHERE name = ?", s -> s.setString(1, name)));
-        });
+        registrar.define("honker_scheduler_unregister", List.of("name"), f -> f.resultLong(
+                f.statements().update("DELETE FROM _honker_scheduler_tasks WHERE name = ?1", f.text(0))));
         registrar.define("honker_scheduler_tick", List.of("now_unix"), SchedulerFunctions::tick);
         registrar.define("honker_scheduler_soonest", List.of(), f -> f.resultLong(f.statements().queryLong(
-                "SELECT coalesce(min(next_fire_at), 0) FROM _honker_scheduler_tasks WHERE enabled = 1", s -> { }, 0)));
-        registrar.define("honker_scheduler_pause", List.of("name"), f -> setEnabled(f, false));
-        registrar.define("honker_scheduler_resume", List.of("name"), f -> setEnabled(f, true));
+                "SELECT coalesce(min(next_fire_at), 0) FROM _honker_scheduler_tasks WHERE enabled = 1")));
+        registrar.define("honker_scheduler_pause", List.of("name"),
+                f -> f.resultLong(f.statements().update(SET_ENABLED, f.text(0), 0, 1)));
+        registrar.define("honker_scheduler_resume", List.of("name"),
+                f -> f.resultLong(f.statements().update(SET_ENABLED, f.text(0), 1, 0)));
         registrar.define("honker_scheduler_list", List.of(), SchedulerFunctions::list);
         registrar.defineOverloaded("honker_scheduler_update",
                 List.of("name", "cron_expr", "payload", "priority", "expires_s", "touch_expires",
@@ -92,17 +89,9 @@ final class SchedulerFunctions {
         Long expires = f.integerOrNull(5);
         long maxAttempts = f.argumentCount() == 7 ? f.integer(6) : DEFAULT_MAX_ATTEMPTS;
         CronExpression expression = CronExpression.parse(cron);
-        long nextFireAt = nextAfter(expression, QueueFunctions.now(f.statements()));
-        f.statements().update(REGISTER, s -> {
-            s.setString(1, name);
-            s.setString(2, queue);
-            s.setString(3, cron);
-            s.setString(4, payload);
-            s.setLong(5, priority);
-            Statements.setLongOrNull(s, 6, expires);
-            s.setLong(7, nextFireAt);
-            s.setLong(8, Math.max(1, maxAttempts));
-        });
+        long nextFireAt = nextAfter(expression, f.statements().now());
+        f.statements().update(REGISTER, name, queue, cron, payload, priority, expires, nextFireAt,
+                Math.max(1, maxAttempts));
         f.resultLong(1);
     }
 
@@ -119,12 +108,9 @@ final class SchedulerFunctions {
     private static void tick(SqlFunction f) throws SQLException {
         long now = f.integer(0);
         Statements statements = f.statements();
-        List<DueTask> due = new ArrayList<>();
-        statements.query(DUE_TASKS, s -> s.setLong(1, now), row -> {
-            long expires = row.getLong(6);
-            due.add(new DueTask(row.getString(1), row.getString(2), row.getString(3), row.getString(4),
-                    row.getLong(5), row.wasNull() ? null : expires, row.getLong(7), row.getLong(8)));
-        });
+        List<DueTask> due = statements.queryList(DUE_TASKS, row -> new DueTask(row.getString(1), row.getString(2),
+                row.getString(3), row.getString(4), row.getLong(5), Statements.longOrNull(row, 6), row.getLong(7),
+                row.getLong(8)), now);
         if (due.isEmpty()) {
             f.resultText("[]");
             return;
@@ -140,14 +126,9 @@ final class SchedulerFunctions {
                         nextFireAt = nextAfter(expression, now);
                         break;
                     }
-                    long jobId = statements.queryLong(ENQUEUE_FIRE, s -> {
-                        s.setString(1, task.queue());
-                        s.setString(2, task.payload());
-                        s.setLong(3, task.priority());
-                        s.setLong(4, task.maxAttempts());
-                        Statements.setLongOrNull(s, 5, task.expires());
-                    }, 0);
-                    Map<String, Object> fire = new LinkedHashMap<>();
+                    long jobId = statements.queryLong(QueueFunctions.ENQUEUE, task.queue(), task.payload(), null, null,
+                            task.priority(), task.maxAttempts(), task.expires());
+                    Map<String, Object> fire = new HashMap<>();
                     fire.put("fire_at", nextFireAt);
                     fire.put("job_id", jobId);
                     fire.put("name", task.name());
@@ -156,43 +137,26 @@ final class SchedulerFunctions {
                     fired++;
                     nextFireAt = nextAfter(expression, nextFireAt);
                 }
-                long advanced = nextFireAt;
-                statements.update("UPDATE _honker_scheduler_tasks SET next_fire_at = ?2 WHERE name = ?1", s -> {
-                    s.setString(1, task.name());
-                    s.setLong(2, advanced);
-                });
+                statements.update(ADVANCE, task.name(), nextFireAt);
             }
             return JsonText.array(fires);
         }));
     }
 
-    private static void setEnabled(SqlFunction f, boolean enabled) throws SQLException {
-        String name = f.text(0);
-        f.resultLong(f.statements().update(
-                "UPDATE _honker_scheduler_tasks SET enabled = ?2 WHERE name = ?1 AND enabled = ?3", s -> {
-                    s.setString(1, name);
-                    s.setInt(2, enabled ? 1 : 0);
-                    s.setInt(3, enabled ? 0 : 1);
-                }));
-    }
-
     private static void list(SqlFunction f) throws SQLException {
-        List<Map<String, Object>> tasks = new ArrayList<>();
-        f.statements().query(LIST, s -> { }, row -> {
-            Map<String, Object> task = new LinkedHashMap<>();
+        f.resultText(JsonText.array(f.statements().queryList(LIST, row -> {
+            Map<String, Object> task = new HashMap<>();
             task.put("name", row.getString(1));
             task.put("queue", row.getString(2));
             task.put("cron_expr", row.getString(3));
             task.put("payload", row.getString(4));
             task.put("priority", row.getLong(5));
-            long expires = row.getLong(6);
-            task.put("expires_s", row.wasNull() ? null : expires);
+            task.put("expires_s", Statements.longOrNull(row, 6));
             task.put("next_fire_at", row.getLong(7));
             task.put("enabled", row.getLong(8) != 0);
             task.put("max_attempts", row.getLong(9));
-            tasks.add(task);
-        });
-        f.resultText(JsonText.array(tasks));
+            return task;
+        })));
     }
 
     /**
@@ -213,46 +177,37 @@ final class SchedulerFunctions {
         Long maxAttempts = withMaxAttempts ? f.integerOrNull(6) : null;
         boolean touchMaxAttempts = withMaxAttempts && f.integer(7) != 0;
         Statements statements = f.statements();
-        boolean exists = statements.queryLong("SELECT count(*) FROM _honker_scheduler_tasks WHERE name = ?",
-                s -> s.setString(1, name), 0) > 0;
+        boolean exists = statements.queryLong("SELECT count(*) FROM _honker_scheduler_tasks WHERE name = ?1", name) > 0;
         boolean anyField = cron != null || payload != null || priority != null || touchExpires || touchMaxAttempts;
         if (!exists || !anyField) {
             f.resultLong(0);
             return;
         }
-        Long nextFireAt = cron == null ? null : nextAfter(CronExpression.parse(cron), QueueFunctions.now(statements));
+        Long nextFireAt = cron == null ? null : nextAfter(CronExpression.parse(cron), statements.now());
         f.resultLong(statements.inSavepoint(() -> {
             if (payload != null) {
-                setColumn(statements, name, "payload", s -> s.setString(2, payload));
+                setColumn(statements, name, "payload", payload);
             }
             if (priority != null) {
-                setColumn(statements, name, "priority", s -> s.setLong(2, priority));
+                setColumn(statements, name, "priority", priority);
             }
             if (touchExpires) {
-                setColumn(statements, name, "expires_s", s -> Statements.setLongOrNull(s, 2, expires));
+                setColumn(statements, name, "expires_s", expires);
             }
             if (touchMaxAttempts) {
-                long clamped = Math.max(1, maxAttempts == null ? DEFAULT_MAX_ATTEMPTS : maxAttempts);
-                setColumn(statements, name, "max_attempts", s -> s.setLong(2, clamped));
+                setColumn(statements, name, "max_attempts",
+                        Math.max(1, maxAttempts == null ? DEFAULT_MAX_ATTEMPTS : maxAttempts));
             }
             if (cron != null) {
                 statements.update("UPDATE _honker_scheduler_tasks SET cron_expr = ?2, next_fire_at = ?3 WHERE name = ?1",
-                        s -> {
-                            s.setString(1, name);
-                            s.setString(2, cron);
-                            s.setLong(3, nextFireAt);
-                        });
+                        name, cron, nextFireAt);
             }
             return 1L;
         }));
     }
 
-    /** Sets one column of a task; the binder binds the new value as {@code ?2}. */
-    private static void setColumn(Statements statements, String name, String column, Statements.Binder value)
-            throws SQLException {
-        statements.update("UPDATE _honker_scheduler_tasks SET " + column + " = ?2 WHERE name = ?1", s -> {
-            s.setString(1, name);
-            value.bind(s);
-        });
+    /** Sets one column of a task. */
+    private static void setColumn(Statements statements, String name, String column, Object value) throws SQLException {
+        statements.update("UPDATE _honker_scheduler_tasks SET " + column + " = ?2 WHERE name = ?1", name, value);
     }
 }

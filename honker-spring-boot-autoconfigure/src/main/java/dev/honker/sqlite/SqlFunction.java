@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.util.List;
 
 import org.sqlite.Function;
+import org.sqlite.SQLiteException;
 
 /**
  * One Honker SQL function registered on one connection.
@@ -11,9 +12,11 @@ import org.sqlite.Function;
  * <p>sqlite-jdbc keeps the state of the current call in the {@link Function} instance, so every
  * connection gets its own instances. sqlite-jdbc also lets SQL call a function with any number of
  * arguments, and a name registered twice reaches the object registered last whatever the arity, so
- * one instance serves every arity of its name and rejects the counts it does not accept. The body reads its arguments through the strictly typed
- * accessors below, which reject NULL and wrong SQLite storage classes the way the reference
- * implementation does, and reports errors as SQLite errors prefixed with the function name.
+ * one instance serves every arity of its name and rejects the counts it does not accept.
+ *
+ * <p>The body reads its arguments through the strictly typed accessors below, which reject NULL and
+ * wrong SQLite storage classes the way the reference implementation does. Any error becomes the
+ * call's SQLite error, prefixed with the function name: {@code honker_ack_batch: malformed JSON}.
  */
 final class SqlFunction extends Function {
 
@@ -47,19 +50,12 @@ final class SqlFunction extends Function {
         this.body = body;
     }
 
-    String name() {
-        return name;
-    }
-
-    int arity() {
-        return parameters.size();
-    }
-
     /** The number of arguments of the current call. */
     int argumentCount() throws SQLException {
         return args();
     }
 
+    /** The nested statements of this function's connection. */
     Statements statements() {
         return statements;
     }
@@ -72,8 +68,10 @@ final class SqlFunction extends Function {
         }
         try {
             body.call(this);
-        } catch (FunctionException | SQLException e) {
+        } catch (FunctionException e) {
             error(name + ": " + e.getMessage());
+        } catch (SQLException e) {
+            error(name + ": " + sqliteReason(e));
         } catch (RuntimeException e) {
             error(name + ": internal error: " + e);
         }
@@ -101,14 +99,16 @@ final class SqlFunction extends Function {
         return isNull(index) ? null : integer(index);
     }
 
-    boolean isNull(int index) throws SQLException {
+    private boolean isNull(int index) throws SQLException {
         return value_type(index) == SQLITE_NULL;
     }
 
+    /** Returns an INTEGER. */
     void resultLong(long value) throws SQLException {
         result(value);
     }
 
+    /** Returns TEXT, or NULL for {@code null}. */
     void resultText(String value) throws SQLException {
         if (value == null) {
             result();
@@ -123,6 +123,22 @@ final class SqlFunction extends Function {
             throw new FunctionException("Invalid function parameter type " + typeName(actual) + " at index " + index
                     + " (" + parameters.get(index) + " must be " + typeName(expected) + ")");
         }
+    }
+
+    /**
+     * What SQLite said about a failed nested statement, without sqlite-jdbc's wrapping: the
+     * {@code malformed JSON} of {@code [SQLITE_ERROR] SQL error or missing database (malformed JSON)}.
+     */
+    static String sqliteReason(SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        if (e instanceof SQLiteException sqlite && message.startsWith(sqlite.getResultCode().toString())
+                && message.endsWith(")")) {
+            int reason = message.indexOf(" (", sqlite.getResultCode().toString().length());
+            if (reason >= 0) {
+                return message.substring(reason + 2, message.length() - 1);
+            }
+        }
+        return message;
     }
 
     private static String typeName(int sqliteType) {
