@@ -28,9 +28,9 @@ final class OneSecond {
             TestDatabase.execute(connection, "BEGIN IMMEDIATE");
             boolean committed = false;
             try {
-                long before = now(connection);
+                long before = TestDatabase.now(connection);
                 T result = check.run(before);
-                if (now(connection) == before) {
+                if (TestDatabase.now(connection) == before) {
                     TestDatabase.execute(connection, "COMMIT");
                     committed = true;
                     return result;
@@ -42,9 +42,5 @@ final class OneSecond {
             }
         }
         throw new IllegalStateException("the second changed during " + ATTEMPTS + " attempts in a row");
-    }
-
-    static long now(Connection connection) throws SQLException {
-        return TestDatabase.queryLong(connection, "SELECT unixepoch()");
     }
 }

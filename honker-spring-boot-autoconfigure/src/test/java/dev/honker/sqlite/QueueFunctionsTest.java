@@ -324,15 +324,6 @@ class QueueFunctionsTest {
                     .containsExactly(List.of((int) otherQueue), List.of((int) expired));
             assertThat(queryLong(connection, "SELECT count(*) FROM _honker_dead")).isZero();
         }
-
-        @Test
-        void claimablesUseThePartialClaimIndexWithoutSorting() throws Exception {
-            List<String> plan = queryRows(connection, "EXPLAIN QUERY PLAN " + QueueFunctions.CLAIMABLE_IN_ORDER, "q", 0)
-                    .stream().map(row -> (String) row.get(3)).toList();
-
-            assertThat(plan).anySatisfy(step -> assertThat(step).contains("USING INDEX _honker_live_claim"));
-            assertThat(plan).noneSatisfy(step -> assertThat(step).contains("TEMP B-TREE"));
-        }
     }
 
     @Nested

@@ -37,7 +37,7 @@ class OnSqliteUrlCondition extends SpringBootCondition implements ConfigurationC
         if (Boolean.TRUE.equals(environment.getProperty("honker.enabled", Boolean.class))) {
             return ConditionOutcome.match("honker.enabled=true with a non-SQLite spring.datasource.url");
         }
-        String scheme = HonkerInitializer.scheme(url);
+        String scheme = SqliteUrl.scheme(url);
         logger.debug("Honker is off: spring.datasource.url is " + scheme + ", not jdbc:sqlite:");
         return ConditionOutcome.noMatch("spring.datasource.url is " + scheme + ", not jdbc:sqlite:");
     }
