@@ -284,8 +284,12 @@ final class CronExpression {
         return Long.numberOfTrailingZeros(mask);
     }
 
-    /** Text in double quotes with escapes, as the reference implementation quotes it in messages. */
-    static String quoted(String text) {
+    /**
+     * Text in double quotes as the reference implementation's error messages quote it (Rust's
+     * {@code {:?}} format). It is not JSON: NUL becomes backslash-zero and other control characters
+     * become a braced hexadecimal unicode escape, where {@link JsonText} writes six-character escapes.
+     */
+    private static String quoted(String text) {
         StringBuilder out = new StringBuilder(text.length() + 2).append('"');
         text.codePoints().forEach(c -> {
             switch (c) {

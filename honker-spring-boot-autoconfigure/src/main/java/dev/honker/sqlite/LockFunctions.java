@@ -12,13 +12,15 @@ final class LockFunctions {
 
     private static final String FREE_IF_EXPIRED = "DELETE FROM _honker_locks WHERE name = ?1 AND expires_at <= ?2";
 
-    private static final String TAKE_IF_FREE = "INSERT OR IGNORE INTO _honker_locks (name, owner, expires_at) VALUES (?1, ?2, ?3 + ?4)";
+    private static final String TAKE_IF_FREE =
+            "INSERT OR IGNORE INTO _honker_locks (name, owner, expires_at) VALUES (?1, ?2, ?3 + ?4)";
 
     private static final String IS_OWNER = "SELECT owner = ?2 FROM _honker_locks WHERE name = ?1";
 
     private static final String RELEASE = "DELETE FROM _honker_locks WHERE name = ?1 AND owner = ?2";
 
-    private static final String RENEW = "UPDATE _honker_locks SET expires_at = unixepoch() + ?3 WHERE name = ?1 AND owner = ?2";
+    private static final String RENEW =
+            "UPDATE _honker_locks SET expires_at = unixepoch() + ?3 WHERE name = ?1 AND owner = ?2";
 
     private LockFunctions() {
     }

@@ -20,7 +20,8 @@ final class ResultFunctions {
             SELECT value FROM _honker_results
              WHERE job_id = ?1 AND (expires_at IS NULL OR expires_at > unixepoch())""";
 
-    private static final String SWEEP = "DELETE FROM _honker_results WHERE expires_at IS NOT NULL AND expires_at <= unixepoch()";
+    private static final String SWEEP =
+            "DELETE FROM _honker_results WHERE expires_at IS NOT NULL AND expires_at <= unixepoch()";
 
     private ResultFunctions() {
     }

@@ -6,7 +6,8 @@ import java.util.List;
 /** {@code honker_bootstrap()} and {@code notify(channel, payload)}. */
 final class SchemaFunctions {
 
-    private static final String NOTIFY = "INSERT INTO _honker_notifications (channel, payload) VALUES (?1, ?2) RETURNING id";
+    private static final String NOTIFY =
+            "INSERT INTO _honker_notifications (channel, payload) VALUES (?1, ?2) RETURNING id";
 
     private SchemaFunctions() {
     }

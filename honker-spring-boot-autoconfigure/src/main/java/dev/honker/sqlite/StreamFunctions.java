@@ -12,7 +12,8 @@ import java.util.Map;
  */
 final class StreamFunctions {
 
-    private static final String PUBLISH = "INSERT INTO _honker_stream (topic, key, payload) VALUES (?1, ?2, ?3) RETURNING offset";
+    private static final String PUBLISH =
+            "INSERT INTO _honker_stream (topic, key, payload) VALUES (?1, ?2, ?3) RETURNING offset";
 
     /** The events of a topic after an offset, oldest first; a negative limit means no limit, as in SQL. */
     private static final String READ_SINCE = """
@@ -24,7 +25,8 @@ final class StreamFunctions {
             ON CONFLICT (name, topic) DO UPDATE SET offset = excluded.offset
              WHERE excluded.offset > _honker_stream_consumers.offset""";
 
-    private static final String GET_OFFSET = "SELECT offset FROM _honker_stream_consumers WHERE name = ?1 AND topic = ?2";
+    private static final String GET_OFFSET =
+            "SELECT offset FROM _honker_stream_consumers WHERE name = ?1 AND topic = ?2";
 
     private StreamFunctions() {
     }

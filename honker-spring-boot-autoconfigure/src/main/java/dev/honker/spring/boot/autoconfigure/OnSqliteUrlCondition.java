@@ -17,6 +17,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  */
 class OnSqliteUrlCondition extends SpringBootCondition implements ConfigurationCondition {
 
+    /** Under the auto-configuration's name, where a user looks for why Honker is off. */
     private static final Log logger = LogFactory.getLog(HonkerAutoConfiguration.class);
 
     @Override
