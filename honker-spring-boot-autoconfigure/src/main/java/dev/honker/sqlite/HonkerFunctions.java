@@ -51,15 +51,24 @@ public final class HonkerFunctions {
             RateLimitFunctions.register(registrar);
             ResultFunctions.register(registrar);
             StreamFunctions.register(registrar);
+            SchedulerFunctions.register(registrar);
             REGISTERED.add(sqlite);
         }
     }
 
-    /** Whether {@link #register(Connection)} has already run on this connection's physical connection. */
+    /**
+     * Whether {@link #register(Connection)} has already run on this connection's physical connection.
+     *
+     * @param connection a sqlite-jdbc connection, or a pool proxy that unwraps to one
+     * @return {@code true} once the embedded functions are registered on it
+     * @throws IllegalArgumentException if the connection is not a sqlite-jdbc connection
+     * @throws SQLException if the pool proxy cannot be unwrapped
+     */
     public static boolean isRegistered(Connection connection) throws SQLException {
         return REGISTERED.contains(unwrap(connection));
     }
 
+    /** The sqlite-jdbc connection behind {@code connection}; a clear error for any other driver. */
     static SQLiteConnection unwrap(Connection connection) throws SQLException {
         if (connection == null) {
             throw new IllegalArgumentException("connection must not be null");
@@ -70,7 +79,7 @@ public final class HonkerFunctions {
         if (connection.isWrapperFor(SQLiteConnection.class)) {
             return connection.unwrap(SQLiteConnection.class);
         }
-        throw new IllegalArgumentException("Honker functions need a sqlite-jdbc connection (org.sqlite.SQLiteConnection), got "
-                + connection.getClass().getName());
+        throw new IllegalArgumentException("Honker functions need a sqlite-jdbc connection (org.sqlite.SQLiteConnection),"
+                + " got " + connection.getClass().getName());
     }
 }

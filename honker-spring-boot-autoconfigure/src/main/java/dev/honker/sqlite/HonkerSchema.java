@@ -9,7 +9,7 @@ import java.util.List;
  */
 final class HonkerSchema {
 
-    static final List<String> TABLES_AND_INDEXES = List.of(
+    private static final List<String> TABLES_AND_INDEXES = List.of(
             """
             CREATE TABLE IF NOT EXISTS _honker_notifications (
               id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -108,7 +108,7 @@ final class HonkerSchema {
             )""");
 
     /** The inspection view the Python and .NET bindings create; a superset that other bindings ignore. */
-    static final String JOBS_VIEW = """
+    private static final String JOBS_VIEW = """
             CREATE VIEW IF NOT EXISTS _honker_jobs AS
               SELECT id, queue, payload, state, priority, run_at, worker_id, claim_expires_at,
                      attempts, max_attempts, NULL AS last_error, created_at
@@ -118,11 +118,15 @@ final class HonkerSchema {
                      attempts, max_attempts, last_error, created_at
                 FROM _honker_dead""";
 
-    /** Columns added to {@code _honker_scheduler_tasks} after its first release, in order. */
-    private static final List<String[]> SCHEDULER_COLUMNS = List.of(
-            new String[] {"enabled", "ALTER TABLE _honker_scheduler_tasks ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1"},
-            new String[] {"max_attempts",
-                "ALTER TABLE _honker_scheduler_tasks ADD COLUMN max_attempts INTEGER NOT NULL DEFAULT 3"});
+    /** A column added to {@code _honker_scheduler_tasks} after its first release, and the DDL that adds it. */
+    private record AddedColumn(String name, String ddl) {
+    }
+
+    /** The added scheduler columns, in order. */
+    private static final List<AddedColumn> SCHEDULER_COLUMNS = List.of(
+            new AddedColumn("enabled", "ALTER TABLE _honker_scheduler_tasks ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1"),
+            new AddedColumn("max_attempts",
+                    "ALTER TABLE _honker_scheduler_tasks ADD COLUMN max_attempts INTEGER NOT NULL DEFAULT 3"));
 
     private HonkerSchema() {
     }
@@ -131,22 +135,22 @@ final class HonkerSchema {
     static void bootstrap(Statements statements) throws SQLException {
         statements.inSavepoint(() -> {
             for (String ddl : TABLES_AND_INDEXES) {
-                statements.update(ddl, s -> { });
+                statements.update(ddl);
             }
             migrateSchedulerColumns(statements);
-            statements.update(JOBS_VIEW, s -> { });
+            statements.update(JOBS_VIEW);
             return null;
         });
     }
 
+    /** Adds the missing scheduler columns; losing the race to a concurrent bootstrapper is no error. */
     private static void migrateSchedulerColumns(Statements statements) throws SQLException {
-        for (String[] column : SCHEDULER_COLUMNS) {
+        for (AddedColumn column : SCHEDULER_COLUMNS) {
             long present = statements.queryLong(
-                    "SELECT count(*) FROM pragma_table_info('_honker_scheduler_tasks') WHERE name = ?",
-                    s -> s.setString(1, column[0]), 0);
+                    "SELECT count(*) FROM pragma_table_info('_honker_scheduler_tasks') WHERE name = ?1", column.name());
             if (present == 0) {
                 try {
-                    statements.update(column[1], s -> { });
+                    statements.update(column.ddl());
                 } catch (SQLException e) {
                     if (!String.valueOf(e.getMessage()).contains("duplicate column")) {
                         throw e;

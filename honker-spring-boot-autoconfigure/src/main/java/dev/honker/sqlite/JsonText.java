@@ -61,7 +61,11 @@ final class JsonText {
         }
     }
 
-    static void appendString(StringBuilder out, String text) {
+    /**
+     * A JSON string as serde_json writes it: short escapes for quote, backslash, backspace, form feed,
+     * newline, carriage return and tab, and a six-character unicode escape for other control characters.
+     */
+    private static void appendString(StringBuilder out, String text) {
         out.append('"');
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

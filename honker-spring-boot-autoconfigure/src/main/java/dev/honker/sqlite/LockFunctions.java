@@ -10,19 +10,25 @@ import java.util.List;
  */
 final class LockFunctions {
 
+    private static final String FREE_IF_EXPIRED = "DELETE FROM _honker_locks WHERE name = ?1 AND expires_at <= ?2";
+
+    private static final String TAKE_IF_FREE =
+            "INSERT OR IGNORE INTO _honker_locks (name, owner, expires_at) VALUES (?1, ?2, ?3 + ?4)";
+
+    private static final String IS_OWNER = "SELECT owner = ?2 FROM _honker_locks WHERE name = ?1";
+
+    private static final String RELEASE = "DELETE FROM _honker_locks WHERE name = ?1 AND owner = ?2";
+
+    private static final String RENEW =
+            "UPDATE _honker_locks SET expires_at = unixepoch() + ?3 WHERE name = ?1 AND owner = ?2";
+
     private LockFunctions() {
     }
 
     static void register(FunctionRegistrar registrar) throws SQLException {
         registrar.define("honker_lock_acquire", List.of("name", "owner", "ttl_s"), LockFunctions::acquire);
-        registrar.define("honker_lock_release", List.of("name", "owner"), f -> {
-            String name = f.text(0);
-            String owner = f.text(1);
-            f.resultLong(f.statements().update("DELETE FROM _honker_locks WHERE name = ?1 AND owner = ?2", s -> {
-                s.setString(1, name);
-                s.setString(2, owner);
-            }));
-        });
+        registrar.define("honker_lock_release", List.of("name", "owner"),
+                f -> f.resultLong(f.statements().update(RELEASE, f.text(0), f.text(1))));
         registrar.define("honker_lock_renew", List.of("name", "owner", "ttl_s"), f -> {
             String name = f.text(0);
             String owner = f.text(1);
@@ -30,13 +36,7 @@ final class LockFunctions {
             if (ttl <= 0) {
                 throw new FunctionException("ttl_s must be positive, got " + ttl);
             }
-            int renewed = f.statements().update(
-                    "UPDATE _honker_locks SET expires_at = unixepoch() + ?3 WHERE name = ?1 AND owner = ?2", s -> {
-                        s.setString(1, name);
-                        s.setString(2, owner);
-                        s.setLong(3, ttl);
-                    });
-            f.resultLong(renewed > 0 ? 1 : 0);
+            f.resultLong(f.statements().update(RENEW, name, owner, ttl));
         });
     }
 
@@ -46,23 +46,11 @@ final class LockFunctions {
         String owner = f.text(1);
         long ttl = f.integer(2);
         Statements statements = f.statements();
-        long now = QueueFunctions.now(statements);
+        long now = statements.now();
         f.resultLong(statements.inSavepoint(() -> {
-            statements.update("DELETE FROM _honker_locks WHERE name = ?1 AND expires_at <= ?2", s -> {
-                s.setString(1, name);
-                s.setLong(2, now);
-            });
-            statements.update("INSERT OR IGNORE INTO _honker_locks (name, owner, expires_at) VALUES (?1, ?2, ?3 + ?4)",
-                    s -> {
-                        s.setString(1, name);
-                        s.setString(2, owner);
-                        s.setLong(3, now);
-                        s.setLong(4, ttl);
-                    });
-            return statements.queryLong("SELECT owner = ?2 FROM _honker_locks WHERE name = ?1", s -> {
-                s.setString(1, name);
-                s.setString(2, owner);
-            }, 0);
+            statements.update(FREE_IF_EXPIRED, name, now);
+            statements.update(TAKE_IF_FREE, name, owner, now, ttl);
+            return statements.queryLong(IS_OWNER, name, owner);
         }));
     }
 }

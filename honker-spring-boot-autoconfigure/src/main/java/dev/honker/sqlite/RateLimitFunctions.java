@@ -16,6 +16,8 @@ final class RateLimitFunctions {
             VALUES (?1, (unixepoch() / ?3) * ?3, 1)
             ON CONFLICT (name, window_start) DO UPDATE SET count = count + 1 WHERE count < ?2""";
 
+    private static final String SWEEP = "DELETE FROM _honker_rate_limits WHERE window_start < unixepoch() - ?1";
+
     private RateLimitFunctions() {
     }
 
@@ -27,18 +29,9 @@ final class RateLimitFunctions {
             if (limit <= 0 || per <= 0) {
                 throw new FunctionException("limit and per must be positive, got limit " + limit + " and per " + per);
             }
-            int counted = f.statements().update(TRY, s -> {
-                s.setString(1, name);
-                s.setLong(2, limit);
-                s.setLong(3, per);
-            });
-            f.resultLong(counted > 0 ? 1 : 0);
+            f.resultLong(f.statements().update(TRY, name, limit, per));
         });
-        registrar.define("honker_rate_limit_sweep", List.of("older_than_s"), f -> {
-            long olderThan = f.integer(0);
-            f.resultLong(f.statements().update(
-                    "DELETE FROM _honker_rate_limits WHERE window_start < unixepoch() - ?1",
-                    s -> s.setLong(1, olderThan)));
-        });
+        registrar.define("honker_rate_limit_sweep", List.of("older_than_s"),
+                f -> f.resultLong(f.statements().update(SWEEP, f.integer(0))));
     }
 }

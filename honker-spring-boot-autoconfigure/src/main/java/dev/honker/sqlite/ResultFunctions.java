@@ -16,31 +16,23 @@ final class ResultFunctions {
             VALUES (?1, ?2, CASE WHEN ?3 > 0 THEN unixepoch() + ?3 END)
             ON CONFLICT (job_id) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at""";
 
+    private static final String GET = """
+            SELECT value FROM _honker_results
+             WHERE job_id = ?1 AND (expires_at IS NULL OR expires_at > unixepoch())""";
+
+    private static final String SWEEP =
+            "DELETE FROM _honker_results WHERE expires_at IS NOT NULL AND expires_at <= unixepoch()";
+
     private ResultFunctions() {
     }
 
     static void register(FunctionRegistrar registrar) throws SQLException {
         registrar.define("honker_result_save", List.of("job_id", "value", "ttl_s"), f -> {
-            long jobId = f.integer(0);
-            String value = f.text(1);
-            long ttl = f.integer(2);
-            f.statements().update(SAVE, s -> {
-                s.setLong(1, jobId);
-                s.setString(2, value);
-                s.setLong(3, ttl);
-            });
+            f.statements().update(SAVE, f.integer(0), f.text(1), f.integer(2));
             f.resultLong(1);
         });
-        registrar.define("honker_result_get", List.of("job_id"), f -> {
-            long jobId = f.integer(0);
-            String[] value = {null};
-            f.statements().query("""
-                    SELECT value FROM _honker_results
-                     WHERE job_id = ?1 AND (expires_at IS NULL OR expires_at > unixepoch())""",
-                    s -> s.setLong(1, jobId), row -> value[0] = row.getString(1));
-            f.resultText(value[0]);
-        });
-        registrar.define("honker_result_sweep", List.of(), f -> f.resultLong(f.statements().update(
-                "DELETE FROM _honker_results WHERE expires_at IS NOT NULL AND expires_at <= unixepoch()", s -> { })));
+        registrar.define("honker_result_get", List.of("job_id"),
+                f -> f.resultText(f.statements().queryFirst(GET, row -> row.getString(1), f.integer(0))));
+        registrar.define("honker_result_sweep", List.of(), f -> f.resultLong(f.statements().update(SWEEP)));
     }
 }

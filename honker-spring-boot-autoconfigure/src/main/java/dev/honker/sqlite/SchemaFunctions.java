@@ -6,6 +6,9 @@ import java.util.List;
 /** {@code honker_bootstrap()} and {@code notify(channel, payload)}. */
 final class SchemaFunctions {
 
+    private static final String NOTIFY =
+            "INSERT INTO _honker_notifications (channel, payload) VALUES (?1, ?2) RETURNING id";
+
     private SchemaFunctions() {
     }
 
@@ -14,15 +17,7 @@ final class SchemaFunctions {
             HonkerSchema.bootstrap(f.statements());
             f.resultLong(1);
         });
-        registrar.define("notify", List.of("channel", "payload"), f -> {
-            String channel = f.text(0);
-            String payload = f.text(1);
-            f.resultLong(f.statements().queryLong(
-                    "INSERT INTO _honker_notifications (channel, payload) VALUES (?, ?) RETURNING id",
-                    s -> {
-                        s.setString(1, channel);
-                        s.setString(2, payload);
-                    }, 0));
-        });
+        registrar.define("notify", List.of("channel", "payload"),
+                f -> f.resultLong(f.statements().queryLong(NOTIFY, f.text(0), f.text(1))));
     }
 }

@@ -4,14 +4,19 @@ import java.sql.SQLException;
 import java.util.List;
 
 import org.sqlite.Function;
+import org.sqlite.SQLiteException;
 
 /**
  * One Honker SQL function registered on one connection.
  *
  * <p>sqlite-jdbc keeps the state of the current call in the {@link Function} instance, so every
- * connection gets its own instances. The body reads its arguments through the strictly typed
- * accessors below, which reject NULL and wrong SQLite storage classes the way the reference
- * implementation does, and reports errors as SQLite errors prefixed with the function name.
+ * connection gets its own instances. sqlite-jdbc also lets SQL call a function with any number of
+ * arguments, and a name registered twice reaches the object registered last whatever the arity, so
+ * one instance serves every arity of its name and rejects the counts it does not accept.
+ *
+ * <p>The body reads its arguments through the strictly typed accessors below, which reject NULL and
+ * wrong SQLite storage classes the way the reference implementation does. Any error becomes the
+ * call's SQLite error, prefixed with the function name: {@code honker_ack_batch: malformed JSON}.
  */
 final class SqlFunction extends Function {
 
@@ -29,34 +34,44 @@ final class SqlFunction extends Function {
 
     private final String name;
     private final List<String> parameters;
+    private final List<Integer> arities;
     private final Statements statements;
     private final Body body;
 
-    SqlFunction(String name, List<String> parameters, Statements statements, Body body) {
+    /**
+     * @param parameters the names of the parameters of the longest form
+     * @param arities the argument counts a call may have; each form takes the first parameters
+     */
+    SqlFunction(String name, List<String> parameters, List<Integer> arities, Statements statements, Body body) {
         this.name = name;
         this.parameters = parameters;
+        this.arities = arities;
         this.statements = statements;
         this.body = body;
     }
 
-    String name() {
-        return name;
+    /** The number of arguments of the current call. */
+    int argumentCount() throws SQLException {
+        return args();
     }
 
-    int arity() {
-        return parameters.size();
-    }
-
+    /** The nested statements of this function's connection. */
     Statements statements() {
         return statements;
     }
 
     @Override
     protected void xFunc() throws SQLException {
+        if (!arities.contains(args())) {
+            error("wrong number of arguments to function " + name + "()");
+            return;
+        }
         try {
             body.call(this);
-        } catch (FunctionException | SQLException e) {
+        } catch (FunctionException e) {
             error(name + ": " + e.getMessage());
+        } catch (SQLException e) {
+            error(name + ": " + sqliteReason(e));
         } catch (RuntimeException e) {
             error(name + ": internal error: " + e);
         }
@@ -84,14 +99,16 @@ final class SqlFunction extends Function {
         return isNull(index) ? null : integer(index);
     }
 
-    boolean isNull(int index) throws SQLException {
+    private boolean isNull(int index) throws SQLException {
         return value_type(index) == SQLITE_NULL;
     }
 
+    /** Returns an INTEGER. */
     void resultLong(long value) throws SQLException {
         result(value);
     }
 
+    /** Returns TEXT, or NULL for {@code null}. */
     void resultText(String value) throws SQLException {
         if (value == null) {
             result();
@@ -106,6 +123,22 @@ final class SqlFunction extends Function {
             throw new FunctionException("Invalid function parameter type " + typeName(actual) + " at index " + index
                     + " (" + parameters.get(index) + " must be " + typeName(expected) + ")");
         }
+    }
+
+    /**
+     * What SQLite said about a failed nested statement, without sqlite-jdbc's wrapping: the
+     * {@code malformed JSON} of {@code [SQLITE_ERROR] SQL error or missing database (malformed JSON)}.
+     */
+    static String sqliteReason(SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        if (e instanceof SQLiteException sqlite && message.startsWith(sqlite.getResultCode().toString())
+                && message.endsWith(")")) {
+            int reason = message.indexOf(" (", sqlite.getResultCode().toString().length());
+            if (reason >= 0) {
+                return message.substring(reason + 2, message.length() - 1);
+            }
+        }
+        return message;
     }
 
     private static String typeName(int sqliteType) {

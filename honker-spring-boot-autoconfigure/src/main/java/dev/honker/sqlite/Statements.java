@@ -4,26 +4,37 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The nested statements the Honker functions run on one connection, prepared once and reused.
  *
  * <p>They run on the caller's connection, so they join whatever transaction the caller has open.
+ * Arguments bind to {@code ?1}, {@code ?2}, ... in order: a {@link String} as TEXT, a {@link Long} or
+ * {@link Integer} as INTEGER (never REAL), {@code null} as NULL.
  */
 final class Statements {
 
-    /** Binds the parameters of a statement. */
-    @FunctionalInterface
-    interface Binder {
-        void bind(PreparedStatement statement) throws SQLException;
-    }
-
     /** Reads one row of a result. */
     @FunctionalInterface
-    interface RowReader {
-        void read(ResultSet row) throws SQLException;
+    interface RowMapper<T> {
+        T map(ResultSet row) throws SQLException;
+    }
+
+    /** Reads rows of a result in order until it returns false. */
+    @FunctionalInterface
+    interface RowVisitor {
+        boolean visit(ResultSet row) throws SQLException;
+    }
+
+    /** Work run inside a savepoint. */
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run() throws SQLException;
     }
 
     private static final String SAVEPOINT = "honker_fn";
@@ -35,58 +46,47 @@ final class Statements {
         this.connection = connection;
     }
 
-    PreparedStatement prepare(String sql) throws SQLException {
-        PreparedStatement statement = prepared.get(sql);
-        if (statement == null || statement.isClosed()) {
-            statement = connection.prepareStatement(sql);
-            prepared.put(sql, statement);
+    /** SQLite's clock, {@code unixepoch()}: the Unix seconds every Honker function calls "now". */
+    long now() throws SQLException {
+        return queryLong("SELECT unixepoch()");
+    }
+
+    /** Runs an INSERT, UPDATE, DELETE or DDL statement and returns the number of rows it changed. */
+    int update(String sql, Object... arguments) throws SQLException {
+        return bind(sql, arguments).executeUpdate();
+    }
+
+    /** The first row of a result, mapped, or {@code null} when there is no row. */
+    <T> T queryFirst(String sql, RowMapper<T> mapper, Object... arguments) throws SQLException {
+        try (ResultSet rows = bind(sql, arguments).executeQuery()) {
+            return rows.next() ? mapper.map(rows) : null;
         }
-        return statement;
     }
 
-    /** Runs an INSERT, UPDATE or DELETE and returns the number of rows it changed. */
-    int update(String sql, Binder binder) throws SQLException {
-        PreparedStatement statement = prepare(sql);
-        binder.bind(statement);
-        return statement.executeUpdate();
+    /** The integer in the first column of the first row, or 0 when there is no row. */
+    long queryLong(String sql, Object... arguments) throws SQLException {
+        Long value = queryFirst(sql, row -> row.getLong(1), arguments);
+        return value == null ? 0 : value;
     }
 
-    /** Runs a statement and hands every row to the reader; returns the number of rows. */
-    int query(String sql, Binder binder, RowReader reader) throws SQLException {
-        PreparedStatement statement = prepare(sql);
-        binder.bind(statement);
-        int rows = 0;
-        try (ResultSet resultSet = statement.executeQuery()) {
-            while (resultSet.next()) {
-                reader.read(resultSet);
-                rows++;
+    /** Every row of a result, mapped, in order. */
+    <T> List<T> queryList(String sql, RowMapper<T> mapper, Object... arguments) throws SQLException {
+        List<T> mapped = new ArrayList<>();
+        try (ResultSet rows = bind(sql, arguments).executeQuery()) {
+            while (rows.next()) {
+                mapped.add(mapper.map(rows));
             }
         }
-        return rows;
+        return mapped;
     }
 
-    /** Reads rows of a result until {@link #read} returns false. */
-    @FunctionalInterface
-    interface RowVisitor {
-        boolean read(ResultSet row) throws SQLException;
-    }
-
-    /** Runs a query and visits its rows in order, stopping early when the visitor says so. */
-    void scan(String sql, Binder binder, RowVisitor visitor) throws SQLException {
-        PreparedStatement statement = prepare(sql);
-        binder.bind(statement);
-        try (ResultSet resultSet = statement.executeQuery()) {
-            while (resultSet.next() && visitor.read(resultSet)) {
+    /** Visits the rows of a result in order, stopping early when the visitor says so. */
+    void scan(String sql, RowVisitor visitor, Object... arguments) throws SQLException {
+        try (ResultSet rows = bind(sql, arguments).executeQuery()) {
+            while (rows.next() && visitor.visit(rows)) {
                 // the visitor does the work
             }
         }
-    }
-
-    /** Runs a statement expected to return one row with one integer column, or {@code fallback} when none. */
-    long queryLong(String sql, Binder binder, long fallback) throws SQLException {
-        long[] holder = {fallback};
-        query(sql, binder, row -> holder[0] = row.getLong(1));
-        return holder[0];
     }
 
     /**
@@ -94,39 +94,49 @@ final class Statements {
      * the caller's transaction.
      */
     <T> T inSavepoint(SqlWork<T> work) throws SQLException {
-        execute("SAVEPOINT " + SAVEPOINT);
+        update("SAVEPOINT " + SAVEPOINT);
         T result;
         try {
             result = work.run();
         } catch (SQLException | RuntimeException e) {
             try {
-                execute("ROLLBACK TO " + SAVEPOINT);
-                execute("RELEASE " + SAVEPOINT);
+                update("ROLLBACK TO " + SAVEPOINT);
+                update("RELEASE " + SAVEPOINT);
             } catch (SQLException rollbackFailure) {
                 e.addSuppressed(rollbackFailure);
             }
             throw e;
         }
-        execute("RELEASE " + SAVEPOINT);
+        update("RELEASE " + SAVEPOINT);
         return result;
     }
 
-    /** Binds a nullable integer parameter as INTEGER or NULL, never as REAL. */
-    static void setLongOrNull(PreparedStatement statement, int index, Long value) throws SQLException {
-        if (value == null) {
-            statement.setNull(index, java.sql.Types.INTEGER);
-        } else {
-            statement.setLong(index, value);
+    /** An INTEGER column of the current row that may be NULL. */
+    static Long longOrNull(ResultSet row, int column) throws SQLException {
+        long value = row.getLong(column);
+        return row.wasNull() ? null : value;
+    }
+
+    /** The cached statement for {@code sql}, with {@code arguments} bound to its parameters in order. */
+    private PreparedStatement bind(String sql, Object[] arguments) throws SQLException {
+        PreparedStatement statement = prepared.get(sql);
+        if (statement == null || statement.isClosed()) {
+            statement = connection.prepareStatement(sql);
+            prepared.put(sql, statement);
         }
-    }
-
-    private void execute(String sql) throws SQLException {
-        prepare(sql).execute();
-    }
-
-    /** Work run inside a savepoint. */
-    @FunctionalInterface
-    interface SqlWork<T> {
-        T run() throws SQLException;
+        for (int i = 0; i < arguments.length; i++) {
+            Object argument = arguments[i];
+            if (argument == null) {
+                statement.setNull(i + 1, Types.NULL);
+            } else if (argument instanceof String text) {
+                statement.setString(i + 1, text);
+            } else if (argument instanceof Long || argument instanceof Integer) {
+                statement.setLong(i + 1, ((Number) argument).longValue());
+            } else {
+                throw new IllegalArgumentException("cannot bind " + argument.getClass().getName() + " to ?" + (i + 1)
+                        + " of " + sql);
+            }
+        }
+        return statement;
     }
 }

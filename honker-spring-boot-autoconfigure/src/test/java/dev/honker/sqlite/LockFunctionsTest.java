@@ -12,14 +12,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code honker_lock_acquire}, {@code honker_lock_release} and {@code honker_lock_renew} (spec 2.8):
  * ownership, expiry at {@code expires_at <= now}, no TTL refresh on re-acquire, owner-scoped renew,
- * strict typing, transactions, and locks shared between connections and processes.
+ * transactions, and locks shared between connections and processes (argument typing: {@link StrictTypingTest}).
  * Time moves by rewriting {@code expires_at}, never by sleeping.
  */
 class LockFunctionsTest {
@@ -169,44 +166,6 @@ class LockFunctionsTest {
 
         execute(db, "INSERT INTO _honker_locks (name, owner, expires_at) VALUES ('stale', '0f3c9d2e', unixepoch() - 1)");
         assertThat(acquire("stale", "jvm", 60)).isEqualTo(1);
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {
-        "honker_lock_acquire('jobs', 'alice')",
-        "honker_lock_acquire('jobs', 'alice', 60, 1)",
-        "honker_lock_release('jobs')",
-        "honker_lock_renew('jobs', 'alice')",
-    })
-    void aCallWithTheWrongNumberOfArgumentsIsRejected(String call) {
-        assertArityError(db, call);
-    }
-
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "honker_lock_acquire(NULL, 'o', 60)  | 0 | name  | Null",
-        "honker_lock_acquire(7, 'o', 60)     | 0 | name  | Integer",
-        "honker_lock_acquire(x'6a', 'o', 60) | 0 | name  | Blob",
-        "honker_lock_acquire('jobs', NULL, 60) | 1 | owner | Null",
-        "honker_lock_acquire('jobs', 1.5, 60)  | 1 | owner | Real",
-        "honker_lock_acquire('jobs', 'o', NULL) | 2 | ttl_s | Null",
-        "honker_lock_acquire('jobs', 'o', 60.0) | 2 | ttl_s | Real",
-        "honker_lock_acquire('jobs', 'o', '60') | 2 | ttl_s | Text",
-        "honker_lock_release(NULL, 'alice')  | 0 | name  | Null",
-        "honker_lock_release('jobs', 42)     | 1 | owner | Integer",
-        "honker_lock_renew(NULL, 'alice', 60)    | 0 | name  | Null",
-        "honker_lock_renew('jobs', 9, 60)        | 1 | owner | Integer",
-        "honker_lock_renew('jobs', 'alice', NULL) | 2 | ttl_s | Null",
-        "honker_lock_renew('jobs', 'alice', 60.0) | 2 | ttl_s | Real",
-    })
-    void argumentsAreStrictlyTypedAndABadCallChangesNothing(String call, int index, String argument, String type)
-            throws Exception {
-        assertThat(acquire("jobs", "alice", 60)).isEqualTo(1);
-        execute(db, "UPDATE _honker_locks SET expires_at = unixepoch() - 1");
-        List<List<Object>> before = rowsOf(db, "_honker_locks");
-
-        assertTypeError(db, call, index, argument, type);
-        assertThat(rowsOf(db, "_honker_locks")).isEqualTo(before);
     }
 
     @Test

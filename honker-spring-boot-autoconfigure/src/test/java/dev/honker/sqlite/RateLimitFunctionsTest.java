@@ -16,12 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code honker_rate_limit_try} and {@code honker_rate_limit_sweep} (spec 2.9): epoch-aligned fixed
- * windows, rejected calls not counted, rows keyed by (name, window_start) only, validation, strict
- * typing, transactions, and one counter shared by connections and processes.
+ * windows, rejected calls not counted, rows keyed by (name, window_start) only, validation,
+ * transactions, and one counter shared by connections and processes (argument typing:
+ * {@link StrictTypingTest}).
  *
  * <p>Tests that count calls use a window of {@value #LONG_PER} seconds, whose current window runs
  * until 2096, so no window boundary can pass while they run; tests with {@code per = 60} repeat
@@ -142,40 +142,6 @@ class RateLimitFunctionsTest {
         execute(db, "UPDATE _honker_rate_limits SET window_start = 1");
         assertThat(queryLong(db, "SELECT honker_rate_limit_sweep(60)")).isEqualTo(1);
         assertThat(tryOnce("api", 2, LONG_PER)).isEqualTo(1);
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {
-        "honker_rate_limit_try('api', 3)",
-        "honker_rate_limit_try('api', 3, 60, 1)",
-        "honker_rate_limit_sweep()",
-        "honker_rate_limit_sweep(1, 2)",
-    })
-    void aCallWithTheWrongNumberOfArgumentsIsRejected(String call) {
-        assertArityError(db, call);
-    }
-
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "honker_rate_limit_try(NULL, 3, 60)   | 0 | name  | Null",
-        "honker_rate_limit_try(5, 3, 60)      | 0 | name  | Integer",
-        "honker_rate_limit_try('api', NULL, 60) | 1 | limit | Null",
-        "honker_rate_limit_try('api', 3.0, 60)  | 1 | limit | Real",
-        "honker_rate_limit_try('api', '3', 60)  | 1 | limit | Text",
-        "honker_rate_limit_try('api', 3, NULL)  | 2 | per   | Null",
-        "honker_rate_limit_try('api', 3, 60.0)  | 2 | per   | Real",
-        "honker_rate_limit_sweep(NULL)   | 0 | older_than_s | Null",
-        "honker_rate_limit_sweep(3600.0) | 0 | older_than_s | Real",
-        "honker_rate_limit_sweep('3600') | 0 | older_than_s | Text",
-    })
-    void argumentsAreStrictlyTypedAndABadCallChangesNothing(String call, int index, String argument, String type)
-            throws Exception {
-        assertThat(tryOnce("api", 3, LONG_PER)).isEqualTo(1);
-        execute(db, "INSERT INTO _honker_rate_limits (name, window_start, count) VALUES ('old', 1, 1)");
-        List<List<Object>> before = rowsOf(db, "_honker_rate_limits");
-
-        assertTypeError(db, call, index, argument, type);
-        assertThat(rowsOf(db, "_honker_rate_limits")).isEqualTo(before);
     }
 
     @Test

@@ -13,14 +13,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code honker_result_save}, {@code honker_result_get} and {@code honker_result_sweep} (spec 2.10):
  * TTL or no expiry, upsert keeping created_at, expired results hidden until swept, values stored
- * verbatim, strict typing, transactions and sharing between connections. Time moves by rewriting
+ * verbatim, transactions and sharing between connections (argument typing: {@link StrictTypingTest}). Time moves by rewriting
  * {@code expires_at}, never by sleeping.
  */
 class ResultFunctionsTest {
@@ -148,41 +145,6 @@ class ResultFunctionsTest {
         save(9, value, 0);
         assertThat(queryString(db, "SELECT value FROM _honker_results WHERE job_id = 9")).isEqualTo(value);
         assertThat(get(9)).isEqualTo(value);
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {
-        "honker_result_save(1, '1')",
-        "honker_result_get()",
-        "honker_result_get(1, 2)",
-        "honker_result_sweep(1)",
-    })
-    void aCallWithTheWrongNumberOfArgumentsIsRejected(String call) {
-        assertArityError(db, call);
-    }
-
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "honker_result_save(NULL, '1', 0)  | 0 | job_id | Null",
-        "honker_result_save(1.0, '1', 0)   | 0 | job_id | Real",
-        "honker_result_save('1', '1', 0)   | 0 | job_id | Text",
-        "honker_result_save(1, NULL, 0)    | 1 | value  | Null",
-        "honker_result_save(1, 42, 0)      | 1 | value  | Integer",
-        "honker_result_save(1, 4.2, 0)     | 1 | value  | Real",
-        "honker_result_save(1, x'31', 0)   | 1 | value  | Blob",
-        "honker_result_save(1, '1', NULL)  | 2 | ttl_s  | Null",
-        "honker_result_save(1, '1', 60.0)  | 2 | ttl_s  | Real",
-        "honker_result_get(NULL)  | 0 | job_id | Null",
-        "honker_result_get(1.0)   | 0 | job_id | Real",
-        "honker_result_get('1')   | 0 | job_id | Text",
-    })
-    void argumentsAreStrictlyTypedAndABadCallChangesNothing(String call, int index, String argument, String type)
-            throws Exception {
-        save(1, "\"kept\"", 0);
-        List<List<Object>> before = rowsOf(db, "_honker_results");
-
-        assertTypeError(db, call, index, argument, type);
-        assertThat(rowsOf(db, "_honker_results")).isEqualTo(before);
     }
 
     @Test

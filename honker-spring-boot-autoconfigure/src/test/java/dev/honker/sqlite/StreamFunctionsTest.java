@@ -13,9 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,8 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code honker_stream_publish}, {@code honker_stream_read_since}, {@code honker_stream_save_offset}
  * and {@code honker_stream_get_offset} (spec 2.11): global never-reused offsets, the exact JSON of
- * read_since (sorted keys, compact, payload as a JSON string), monotonic consumer offsets, strict
- * typing, transactions and sharing between connections.
+ * read_since (sorted keys, compact, payload as a JSON string), monotonic consumer offsets,
+ * transactions and sharing between connections (argument typing: {@link StrictTypingTest}).
  */
 class StreamFunctionsTest {
 
@@ -132,54 +129,6 @@ class StreamFunctionsTest {
         assertThat(getOffset("b", "orders")).isEqualTo(2);
         assertThat(getOffset("a", "audit")).isZero();
         assertThat(queryLong(db, "SELECT count(*) FROM _honker_stream_consumers")).isEqualTo(3);
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {
-        "honker_stream_publish('t', 'p')",
-        "honker_stream_read_since('t', 0)",
-        "honker_stream_save_offset('c', 't')",
-        "honker_stream_get_offset('c')",
-        "honker_stream_get_offset('c', 't', 1)",
-    })
-    void aCallWithTheWrongNumberOfArgumentsIsRejected(String call) {
-        assertArityError(db, call);
-    }
-
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "honker_stream_publish(NULL, NULL, 'p')  | 0 | topic    | Null",
-        "honker_stream_publish(1, NULL, 'p')     | 0 | topic    | Integer",
-        "honker_stream_publish('t', 5, 'p')      | 1 | key      | Integer",
-        "honker_stream_publish('t', 1.5, 'p')    | 1 | key      | Real",
-        "honker_stream_publish('t', NULL, NULL)  | 2 | payload  | Null",
-        "honker_stream_publish('t', 'k', 7)      | 2 | payload  | Integer",
-        "honker_stream_publish('t', 'k', x'37')  | 2 | payload  | Blob",
-        "honker_stream_read_since(NULL, 0, 10)   | 0 | topic    | Null",
-        "honker_stream_read_since('t', NULL, 10) | 1 | offset   | Null",
-        "honker_stream_read_since('t', 0.0, 10)  | 1 | offset   | Real",
-        "honker_stream_read_since('t', '0', 10)  | 1 | offset   | Text",
-        "honker_stream_read_since('t', 0, NULL)  | 2 | limit    | Null",
-        "honker_stream_read_since('t', 0, 10.0)  | 2 | limit    | Real",
-        "honker_stream_save_offset(NULL, 't', 1) | 0 | consumer | Null",
-        "honker_stream_save_offset(4, 't', 1)    | 0 | consumer | Integer",
-        "honker_stream_save_offset('c', NULL, 1) | 1 | topic    | Null",
-        "honker_stream_save_offset('c', 't', NULL) | 2 | offset | Null",
-        "honker_stream_save_offset('c', 't', 9.0)  | 2 | offset | Real",
-        "honker_stream_save_offset('c', 't', '9')  | 2 | offset | Text",
-        "honker_stream_get_offset(NULL, 't')     | 0 | consumer | Null",
-        "honker_stream_get_offset('c', 3)        | 1 | topic    | Integer",
-    })
-    void argumentsAreStrictlyTypedAndABadCallChangesNothing(String call, int index, String argument, String type)
-            throws Exception {
-        publish("t", "k", "1");
-        saveOffset("c", "t", 1);
-        List<List<Object>> events = rowsOf(db, "_honker_stream");
-        List<List<Object>> consumers = rowsOf(db, "_honker_stream_consumers");
-
-        assertTypeError(db, call, index, argument, type);
-        assertThat(rowsOf(db, "_honker_stream")).isEqualTo(events);
-        assertThat(rowsOf(db, "_honker_stream_consumers")).isEqualTo(consumers);
     }
 
     @Test

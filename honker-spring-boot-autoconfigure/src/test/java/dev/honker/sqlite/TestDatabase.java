@@ -9,7 +9,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Opens connections to a temp-file database with the embedded Honker functions registered. */
+/** Opens connections to a temp-file database with the embedded Honker functions registered, and queries them. */
 final class TestDatabase {
 
     private TestDatabase() {
@@ -25,6 +25,16 @@ final class TestDatabase {
         HonkerFunctions.register(connection);
         queryLong(connection, "SELECT honker_bootstrap()");
         return connection;
+    }
+
+    /** SQLite's clock, in the Unix seconds every Honker function uses. */
+    static long now(Connection connection) throws SQLException {
+        return queryLong(connection, "SELECT unixepoch()");
+    }
+
+    /** Every row of a table, in primary-key order, to compare a table before and after a call. */
+    static List<List<Object>> rowsOf(Connection connection, String table) throws SQLException {
+        return queryRows(connection, "SELECT * FROM " + table + " ORDER BY 1, 2");
     }
 
     static long queryLong(Connection connection, String sql, Object... args) throws SQLException {

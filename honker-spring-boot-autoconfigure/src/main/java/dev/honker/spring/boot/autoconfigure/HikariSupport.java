@@ -9,8 +9,6 @@ import org.springframework.util.StringUtils;
 /** Installs Honker inside a {@link HikariDataSource}; only loaded when HikariCP is on the classpath. */
 final class HikariSupport {
 
-    static final String BOOTSTRAP_SQL = "SELECT honker_bootstrap()";
-
     private HikariSupport() {
     }
 
@@ -45,7 +43,7 @@ final class HikariSupport {
                 chainBootstrap = true;
             }
             else {
-                hikari.setConnectionInitSql(BOOTSTRAP_SQL);
+                hikari.setConnectionInitSql(HonkerConnectionSetup.BOOTSTRAP_SQL);
             }
         }
         HonkerConnectionSetup connectionSetup = setup.withBootstrap(chainBootstrap);

@@ -21,6 +21,8 @@ final class HonkerConnectionSetup {
 
     static final Set<String> JOURNAL_MODES = Set.of("DELETE", "TRUNCATE", "PERSIST", "MEMORY", "WAL", "OFF");
 
+    static final String BOOTSTRAP_SQL = "SELECT honker_bootstrap()";
+
     private final Path extensionPath;
 
     private final String entryPoint;
@@ -98,15 +100,12 @@ final class HonkerConnectionSetup {
                 this.busyTimeoutMillis, bootstrap);
     }
 
-    boolean isNative() {
-        return this.extensionPath != null;
-    }
-
-    boolean bootstraps() {
-        return this.bootstrap;
-    }
-
-    /** Prepares a new physical connection; the caller closes it if this fails. */
+    /**
+     * Prepares a new physical connection; the caller closes it if this fails (see
+     * {@link #closeAfterFailure}).
+     *
+     * @throws HonkerConfigurationException if the native extension cannot be loaded
+     */
     void prepare(Connection connection) throws SQLException {
         if (this.extensionPath != null) {
             loadNativeExtension(connection);
@@ -121,12 +120,29 @@ final class HonkerConnectionSetup {
             if (this.journalMode != null) {
                 statement.execute("PRAGMA journal_mode = " + this.journalMode);
             }
-            if (this.bootstrap) {
-                statement.execute("SELECT honker_bootstrap()");
-                if (!connection.getAutoCommit()) {
-                    connection.commit();
-                }
-            }
+        }
+        if (this.bootstrap) {
+            bootstrap(connection);
+        }
+    }
+
+    /** Closes a connection that could not be prepared; a failure to close is added to {@code failure}. */
+    static void closeAfterFailure(Connection connection, Exception failure) {
+        try {
+            connection.close();
+        }
+        catch (SQLException closeFailure) {
+            failure.addSuppressed(closeFailure);
+        }
+    }
+
+    /** Creates or checks the Honker schema on a connection, committing if the connection is in a transaction. */
+    static void bootstrap(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(BOOTSTRAP_SQL);
+        }
+        if (!connection.getAutoCommit()) {
+            connection.commit();
         }
     }
 

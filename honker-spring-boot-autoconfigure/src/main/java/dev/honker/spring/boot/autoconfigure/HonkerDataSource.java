@@ -30,10 +30,6 @@ final class HonkerDataSource extends DelegatingDataSource {
         this.setup = setup;
     }
 
-    HonkerConnectionSetup getSetup() {
-        return this.setup;
-    }
-
     @Override
     public Connection getConnection() throws SQLException {
         return prepared(super.getConnection());
@@ -56,12 +52,7 @@ final class HonkerDataSource extends DelegatingDataSource {
             return connection;
         }
         catch (SQLException | RuntimeException ex) {
-            try {
-                connection.close();
-            }
-            catch (SQLException closeFailure) {
-                ex.addSuppressed(closeFailure);
-            }
+            HonkerConnectionSetup.closeAfterFailure(connection, ex);
             throw ex;
         }
     }

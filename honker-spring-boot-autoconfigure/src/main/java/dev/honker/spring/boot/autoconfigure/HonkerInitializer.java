@@ -56,7 +56,7 @@ final class HonkerInitializer implements InitializingBean {
             }
             HonkerProperties.BootstrapMode bootstrap = this.properties.getBootstrap();
             if (bootstrap == HonkerProperties.BootstrapMode.STARTUP) {
-                bootstrap(connection);
+                HonkerConnectionSetup.bootstrap(connection);
             }
             String journalMode = queryText(connection, "PRAGMA journal_mode").toLowerCase(Locale.ROOT);
             if (!"wal".equals(journalMode)) {
@@ -74,20 +74,11 @@ final class HonkerInitializer implements InitializingBean {
     }
 
     private void backOff(String url) {
-        String scheme = scheme(url);
+        String scheme = SqliteUrl.scheme(url);
         if (this.forcedOn) {
             throw HonkerConfigurationException.notSqlite(scheme);
         }
         logger.debug("Honker is off: the DataSource is " + scheme + ", not jdbc:sqlite:");
-    }
-
-    private static void bootstrap(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("SELECT honker_bootstrap()");
-        }
-        if (!connection.getAutoCommit()) {
-            connection.commit();
-        }
     }
 
     private static String describe(HonkerProperties.BootstrapMode bootstrap) {
@@ -115,14 +106,5 @@ final class HonkerInitializer implements InitializingBean {
         try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
             return rows.next() ? rows.getString(1) : "";
         }
-    }
-
-    /** The database kind of a JDBC URL, such as {@code jdbc:postgresql}, without host, credentials or options. */
-    static String scheme(String url) {
-        if (url == null) {
-            return "an unknown database";
-        }
-        int second = url.indexOf(':', url.indexOf(':') + 1);
-        return (second > 0) ? url.substring(0, second) : url;
     }
 }

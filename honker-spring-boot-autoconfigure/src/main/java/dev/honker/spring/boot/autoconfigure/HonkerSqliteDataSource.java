@@ -40,10 +40,6 @@ final class HonkerSqliteDataSource implements DataSource {
         return this.url;
     }
 
-    HonkerConnectionSetup getSetup() {
-        return this.setup;
-    }
-
     @Override
     public Connection getConnection() throws SQLException {
         return open(this.properties);
@@ -69,12 +65,7 @@ final class HonkerSqliteDataSource implements DataSource {
             return connection;
         }
         catch (SQLException | RuntimeException ex) {
-            try {
-                connection.close();
-            }
-            catch (SQLException closeFailure) {
-                ex.addSuppressed(closeFailure);
-            }
+            HonkerConnectionSetup.closeAfterFailure(connection, ex);
             throw ex;
         }
     }

@@ -17,6 +17,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  */
 class OnSqliteUrlCondition extends SpringBootCondition implements ConfigurationCondition {
 
+    /** Under the auto-configuration's name, where a user looks for why Honker is off. */
     private static final Log logger = LogFactory.getLog(HonkerAutoConfiguration.class);
 
     @Override
@@ -37,7 +38,7 @@ class OnSqliteUrlCondition extends SpringBootCondition implements ConfigurationC
         if (Boolean.TRUE.equals(environment.getProperty("honker.enabled", Boolean.class))) {
             return ConditionOutcome.match("honker.enabled=true with a non-SQLite spring.datasource.url");
         }
-        String scheme = HonkerInitializer.scheme(url);
+        String scheme = SqliteUrl.scheme(url);
         logger.debug("Honker is off: spring.datasource.url is " + scheme + ", not jdbc:sqlite:");
         return ConditionOutcome.noMatch("spring.datasource.url is " + scheme + ", not jdbc:sqlite:");
     }

@@ -9,7 +9,10 @@ import org.sqlite.SQLiteDataSource;
 import org.springframework.jdbc.datasource.AbstractDriverBasedDataSource;
 import org.springframework.util.ClassUtils;
 
-/** Reads JDBC URLs: whether one is SQLite, whether it is in memory, and a DataSource's URL when it has one. */
+/**
+ * Reads JDBC URLs: whether one is SQLite, whether it is in memory, its database kind, and a DataSource's URL
+ * when it has one.
+ */
 final class SqliteUrl {
 
     static final String PREFIX = "jdbc:sqlite:";
@@ -37,6 +40,15 @@ final class SqliteUrl {
             file = file.substring("file:".length());
         }
         return file.isEmpty() || file.startsWith(":memory:") || ("&" + parameters).contains("&mode=memory");
+    }
+
+    /** The database kind of a JDBC URL, such as {@code jdbc:postgresql}, without host, credentials or options. */
+    static String scheme(String url) {
+        if (url == null) {
+            return "an unknown database";
+        }
+        int second = url.indexOf(':', url.indexOf(':') + 1);
+        return (second > 0) ? url.substring(0, second) : url;
     }
 
     /** The URL a DataSource connects to, read without connecting, or {@code null} when it cannot be told. */

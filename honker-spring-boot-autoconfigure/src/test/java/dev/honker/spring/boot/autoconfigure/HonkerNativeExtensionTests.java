@@ -57,7 +57,7 @@ class HonkerNativeExtensionTests {
             runner().run(context -> {
                 assertThat(context).hasNotFailed();
                 HikariDataSource hikari = context.getBean(HikariDataSource.class);
-                assertThat(((HonkerSqliteDataSource) hikari.getDataSource()).getSetup().isNative()).isTrue();
+                assertThat(hikari.getDataSource()).isInstanceOf(HonkerSqliteDataSource.class);
                 try (Connection first = hikari.getConnection(); Connection second = hikari.getConnection()) {
                     for (Connection connection : new Connection[] { first, second }) {
                         assertThat(HonkerFunctions.isRegistered(connection)).isFalse();
