@@ -94,13 +94,19 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     /** Kills the child at once, like {@code kill -9}, and waits for it to be gone. */
-    public void kill() throws InterruptedException {
+    public void kill() {
         this.process.destroyForcibly();
-        this.process.waitFor(30, TimeUnit.SECONDS);
+        try {
+            this.process.waitFor(30, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
     }
 
+    /** Kills the child if it still runs. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (this.process.isAlive()) {
             kill();
         }

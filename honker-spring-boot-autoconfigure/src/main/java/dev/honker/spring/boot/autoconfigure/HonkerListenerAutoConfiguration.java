@@ -126,7 +126,7 @@ public final class HonkerListenerAutoConfiguration {
         try (Connection connection = dataSource.getConnection()) {
             if (!connection.isWrapperFor(SQLiteConnection.class)) {
                 throw HonkerConfigurationException.listenersNeedSqlite(
-                        HonkerInitializer.scheme(connection.getMetaData().getURL()));
+                        SqliteUrl.scheme(connection.getMetaData().getURL()));
             }
             String file = HonkerInitializer.mainDatabaseFile(connection);
             if (file.isEmpty()) {
