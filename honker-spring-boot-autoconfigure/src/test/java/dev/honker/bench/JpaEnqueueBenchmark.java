@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
@@ -25,6 +26,7 @@ import dev.honker.spring.boot.autoconfigure.jpa.JpaTestApplication;
 import dev.honker.spring.boot.autoconfigure.jpa.Order;
 import dev.honker.spring.boot.autoconfigure.jpa.OrderRepository;
 import dev.honker.spring.boot.autoconfigure.jpa.OrderService;
+import dev.honker.spring.core.HonkerTemplate;
 import org.sqlite.SQLiteConnection;
 
 import org.springframework.boot.Banner;
@@ -42,7 +44,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What a Honker enqueue adds to a {@code @Transactional} Spring Data JPA save, and how much of that is
@@ -60,7 +64,9 @@ import org.springframework.transaction.annotation.Transactional;
  * </ul>
  * It prints the median time per transaction of each, both elapsed and as CPU time of the benchmark
  * thread (which other processes on a shared machine disturb less), and splits the enqueue's overhead
- * into the job row's share and Honker's share.
+ * into the job row's share and Honker's share. Last, to see Honker's share without the noise of
+ * commits, it compares the job row prepared once with {@code honkerTemplate.enqueue} per call inside
+ * transactions of many calls.
  *
  * <p>Not a test: run it with {@code ./mvnw -q -B -pl honker-spring-boot-autoconfigure test-compile
  * exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.honker.bench.JpaEnqueueBenchmark}.
@@ -69,7 +75,7 @@ public final class JpaEnqueueBenchmark {
 
     private static final int ROUNDS = 30;
 
-    private static final int TRANSACTIONS_PER_ROUND = 1_000;
+    private static final int CALLS_PER_ROUND = 1_000;
 
     private JpaEnqueueBenchmark() {
     }
@@ -96,23 +102,16 @@ public final class JpaEnqueueBenchmark {
             .run()) {
             OrderService service = context.getBean(OrderService.class);
             AuditedOrders audited = context.getBean(AuditedOrders.class);
-            Variant saveAlone = new Variant("JPA save alone", i -> service.saveOnly("item-" + i));
-            Variant jobRow = new Variant("+ job row, prepared once", i -> audited.saveWithPreparedJobRow("item-" + i));
-            Variant enqueue = new Variant("+ honkerTemplate.enqueue", i -> service.placeOrder("item-" + i, false));
-            Variant jdbcJobRow = new Variant("+ job row via JdbcTemplate", i -> audited.saveWithRawJobRow("item-" + i));
-            Variant plainRow = new Variant("+ plain row via JdbcTemplate", i -> audited.saveWithAuditRow("item-" + i));
+            Variant saveAlone = Variant.perTransaction("JPA save alone", i -> service.saveOnly("item-" + i));
+            Variant jobRow = Variant.perTransaction("+ job row, prepared once", i -> audited.saveWithPreparedJobRow("item-" + i));
+            Variant enqueue = Variant.perTransaction("+ honkerTemplate.enqueue", i -> service.placeOrder("item-" + i, false));
+            Variant jdbcJobRow = Variant.perTransaction("+ job row via JdbcTemplate", i -> audited.saveWithRawJobRow("item-" + i));
+            Variant plainRow = Variant.perTransaction("+ plain row via JdbcTemplate", i -> audited.saveWithAuditRow("item-" + i));
             List<Variant> variants = List.of(saveAlone, jobRow, enqueue, jdbcJobRow, plainRow);
-            for (Variant variant : variants) {
-                variant.run();
-            }
-            for (int r = 0; r < ROUNDS; r++) {
-                for (int v = 0; v < variants.size(); v++) {
-                    variants.get((r + v) % variants.size()).measureRound();
-                }
-            }
+            measure(variants);
             System.out.printf(Locale.ROOT, "JpaEnqueueBenchmark: %d rounds x %d @Transactional calls per variant, variants"
                     + " interleaved; one thread, SQLite WAL + synchronous=NORMAL + transaction_mode=IMMEDIATE,"
-                    + " Hibernate SQLiteDialect; %d cores, Java %s%n", ROUNDS, TRANSACTIONS_PER_ROUND,
+                    + " Hibernate SQLiteDialect; %d cores, Java %s%n", ROUNDS, CALLS_PER_ROUND,
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
             System.out.printf(Locale.ROOT, "  %-30s %14s %9s %9s %14s %9s%n", "median per transaction", "elapsed",
                     "tx/s", "vs save", "thread CPU", "vs save");
@@ -123,9 +122,32 @@ public final class JpaEnqueueBenchmark {
             }
             printOverhead("elapsed", saveAlone.elapsed(), jobRow.elapsed(), enqueue.elapsed());
             printOverhead("thread CPU", saveAlone.cpu(), jobRow.cpu(), enqueue.cpu());
+
+            TransactionTemplate transactions = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+            HonkerTemplate honker = context.getBean(HonkerTemplate.class);
+            Variant rowInOne = Variant.inOneTransaction("job row, prepared once", transactions, audited::insertJobRow);
+            Variant enqueueInOne = Variant.inOneTransaction("honkerTemplate.enqueue", transactions,
+                    i -> honker.enqueue("orders", Map.of("orderId", i)));
+            measure(List.of(rowInOne, enqueueInOne));
+            System.out.printf(Locale.ROOT, "  inside one transaction of %d calls, median per call: job row, prepared once"
+                    + " %.2f us (CPU %.2f us); honkerTemplate.enqueue %.2f us (CPU %.2f us); Honker's code %.2f us"
+                    + " (CPU %.2f us)%n", CALLS_PER_ROUND, rowInOne.elapsed(), rowInOne.cpu(), enqueueInOne.elapsed(),
+                    enqueueInOne.cpu(), enqueueInOne.elapsed() - rowInOne.elapsed(), enqueueInOne.cpu() - rowInOne.cpu());
         }
         finally {
             deleteRecursively(directory);
+        }
+    }
+
+    /** Warms every variant up, then measures them in interleaved rounds. */
+    private static void measure(List<Variant> variants) {
+        for (Variant variant : variants) {
+            variant.round();
+        }
+        for (int r = 0; r < ROUNDS; r++) {
+            for (int v = 0; v < variants.size(); v++) {
+                variants.get((r + v) % variants.size()).measureRound();
+            }
         }
     }
 
@@ -148,14 +170,16 @@ public final class JpaEnqueueBenchmark {
         }
     }
 
-    /** One kind of transaction and its per-round means, elapsed and on-thread CPU, in microseconds. */
+    /** One kind of call and its per-round means, elapsed and on-thread CPU, in microseconds per call. */
     private static final class Variant {
 
         private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
         private final String name;
 
-        private final LongConsumer transaction;
+        private final Consumer<Runnable> roundRunner;
+
+        private final LongConsumer call;
 
         private final List<Double> elapsedRounds = new ArrayList<>();
 
@@ -163,25 +187,38 @@ public final class JpaEnqueueBenchmark {
 
         private long next;
 
-        Variant(String name, LongConsumer transaction) {
+        private Variant(String name, Consumer<Runnable> roundRunner, LongConsumer call) {
             this.name = name;
-            this.transaction = transaction;
+            this.roundRunner = roundRunner;
+            this.call = call;
+        }
+
+        /** Calls that each run their own transaction. */
+        static Variant perTransaction(String name, LongConsumer transaction) {
+            return new Variant(name, Runnable::run, transaction);
+        }
+
+        /** Calls that run together, a round in one transaction. */
+        static Variant inOneTransaction(String name, TransactionTemplate transactions, LongConsumer call) {
+            return new Variant(name, round -> transactions.executeWithoutResult(status -> round.run()), call);
         }
 
         void measureRound() {
             long cpuStart = THREADS.getCurrentThreadCpuTime();
             long start = System.nanoTime();
-            run();
+            round();
             long elapsed = System.nanoTime() - start;
             long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
-            this.elapsedRounds.add(elapsed / 1e3 / TRANSACTIONS_PER_ROUND);
-            this.cpuRounds.add(cpu / 1e3 / TRANSACTIONS_PER_ROUND);
+            this.elapsedRounds.add(elapsed / 1e3 / CALLS_PER_ROUND);
+            this.cpuRounds.add(cpu / 1e3 / CALLS_PER_ROUND);
         }
 
-        void run() {
-            for (int i = 0; i < TRANSACTIONS_PER_ROUND; i++) {
-                this.transaction.accept(this.next++);
-            }
+        void round() {
+            this.roundRunner.accept(() -> {
+                for (int i = 0; i < CALLS_PER_ROUND; i++) {
+                    this.call.accept(this.next++);
+                }
+            });
         }
 
         double elapsed() {
@@ -224,6 +261,12 @@ public final class JpaEnqueueBenchmark {
         @Transactional
         public long saveWithPreparedJobRow(String item) {
             long id = this.orders.save(new Order(item)).getId();
+            insertJobRow(id);
+            return id;
+        }
+
+        /** Inserts the job row of an order with the statement prepared once for the current connection. */
+        void insertJobRow(long orderId) {
             Connection connection = DataSourceUtils.getConnection(this.dataSource);
             try {
                 SQLiteConnection physical = connection.unwrap(SQLiteConnection.class);
@@ -233,12 +276,11 @@ public final class JpaEnqueueBenchmark {
                     this.jobRows.put(physical, insert);
                 }
                 insert.setString(1, "orders");
-                insert.setString(2, "{\"orderId\":" + id + "}");
+                insert.setString(2, "{\"orderId\":" + orderId + "}");
                 try (ResultSet job = insert.executeQuery()) {
                     job.next();
                     job.getLong(1);
                 }
-                return id;
             }
             catch (SQLException ex) {
                 throw new IllegalStateException(ex);
