@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.sqlite.SQLiteConnection;
 
+import org.springframework.jdbc.core.PreparedStatementCallback;
+
 /**
  * The prepared statements of {@link HonkerTemplate}'s calls, kept open on each physical SQLite
  * connection and reused, so a call does not prepare and finalize its {@code SELECT honker_...(?)}
@@ -28,24 +30,17 @@ import org.sqlite.SQLiteConnection;
  */
 final class StatementCache {
 
-    /** Work done with a prepared statement. */
-    @FunctionalInterface
-    interface StatementWork<T> {
-
-        T run(PreparedStatement statement) throws SQLException;
-    }
-
     private final Map<SQLiteConnection, Map<String, PreparedStatement>> statements = new ConcurrentHashMap<>();
 
     /**
      * Runs work with the statement for {@code sql} on the physical connection behind {@code connection}.
      * The work must close any result set it opens.
      */
-    <T> T run(Connection connection, String sql, StatementWork<T> work) throws SQLException {
+    <T> T run(Connection connection, String sql, PreparedStatementCallback<T> work) throws SQLException {
         SQLiteConnection physical = physical(connection);
         if (physical == null) {
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                return work.run(statement);
+                return work.doInPreparedStatement(statement);
             }
         }
         Map<String, PreparedStatement> ofConnection = this.statements.get(physical);
@@ -58,7 +53,7 @@ final class StatementCache {
         }
         synchronized (statement) {
             try {
-                return work.run(statement);
+                return work.doInPreparedStatement(statement);
             }
             catch (SQLException ex) {
                 ofConnection.remove(sql, statement);
