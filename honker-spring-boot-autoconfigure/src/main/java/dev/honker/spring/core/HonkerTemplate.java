@@ -1,6 +1,8 @@
 package dev.honker.spring.core;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
@@ -10,8 +12,13 @@ import javax.sql.DataSource;
 
 import tools.jackson.databind.ObjectMapper;
 
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.PreparedStatementSetter;
+import org.springframework.jdbc.core.ResultSetExtractor;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.jdbc.support.SQLExceptionTranslator;
 import org.springframework.util.Assert;
 
 /**
@@ -31,6 +38,9 @@ import org.springframework.util.Assert;
  * transaction, ideally one that begins with {@code BEGIN IMMEDIATE} (sqlite-jdbc's
  * {@code transaction_mode=IMMEDIATE}).
  *
+ * <p>Each call runs a {@code SELECT honker_...(?)} statement that is prepared once per physical
+ * connection and reused by later calls on that connection.
+ *
  * <h2>Payloads</h2>
  * Payloads and results are written as JSON with the application's Jackson mapper. A {@code String}
  * payload is stored as a JSON string ({@code "hello"} becomes {@code "\"hello\""}), as the Python
@@ -47,7 +57,11 @@ public class HonkerTemplate {
 
     private static final String ENQUEUE = "SELECT honker_enqueue(?, ?, ?, ?, ?, ?, ?)";
 
-    private final JdbcTemplate jdbc;
+    private final DataSource dataSource;
+
+    private final SQLExceptionTranslator exceptionTranslator;
+
+    private final StatementCache statements = new StatementCache();
 
     private final PayloadCodec codec;
 
@@ -60,8 +74,8 @@ public class HonkerTemplate {
     public HonkerTemplate(DataSource dataSource, ObjectMapper objectMapper) {
         Assert.notNull(dataSource, "dataSource must not be null");
         Assert.notNull(objectMapper, "objectMapper must not be null");
-        this.jdbc = new JdbcTemplate(dataSource);
-        this.jdbc.setExceptionTranslator(new HonkerExceptionTranslator(this.jdbc.getExceptionTranslator()));
+        this.dataSource = dataSource;
+        this.exceptionTranslator = new HonkerExceptionTranslator(new JdbcTemplate(dataSource).getExceptionTranslator());
         this.codec = new PayloadCodec(objectMapper);
     }
 
@@ -278,7 +292,7 @@ public class HonkerTemplate {
     }
 
     private long callLong(String sql, PreparedStatementSetter arguments) {
-        Long value = this.jdbc.query(sql, arguments, rows -> rows.next() ? rows.getLong(1) : null);
+        Long value = call(sql, arguments, row -> row.next() ? row.getLong(1) : null);
         if (value == null) {
             throw new IllegalStateException(sql + " returned no row");
         }
@@ -286,7 +300,35 @@ public class HonkerTemplate {
     }
 
     private String callText(String sql, PreparedStatementSetter arguments) {
-        return this.jdbc.query(sql, arguments, rows -> rows.next() ? rows.getString(1) : null);
+        return call(sql, arguments, row -> row.next() ? row.getString(1) : null);
+    }
+
+    /**
+     * Runs a call on the connection of the current transaction, or on a connection of its own, with
+     * the statement cached for that connection; applies the transaction's timeout, as JdbcTemplate
+     * would, and releases the connection before translating a failure.
+     */
+    private <T> T call(String sql, PreparedStatementSetter arguments, ResultSetExtractor<T> reader) {
+        Connection connection = DataSourceUtils.getConnection(this.dataSource);
+        try {
+            return this.statements.run(connection, sql, statement -> {
+                statement.setQueryTimeout(0);
+                DataSourceUtils.applyTimeout(statement, this.dataSource, 0);
+                arguments.setValues(statement);
+                try (ResultSet row = statement.executeQuery()) {
+                    return reader.extractData(row);
+                }
+            });
+        }
+        catch (SQLException ex) {
+            DataSourceUtils.releaseConnection(connection, this.dataSource);
+            connection = null;
+            DataAccessException translated = this.exceptionTranslator.translate(sql, sql, ex);
+            throw (translated != null) ? translated : new UncategorizedSQLException(sql, sql, ex);
+        }
+        finally {
+            DataSourceUtils.releaseConnection(connection, this.dataSource);
+        }
     }
 
     private static void setLongOrNull(PreparedStatement statement, int index, Long value) throws SQLException {

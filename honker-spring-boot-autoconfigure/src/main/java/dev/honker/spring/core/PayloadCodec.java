@@ -6,6 +6,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectReader;
 
 /**
  * Turns payloads and results into the JSON text Honker stores, and back, with the application's
@@ -15,8 +16,12 @@ final class PayloadCodec {
 
     private final ObjectMapper mapper;
 
+    /** Reads exactly one JSON value; immutable, so one serves every call. */
+    private final ObjectReader oneValue;
+
     PayloadCodec(ObjectMapper mapper) {
         this.mapper = mapper;
+        this.oneValue = mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     String write(String what, Object value) {
@@ -35,9 +40,7 @@ final class PayloadCodec {
             throw new IllegalArgumentException(what + " must not be null; pass \"null\" for a JSON null");
         }
         try {
-            JsonNode value = this.mapper.readerFor(JsonNode.class)
-                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .readValue(json);
+            JsonNode value = this.oneValue.readValue(json);
             if (value == null || value.isMissingNode()) {
                 throw new HonkerPayloadException(what + " is not valid JSON: no value in '" + json + "'", null);
             }
