@@ -53,14 +53,16 @@ final class Statements {
 
     /** Runs an INSERT, UPDATE, DELETE or DDL statement and returns the number of rows it changed. */
     int update(String sql, Object... arguments) throws SQLException {
-        return bind(sql, arguments).executeUpdate();
+        return execute(sql, arguments, PreparedStatement::executeUpdate);
     }
 
     /** The first row of a result, mapped, or {@code null} when there is no row. */
     <T> T queryFirst(String sql, RowMapper<T> mapper, Object... arguments) throws SQLException {
-        try (ResultSet rows = bind(sql, arguments).executeQuery()) {
-            return rows.next() ? mapper.map(rows) : null;
-        }
+        return execute(sql, arguments, statement -> {
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? mapper.map(rows) : null;
+            }
+        });
     }
 
     /** The integer in the first column of the first row, or 0 when there is no row. */
@@ -71,22 +73,27 @@ final class Statements {
 
     /** Every row of a result, mapped, in order. */
     <T> List<T> queryList(String sql, RowMapper<T> mapper, Object... arguments) throws SQLException {
-        List<T> mapped = new ArrayList<>();
-        try (ResultSet rows = bind(sql, arguments).executeQuery()) {
-            while (rows.next()) {
-                mapped.add(mapper.map(rows));
+        return execute(sql, arguments, statement -> {
+            List<T> mapped = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    mapped.add(mapper.map(rows));
+                }
             }
-        }
-        return mapped;
+            return mapped;
+        });
     }
 
     /** Visits the rows of a result in order, stopping early when the visitor says so. */
     void scan(String sql, RowVisitor visitor, Object... arguments) throws SQLException {
-        try (ResultSet rows = bind(sql, arguments).executeQuery()) {
-            while (rows.next() && visitor.visit(rows)) {
-                // the visitor does the work
+        execute(sql, arguments, statement -> {
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next() && visitor.visit(rows)) {
+                    // the visitor does the work
+                }
             }
-        }
+            return null;
+        });
     }
 
     /**
@@ -117,13 +124,39 @@ final class Statements {
         return row.wasNull() ? null : value;
     }
 
-    /** The cached statement for {@code sql}, with {@code arguments} bound to its parameters in order. */
-    private PreparedStatement bind(String sql, Object[] arguments) throws SQLException {
+    /**
+     * Runs work on the cached statement for {@code sql} with {@code arguments} bound. After a failure
+     * the statement leaves the cache and is closed: sqlite-jdbc finalizes a statement on most errors
+     * without marking it closed, so reusing it would break the function on this connection for good.
+     */
+    private <T> T execute(String sql, Object[] arguments, StatementWork<T> work) throws SQLException {
         PreparedStatement statement = prepared.get(sql);
-        if (statement == null || statement.isClosed()) {
+        if (statement == null) {
             statement = connection.prepareStatement(sql);
             prepared.put(sql, statement);
         }
+        try {
+            bind(statement, sql, arguments);
+            return work.run(statement);
+        } catch (SQLException | RuntimeException e) {
+            prepared.remove(sql);
+            try {
+                statement.close();
+            } catch (SQLException closeFailure) {
+                e.addSuppressed(closeFailure);
+            }
+            throw e;
+        }
+    }
+
+    /** Work done with one prepared statement. */
+    @FunctionalInterface
+    private interface StatementWork<T> {
+        T run(PreparedStatement statement) throws SQLException;
+    }
+
+    /** Binds {@code arguments} to the statement's parameters in order. */
+    private static void bind(PreparedStatement statement, String sql, Object[] arguments) throws SQLException {
         for (int i = 0; i < arguments.length; i++) {
             Object argument = arguments[i];
             if (argument == null) {
@@ -137,6 +170,5 @@ final class Statements {
                         + " of " + sql);
             }
         }
-        return statement;
     }
 }

@@ -49,6 +49,16 @@ class BadInputTest {
     }
 
     @Test
+    void aFunctionStillWorksAfterOneOfItsNestedStatementsFailed() throws SQLException {
+        execute(connection, "PRAGMA query_only = ON");
+        assertThatThrownBy(() -> queryLong(connection, "SELECT honker_enqueue('q', '1', NULL, NULL, 0, 3, NULL)"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("honker_enqueue").hasMessageContaining("readonly");
+        execute(connection, "PRAGMA query_only = OFF");
+        long id = queryLong(connection, "SELECT honker_enqueue('q', '2', NULL, NULL, 0, 3, NULL)");
+        assertThat(queryString(connection, "SELECT payload FROM _honker_live WHERE id = ?", id)).isEqualTo("2");
+    }
+
+    @Test
     void nonTextPayload() throws Exception {
         assertFailsInsideAnOpenTransaction("SELECT honker_enqueue('q', 42, NULL, NULL, 0, 3, NULL)",
                 "honker_enqueue: Invalid function parameter type Integer at index 1 (payload must be Text)");

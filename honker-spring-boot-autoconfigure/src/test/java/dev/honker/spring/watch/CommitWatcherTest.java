@@ -187,6 +187,11 @@ class CommitWatcherTest {
         try (Subscription first = watcher.subscribe(); Subscription second = watcher.subscribe()) {
             Path replacement = this.dir.resolve("replacement.db");
             connect(replacement, "WAL").close();
+            // A restore replaces the whole database: unlink the old -wal and -shm too. Left in place, a
+            // connection this JVM opens on the new file would truncate the -shm that the old connections
+            // still map (their POSIX locks don't exclude it: same process), and they would die of SIGBUS.
+            Files.deleteIfExists(Path.of(this.file + "-wal"));
+            Files.deleteIfExists(Path.of(this.file + "-shm"));
             Files.move(replacement, this.file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             await().atMost(LONG).untilAsserted(() -> assertThatThrownBy(() -> first.await(null, QUIET))
                     .isInstanceOf(WatcherFailedException.class)
