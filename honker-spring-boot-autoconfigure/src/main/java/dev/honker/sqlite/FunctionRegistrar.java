@@ -19,12 +19,29 @@ final class FunctionRegistrar {
 
     /** Registers a function whose arity is the number of named parameters. */
     void define(String name, List<String> parameters, SqlFunction.Body body) throws SQLException {
-        Function.create(connection, name, new SqlFunction(name, parameters, statements, body), parameters.size());
+        create(name, parameters, List.of(parameters.size()), 0, body);
     }
 
     /** Registers a function that always returns the same result for the same arguments. */
     void defineDeterministic(String name, List<String> parameters, SqlFunction.Body body) throws SQLException {
-        Function.create(connection, name, new SqlFunction(name, parameters, statements, body), parameters.size(),
-                Function.FLAG_DETERMINISTIC);
+        create(name, parameters, List.of(parameters.size()), Function.FLAG_DETERMINISTIC, body);
+    }
+
+    /**
+     * Registers a function with several forms, each taking the first {@code arity} of the named
+     * parameters; the body tells them apart by {@link SqlFunction#argumentCount()}.
+     */
+    void defineOverloaded(String name, List<String> parameters, List<Integer> arities, SqlFunction.Body body)
+            throws SQLException {
+        create(name, parameters, arities, 0, body);
+    }
+
+    /** One function object serves every arity: sqlite-jdbc would call the last one registered anyway. */
+    private void create(String name, List<String> parameters, List<Integer> arities, int flags, SqlFunction.Body body)
+            throws SQLException {
+        SqlFunction function = new SqlFunction(name, parameters, arities, statements, body);
+        for (int arity : arities) {
+            Function.create(connection, name, function, arity, flags);
+        }
     }
 }

@@ -47,6 +47,11 @@ public final class HonkerFunctions {
             FunctionRegistrar registrar = new FunctionRegistrar(sqlite);
             SchemaFunctions.register(registrar);
             QueueFunctions.register(registrar);
+            LockFunctions.register(registrar);
+            RateLimitFunctions.register(registrar);
+            ResultFunctions.register(registrar);
+            StreamFunctions.register(registrar);
+            SchedulerFunctions.register(registrar);
             REGISTERED.add(sqlite);
         }
     }

@@ -153,7 +153,10 @@ final class QueueFunctions {
      * DELETE, which makes draining a deep backlog quadratic. Here expired claims on their last
      * attempt are found through {@code _honker_live_processing_deadline}, and exhausted pending rows
      * (only possible with {@code max_attempts <= 0} or hand edits) are dead-lettered as the ordered
-     * walk of {@code _honker_live_claim} reaches them, so every claim costs what it claims.
+     * walk of {@code _honker_live_claim} reaches them: the walk goes on through exhausted rows until
+     * it meets the first claimable row it does not take (so {@code n = 0} still dead-letters the
+     * exhausted rows at the head of the queue), and every claim costs what it claims. An exhausted
+     * pending row behind a claimable row that stays pending waits for a later claim to reach it.
      */
     private static void claimBatch(SqlFunction f) throws SQLException {
         String queue = f.text(0);
@@ -167,9 +170,6 @@ final class QueueFunctions {
                 s.setString(2, queue);
                 s.setLong(3, now);
             });
-            if (n == 0) {
-                return "[]";
-            }
             long limit = n < 0 ? Long.MAX_VALUE : n;
             List<Long> claimable = new ArrayList<>();
             List<Long> exhausted = new ArrayList<>();
@@ -177,8 +177,15 @@ final class QueueFunctions {
                 s.setString(1, queue);
                 s.setLong(2, now);
             }, row -> {
-                (row.getBoolean(2) ? exhausted : claimable).add(row.getLong(1));
-                return claimable.size() < limit;
+                if (row.getBoolean(2)) {
+                    exhausted.add(row.getLong(1));
+                    return true;
+                }
+                if (claimable.size() < limit) {
+                    claimable.add(row.getLong(1));
+                    return true;
+                }
+                return false;
             });
             if (!exhausted.isEmpty()) {
                 moveToDead(statements, BY_IDS, MAX_ATTEMPTS_EXCEEDED, s -> s.setString(2, jsonIds(exhausted)));

@@ -9,7 +9,9 @@ import org.sqlite.Function;
  * One Honker SQL function registered on one connection.
  *
  * <p>sqlite-jdbc keeps the state of the current call in the {@link Function} instance, so every
- * connection gets its own instances. The body reads its arguments through the strictly typed
+ * connection gets its own instances. sqlite-jdbc also lets SQL call a function with any number of
+ * arguments, and a name registered twice reaches the object registered last whatever the arity, so
+ * one instance serves every arity of its name and rejects the counts it does not accept. The body reads its arguments through the strictly typed
  * accessors below, which reject NULL and wrong SQLite storage classes the way the reference
  * implementation does, and reports errors as SQLite errors prefixed with the function name.
  */
@@ -29,12 +31,18 @@ final class SqlFunction extends Function {
 
     private final String name;
     private final List<String> parameters;
+    private final List<Integer> arities;
     private final Statements statements;
     private final Body body;
 
-    SqlFunction(String name, List<String> parameters, Statements statements, Body body) {
+    /**
+     * @param parameters the names of the parameters of the longest form
+     * @param arities the argument counts a call may have; each form takes the first parameters
+     */
+    SqlFunction(String name, List<String> parameters, List<Integer> arities, Statements statements, Body body) {
         this.name = name;
         this.parameters = parameters;
+        this.arities = arities;
         this.statements = statements;
         this.body = body;
     }
@@ -47,12 +55,21 @@ final class SqlFunction extends Function {
         return parameters.size();
     }
 
+    /** The number of arguments of the current call. */
+    int argumentCount() throws SQLException {
+        return args();
+    }
+
     Statements statements() {
         return statements;
     }
 
     @Override
     protected void xFunc() throws SQLException {
+        if (!arities.contains(args())) {
+            error("wrong number of arguments to function " + name + "()");
+            return;
+        }
         try {
             body.call(this);
         } catch (FunctionException | SQLException e) {

@@ -1,0 +1,67 @@
+package dev.honker.spring.boot.autoconfigure;
+
+import javax.sql.DataSource;
+
+import dev.honker.spring.core.HonkerTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configuration of Honker on the application's SQLite DataSource: the Honker functions on every
+ * pooled connection, the schema bootstrap, and a {@link HonkerTemplate} that joins the application's
+ * transactions.
+ *
+ * <p>Active when sqlite-jdbc is on the classpath, there is one primary DataSource, and
+ * {@code spring.datasource.url} (when set) is a {@code jdbc:sqlite:} URL. {@code honker.enabled=false}
+ * turns it off.
+ */
+@AutoConfiguration(after = DataSourceAutoConfiguration.class)
+@ConditionalOnClass(name = { "org.sqlite.JDBC", "org.springframework.jdbc.core.JdbcTemplate" })
+@ConditionalOnBooleanProperty(name = "honker.enabled", matchIfMissing = true)
+@Conditional(OnSqliteUrlCondition.class)
+@ConditionalOnSingleCandidate(DataSource.class)
+@EnableConfigurationProperties(HonkerProperties.class)
+@Import(DatabaseInitializationDependencyConfigurer.class)
+public final class HonkerAutoConfiguration {
+
+    HonkerAutoConfiguration() {
+    }
+
+    @Bean
+    static HonkerDataSourcePostProcessor honkerDataSourcePostProcessor(ObjectProvider<HonkerProperties> properties) {
+        return new HonkerDataSourcePostProcessor(properties);
+    }
+
+    @Bean
+    HonkerInitializer honkerInitializer(DataSource dataSource, HonkerProperties properties, Environment environment) {
+        boolean forcedOn = Boolean.TRUE.equals(environment.getProperty("honker.enabled", Boolean.class));
+        return new HonkerInitializer(dataSource, properties, forcedOn);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(JsonMapper.class)
+    static class HonkerTemplateConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        @DependsOn("honkerInitializer")
+        HonkerTemplate honkerTemplate(DataSource dataSource, ObjectProvider<JsonMapper> jsonMapper) {
+            return new HonkerTemplate(dataSource, jsonMapper.getIfUnique(JsonMapper::shared));
+        }
+    }
+}

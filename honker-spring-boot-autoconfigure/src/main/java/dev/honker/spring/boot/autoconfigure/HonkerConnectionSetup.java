@@ -1,0 +1,141 @@
+package dev.honker.spring.boot.autoconfigure;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+
+import dev.honker.sqlite.HonkerFunctions;
+import dev.honker.sqlite.NativeExtension;
+
+/**
+ * What Honker does to each new physical connection of the application's SQLite DataSource: install the
+ * functions (embedded Java ones, or a native extension), apply the opt-in PRAGMAs, and in
+ * {@code honker.bootstrap=connect} mode possibly run {@code honker_bootstrap()}.
+ */
+final class HonkerConnectionSetup {
+
+    static final Set<String> JOURNAL_MODES = Set.of("DELETE", "TRUNCATE", "PERSIST", "MEMORY", "WAL", "OFF");
+
+    private final Path extensionPath;
+
+    private final String entryPoint;
+
+    private final String journalMode;
+
+    private final Long busyTimeoutMillis;
+
+    private final boolean bootstrap;
+
+    private HonkerConnectionSetup(Path extensionPath, String entryPoint, String journalMode, Long busyTimeoutMillis,
+            boolean bootstrap) {
+        this.extensionPath = extensionPath;
+        this.entryPoint = entryPoint;
+        this.journalMode = journalMode;
+        this.busyTimeoutMillis = busyTimeoutMillis;
+        this.bootstrap = bootstrap;
+    }
+
+    /**
+     * The setup the properties ask for, without bootstrap; see {@link #withBootstrap(boolean)}.
+     *
+     * @throws HonkerConfigurationException if a property has an invalid value
+     */
+    static HonkerConnectionSetup from(HonkerProperties properties) {
+        HonkerProperties.Extension extension = properties.getExtension();
+        Path path = extension.getPath();
+        if (path != null) {
+            path = path.toAbsolutePath();
+            if (!Files.isRegularFile(path)) {
+                throw HonkerConfigurationException.nativeExtension(path,
+                        Files.exists(path) ? "it is not a regular file" : "no such file", null);
+            }
+            if (extension.getEntryPoint() == null || extension.getEntryPoint().isBlank()) {
+                throw HonkerConfigurationException.invalidProperty("honker.extension.entry-point",
+                        extension.getEntryPoint(), "the entry point of the native extension must not be blank",
+                        "Remove honker.extension.entry-point to use sqlite3_honkerext_init, or name the extension's"
+                                + " init function.");
+            }
+        }
+        return new HonkerConnectionSetup(path, extension.getEntryPoint(),
+                journalMode(properties.getSqlite().getJournalMode()),
+                busyTimeoutMillis(properties.getSqlite().getBusyTimeout()), false);
+    }
+
+    private static String journalMode(String value) {
+        if (value == null) {
+            return null;
+        }
+        String mode = value.trim().toUpperCase(Locale.ROOT);
+        if (!JOURNAL_MODES.contains(mode)) {
+            throw HonkerConfigurationException.invalidProperty("honker.sqlite.journal-mode", value,
+                    "SQLite has no such journal mode",
+                    "Use one of WAL (recommended), DELETE, TRUNCATE, PERSIST, MEMORY or OFF, or remove the property to"
+                            + " keep the connection's own journal mode.");
+        }
+        return mode;
+    }
+
+    private static Long busyTimeoutMillis(Duration value) {
+        if (value == null) {
+            return null;
+        }
+        if (value.isNegative() || value.toMillis() > Integer.MAX_VALUE) {
+            throw HonkerConfigurationException.invalidProperty("honker.sqlite.busy-timeout", value,
+                    "it must be between 0 and " + Integer.MAX_VALUE + " milliseconds",
+                    "Set a duration such as 5s, or remove the property to keep the connection's own busy timeout.");
+        }
+        return value.toMillis();
+    }
+
+    /** The same setup, running {@code honker_bootstrap()} on each new connection or not. */
+    HonkerConnectionSetup withBootstrap(boolean bootstrap) {
+        return new HonkerConnectionSetup(this.extensionPath, this.entryPoint, this.journalMode,
+                this.busyTimeoutMillis, bootstrap);
+    }
+
+    boolean isNative() {
+        return this.extensionPath != null;
+    }
+
+    boolean bootstraps() {
+        return this.bootstrap;
+    }
+
+    /** Prepares a new physical connection; the caller closes it if this fails. */
+    void prepare(Connection connection) throws SQLException {
+        if (this.extensionPath != null) {
+            loadNativeExtension(connection);
+        }
+        else {
+            HonkerFunctions.register(connection);
+        }
+        try (Statement statement = connection.createStatement()) {
+            if (this.busyTimeoutMillis != null) {
+                statement.execute("PRAGMA busy_timeout = " + this.busyTimeoutMillis);
+            }
+            if (this.journalMode != null) {
+                statement.execute("PRAGMA journal_mode = " + this.journalMode);
+            }
+            if (this.bootstrap) {
+                statement.execute("SELECT honker_bootstrap()");
+                if (!connection.getAutoCommit()) {
+                    connection.commit();
+                }
+            }
+        }
+    }
+
+    private void loadNativeExtension(Connection connection) {
+        try {
+            NativeExtension.load(connection, this.extensionPath, this.entryPoint);
+        }
+        catch (SQLException | IllegalArgumentException ex) {
+            throw HonkerConfigurationException.nativeExtension(this.extensionPath, ex.getMessage(), ex);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.honker.spring.boot.autoconfigure;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
+
+import javax.sql.DataSource;
+
+import org.sqlite.SQLiteConnection;
+
+import org.springframework.jdbc.datasource.DelegatingDataSource;
+
+/**
+ * Wraps a DataSource Honker cannot configure from the inside (anything but a not-yet-started
+ * {@code HikariDataSource}): each physical SQLite connection is prepared with
+ * {@link HonkerConnectionSetup} the first time it is handed out. Connections to other databases pass
+ * through untouched.
+ */
+final class HonkerDataSource extends DelegatingDataSource {
+
+    private final HonkerConnectionSetup setup;
+
+    private final Set<SQLiteConnection> prepared = Collections.synchronizedSet(
+            Collections.newSetFromMap(new WeakHashMap<>()));
+
+    HonkerDataSource(DataSource target, HonkerConnectionSetup setup) {
+        super(target);
+        this.setup = setup;
+    }
+
+    HonkerConnectionSetup getSetup() {
+        return this.setup;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        return prepared(super.getConnection());
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        return prepared(super.getConnection(username, password));
+    }
+
+    private Connection prepared(Connection connection) throws SQLException {
+        try {
+            if (connection.isWrapperFor(SQLiteConnection.class)) {
+                SQLiteConnection physical = connection.unwrap(SQLiteConnection.class);
+                if (!this.prepared.contains(physical)) {
+                    this.setup.prepare(connection);
+                    this.prepared.add(physical);
+                }
+            }
+            return connection;
+        }
+        catch (SQLException | RuntimeException ex) {
+            try {
+                connection.close();
+            }
+            catch (SQLException closeFailure) {
+                ex.addSuppressed(closeFailure);
+            }
+            throw ex;
+        }
+    }
+}

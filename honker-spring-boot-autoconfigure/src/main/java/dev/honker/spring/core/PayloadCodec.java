@@ -1,0 +1,79 @@
+package dev.honker.spring.core;
+
+import java.time.Instant;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Turns payloads and results into the JSON text Honker stores, and back, with the application's
+ * Jackson mapper. A {@code String} payload becomes a JSON string, as the Python binding stores it.
+ */
+final class PayloadCodec {
+
+    private final ObjectMapper mapper;
+
+    PayloadCodec(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    String write(String what, Object value) {
+        try {
+            return this.mapper.writeValueAsString(value);
+        }
+        catch (JacksonException ex) {
+            throw new HonkerPayloadException("Cannot write " + what + " of type " + value.getClass().getName()
+                    + " as JSON: " + ex.getOriginalMessage(), ex);
+        }
+    }
+
+    /** Checks that text is exactly one JSON value and returns it unchanged. */
+    String validJson(String what, String json) {
+        if (json == null) {
+            throw new IllegalArgumentException(what + " must not be null; pass \"null\" for a JSON null");
+        }
+        try {
+            JsonNode value = this.mapper.readerFor(JsonNode.class)
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .readValue(json);
+            if (value == null || value.isMissingNode()) {
+                throw new HonkerPayloadException(what + " is not valid JSON: no value in '" + json + "'", null);
+            }
+            return json;
+        }
+        catch (JacksonException ex) {
+            throw new HonkerPayloadException(what + " is not valid JSON: " + ex.getOriginalMessage(), ex);
+        }
+    }
+
+    <T> T read(String what, String json, Class<T> type) {
+        try {
+            return this.mapper.readValue(json, type);
+        }
+        catch (JacksonException ex) {
+            throw new HonkerPayloadException("Cannot read " + what + " as " + type.getName() + ": "
+                    + ex.getOriginalMessage(), ex);
+        }
+    }
+
+    /** Reads the JSON object honker_get_job returns. */
+    Job readJob(String json) {
+        JsonNode row = this.mapper.readTree(json);
+        return new Job(row.get("id").asLong(), row.get("queue").asString(), row.get("payload").asString(),
+                row.get("state").asString(), row.get("priority").asLong(), instant(row, "run_at"),
+                text(row, "worker_id"), instant(row, "claim_expires_at"), row.get("attempts").asLong(),
+                row.get("max_attempts").asLong(), instant(row, "created_at"), instant(row, "expires_at"));
+    }
+
+    private static String text(JsonNode row, String field) {
+        JsonNode value = row.get(field);
+        return (value == null || value.isNull()) ? null : value.asString();
+    }
+
+    private static Instant instant(JsonNode row, String field) {
+        JsonNode value = row.get(field);
+        return (value == null || value.isNull()) ? null : Instant.ofEpochSecond(value.asLong());
+    }
+}
