@@ -47,6 +47,13 @@ public class HonkerConfigurationException extends RuntimeException {
                 null);
     }
 
+    static HonkerConfigurationException listenersNeedSqlite(String url) {
+        return new HonkerConfigurationException("@HonkerListener methods need a SQLite DataSource, but the DataSource"
+                + " is " + url + ". Listeners claim jobs from the Honker tables of a SQLite database file.",
+                "Use a jdbc:sqlite: DataSource, or remove the @HonkerListener methods (or set honker.enabled=false).",
+                null);
+    }
+
     static HonkerConfigurationException notSqlite(String url) {
         return new HonkerConfigurationException("honker.enabled=true, but the DataSource is not SQLite (" + url
                 + "). Honker's functions live in a SQLite database file.",

@@ -98,7 +98,7 @@ final class HonkerInitializer implements InitializingBean {
         };
     }
 
-    private static String mainDatabaseFile(Connection connection) throws SQLException {
+    static String mainDatabaseFile(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
                 ResultSet databases = statement.executeQuery("PRAGMA database_list")) {
             while (databases.next()) {

@@ -7,6 +7,8 @@ import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import dev.honker.spring.listener.AckMode;
+
 /**
  * Configuration of Honker, under the {@code honker} prefix.
  */
@@ -325,16 +327,5 @@ public class HonkerProperties {
         public void setJitter(double jitter) {
             this.jitter = jitter;
         }
-    }
-
-    /** When a listener acknowledges a job. */
-    public enum AckMode {
-        /** Ack after the handler returns; a crash in between runs the job again (at-least-once). */
-        AFTER_HANDLER,
-        /**
-         * Run the handler and the ack in one transaction of the application's DataSource, so the
-         * handler's own writes and the job's completion commit together.
-         */
-        TRANSACTIONAL
     }
 }

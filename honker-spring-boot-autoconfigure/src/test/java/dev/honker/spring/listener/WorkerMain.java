@@ -1,0 +1,79 @@
+package dev.honker.spring.listener;
+
+import java.util.concurrent.locks.LockSupport;
+
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import dev.honker.spring.boot.autoconfigure.HonkerAutoConfiguration;
+import dev.honker.spring.boot.autoconfigure.HonkerListenerAutoConfiguration;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A worker application in its own JVM, configured the way an application is (a Boot DataSource on
+ * {@code jdbc:sqlite:<worker.db>} with the starter's auto-configuration), with one
+ * {@code @HonkerListener} on {@code worker.queue}. {@code worker.mode} picks what the handler does: {@code print} prints
+ * {@code handled <job id> <System.nanoTime()>} as its first action, {@code block} records the job in
+ * table {@code started} and then never returns, {@code noop} does nothing. Other arguments are Spring
+ * properties, e.g. {@code --honker.listener.visibility-timeout=2s}.
+ */
+@Configuration(proxyBeanMethods = false)
+@ImportAutoConfiguration({ DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
+        JdbcTemplateAutoConfiguration.class, JacksonAutoConfiguration.class, PropertyPlaceholderAutoConfiguration.class,
+        HonkerAutoConfiguration.class, HonkerListenerAutoConfiguration.class })
+public class WorkerMain {
+
+    /** Starts the worker; it runs until killed. */
+    public static void main(String[] args) {
+        new SpringApplicationBuilder(WorkerMain.class).web(WebApplicationType.NONE).logStartupInfo(false)
+                .properties("spring.datasource.url=jdbc:sqlite:${worker.db}", "honker.sqlite.journal-mode=WAL",
+                        "honker.sqlite.busy-timeout=10s")
+                .run(args);
+        System.out.println("worker ready " + ProcessHandle.current().pid());
+    }
+
+    @Bean
+    Handler handler(@Value("${worker.mode}") String mode, JdbcTemplate jdbc) {
+        return new Handler(mode, jdbc);
+    }
+
+    /** The worker's listener. */
+    static class Handler {
+
+        private final String mode;
+
+        private final JdbcTemplate jdbc;
+
+        Handler(String mode, JdbcTemplate jdbc) {
+            this.mode = mode;
+            this.jdbc = jdbc;
+        }
+
+        @HonkerListener(queue = "${worker.queue}", id = "worker")
+        void handle(JsonNode payload, HonkerJob job) {
+            long now = System.nanoTime();
+            switch (this.mode) {
+                case "print" -> System.out.println("handled " + job.id() + " " + now);
+                case "block" -> {
+                    this.jdbc.update("INSERT INTO started (job_id, pid) VALUES (?, ?)", job.id(), ProcessHandle.current().pid());
+                    while (true) {
+                        LockSupport.park(this);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+    }
+}
