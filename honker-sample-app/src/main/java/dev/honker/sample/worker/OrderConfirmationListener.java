@@ -44,7 +44,7 @@ class OrderConfirmationListener {
         }
         Order order = orders.findById(confirmation.orderId())
                 .orElseThrow(() -> new PermanentFailure("order " + confirmation.orderId() + " does not exist"));
-        order.confirm(job.attempts(), startedMicros, Instant.now());
+        order.confirm(Math.toIntExact(job.attempts()), startedMicros, Instant.now());
         if (job.attempts() > 1) {
             log.info("order {}: confirmed on attempt {}", confirmation.orderId(), job.attempts());
         }

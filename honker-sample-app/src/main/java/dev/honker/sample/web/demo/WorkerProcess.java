@@ -40,9 +40,15 @@ final class WorkerProcess implements AutoCloseable {
         return new WorkerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     }
 
-    /** Waits until the worker's listeners are running. */
+    /** Waits until the worker's listeners are running; false if it exited or the timeout passed first. */
     boolean awaitReady(Duration timeout) throws InterruptedException {
-        return ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (process.isAlive() && System.nanoTime() < deadline) {
+            if (ready.await(100, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        }
+        return ready.getCount() == 0;
     }
 
     long pid() {
@@ -55,6 +61,15 @@ final class WorkerProcess implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(45, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
+        }
+    }
+
+    /** {@link #close()} for a shutdown hook. */
+    void closeQuietly() {
+        try {
+            close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
