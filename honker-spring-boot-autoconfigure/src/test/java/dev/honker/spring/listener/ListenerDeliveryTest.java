@@ -1,7 +1,7 @@
 package dev.honker.spring.listener;
 
-import static dev.honker.spring.listener.TestDatabase.enqueue;
-import static dev.honker.spring.listener.TestDatabase.queryLong;
+import static dev.honker.spring.listener.HonkerTestPool.enqueue;
+import static dev.honker.spring.listener.HonkerTestPool.queryLong;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -36,7 +36,7 @@ class ListenerDeliveryTest {
     @BeforeEach
     void openDatabase() {
         this.file = this.dir.resolve("app.db");
-        this.pool = TestDatabase.pool(this.file);
+        this.pool = HonkerTestPool.pool(this.file);
     }
 
     @AfterEach

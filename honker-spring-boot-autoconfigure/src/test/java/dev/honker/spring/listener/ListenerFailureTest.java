@@ -1,8 +1,8 @@
 package dev.honker.spring.listener;
 
-import static dev.honker.spring.listener.TestDatabase.enqueue;
-import static dev.honker.spring.listener.TestDatabase.queryLong;
-import static dev.honker.spring.listener.TestDatabase.queryString;
+import static dev.honker.spring.listener.HonkerTestPool.enqueue;
+import static dev.honker.spring.listener.HonkerTestPool.queryLong;
+import static dev.honker.spring.listener.HonkerTestPool.queryString;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -32,7 +32,7 @@ class ListenerFailureTest {
 
     @BeforeEach
     void openDatabase() {
-        this.pool = TestDatabase.pool(this.dir.resolve("app.db"));
+        this.pool = HonkerTestPool.pool(this.dir.resolve("app.db"));
     }
 
     @AfterEach
@@ -108,7 +108,7 @@ class ListenerFailureTest {
     @Test
     void transactionalAckRollsBackTheHandlersWritesWithTheFailedAttempt() {
         ListenerContexts.runner(this.pool).withBean(TransactionalOrders.class).run(context -> {
-            TestDatabase.execute(this.pool, "CREATE TABLE orders (id INTEGER PRIMARY KEY, job_id INTEGER NOT NULL)");
+            HonkerTestPool.execute(this.pool, "CREATE TABLE orders (id INTEGER PRIMARY KEY, job_id INTEGER NOT NULL)");
             TransactionalOrders listener = context.getBean(TransactionalOrders.class);
             long id = enqueue(this.pool, "orders", "\"order\"", 3);
             await().atMost(LONG).until(() -> queryLong(this.pool, "SELECT count(*) FROM _honker_live") == 0);
@@ -121,7 +121,7 @@ class ListenerFailureTest {
     @Test
     void transactionalHandlerThatWritesThenThrowsLeavesNeitherWriteNorAck() {
         ListenerContexts.runner(this.pool).withBean(TransactionalOrders.class).run(context -> {
-            TestDatabase.execute(this.pool, "CREATE TABLE orders (id INTEGER PRIMARY KEY, job_id INTEGER NOT NULL)");
+            HonkerTestPool.execute(this.pool, "CREATE TABLE orders (id INTEGER PRIMARY KEY, job_id INTEGER NOT NULL)");
             long id = enqueue(this.pool, "orders", "\"poison\"", 3);
             await().atMost(LONG).until(() -> queryLong(this.pool, "SELECT count(*) FROM _honker_dead") == 1);
             assertThat(queryString(this.pool, "SELECT last_error FROM _honker_dead WHERE id = ?", id))

@@ -1,8 +1,8 @@
 package dev.honker.spring.listener;
 
-import static dev.honker.spring.listener.TestDatabase.enqueue;
-import static dev.honker.spring.listener.TestDatabase.queryLong;
-import static dev.honker.spring.listener.TestDatabase.queryString;
+import static dev.honker.spring.listener.HonkerTestPool.enqueue;
+import static dev.honker.spring.listener.HonkerTestPool.queryLong;
+import static dev.honker.spring.listener.HonkerTestPool.queryString;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
@@ -42,7 +42,7 @@ class ListenerLifecycleTest {
 
     @BeforeEach
     void openDatabase() {
-        this.pool = TestDatabase.pool(this.dir.resolve("app.db"));
+        this.pool = HonkerTestPool.pool(this.dir.resolve("app.db"));
     }
 
     @AfterEach

@@ -31,7 +31,7 @@ class ListenerStartupFailureTest {
 
     @BeforeEach
     void openDatabase() {
-        this.pool = TestDatabase.pool(this.dir.resolve("app.db"));
+        this.pool = HonkerTestPool.pool(this.dir.resolve("app.db"));
     }
 
     @AfterEach
