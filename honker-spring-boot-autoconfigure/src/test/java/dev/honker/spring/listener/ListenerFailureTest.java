@@ -6,39 +6,19 @@ import static dev.honker.spring.listener.HonkerTestPool.queryString;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Failed jobs are retried with backoff, dead-lettered when out of attempts or not retryable, and rolled back. */
-class ListenerFailureTest {
+class ListenerFailureTest extends PooledDatabaseTest {
 
     private static final Duration LONG = Duration.ofSeconds(30);
-
-    @TempDir
-    Path dir;
-
-    private HikariDataSource pool;
-
-    @BeforeEach
-    void openDatabase() {
-        this.pool = HonkerTestPool.pool(this.dir.resolve("app.db"));
-    }
-
-    @AfterEach
-    void closeDatabase() {
-        this.pool.close();
-    }
 
     @Test
     void retriesWithBackoffThenDeadLettersWithTheLastError() {
