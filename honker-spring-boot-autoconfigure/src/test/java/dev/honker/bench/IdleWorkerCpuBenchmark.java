@@ -12,7 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.honker.spring.listener.ChildJvm;
-import dev.honker.spring.listener.TestDatabase;
+import dev.honker.spring.listener.HonkerTestPool;
 import dev.honker.spring.listener.WorkerMain;
 
 /**
@@ -41,7 +41,7 @@ public final class IdleWorkerCpuBenchmark {
     public static void main(String[] args) throws Exception {
         Path directory = Files.createTempDirectory("honker-idle-bench");
         Path file = directory.resolve("bench.db");
-        TestDatabase.pool(file).close();
+        HonkerTestPool.pool(file).close();
         double[] worker = new double[ROUNDS];
         double[] baseline = new double[ROUNDS];
         double[] sleeper = new double[ROUNDS];

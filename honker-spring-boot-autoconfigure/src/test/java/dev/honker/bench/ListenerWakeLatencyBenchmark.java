@@ -14,7 +14,7 @@ import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.honker.spring.listener.ChildJvm;
-import dev.honker.spring.listener.TestDatabase;
+import dev.honker.spring.listener.HonkerTestPool;
 import dev.honker.spring.listener.WorkerMain;
 import dev.honker.sqlite.HonkerFunctions;
 
@@ -41,7 +41,7 @@ public final class ListenerWakeLatencyBenchmark {
     public static void main(String[] args) throws Exception {
         Path directory = Files.createTempDirectory("honker-wake-bench");
         Path file = directory.resolve("bench.db");
-        TestDatabase.pool(file).close();
+        HonkerTestPool.pool(file).close();
         try (Connection connection = open(file); Statement statement = connection.createStatement();
                 ChildJvm listener = ChildJvm.startPiped(WorkerMain.class, "--worker.db=" + file, "--worker.queue=wake",
                         "--worker.mode=print", "--honker.watcher.poll-interval=1ms", "--logging.level.root=WARN",

@@ -193,14 +193,7 @@ public class HonkerTemplate {
      * @return whether {@code owner} holds the lock
      */
     public boolean tryLock(String name, String owner, Duration ttl) {
-        requireName("name", name);
-        requireName("owner", owner);
-        long seconds = Seconds.positive("ttl", ttl);
-        return callLong("SELECT honker_lock_acquire(?, ?, ?)", statement -> {
-            statement.setString(1, name);
-            statement.setString(2, owner);
-            statement.setLong(3, seconds);
-        }) == 1;
+        return lockCall("SELECT honker_lock_acquire(?, ?, ?)", name, owner, ttl);
     }
 
     /**
@@ -212,10 +205,14 @@ public class HonkerTemplate {
      * @return whether the lock was still the owner's and was extended
      */
     public boolean renewLock(String name, String owner, Duration ttl) {
+        return lockCall("SELECT honker_lock_renew(?, ?, ?)", name, owner, ttl);
+    }
+
+    private boolean lockCall(String sql, String name, String owner, Duration ttl) {
         requireName("name", name);
         requireName("owner", owner);
         long seconds = Seconds.positive("ttl", ttl);
-        return callLong("SELECT honker_lock_renew(?, ?, ?)", statement -> {
+        return callLong(sql, statement -> {
             statement.setString(1, name);
             statement.setString(2, owner);
             statement.setLong(3, seconds);

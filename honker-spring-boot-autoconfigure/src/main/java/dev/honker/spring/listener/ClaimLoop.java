@@ -279,19 +279,6 @@ final class ClaimLoop {
         }
     }
 
-    /** A job whose handler runs, and when its claim was last extended (or made). */
-    private static final class Running {
-
-        final ClaimedJob job;
-
-        volatile long lastBeat;
-
-        Running(ClaimedJob job, long claimed) {
-            this.job = job;
-            this.lastBeat = claimed;
-        }
-    }
-
     private List<Long> takeSucceeded() {
         List<Long> ids = new ArrayList<>();
         for (Long id = this.succeeded.poll(); id != null; id = this.succeeded.poll()) {
@@ -342,5 +329,18 @@ final class ClaimLoop {
         }
         LOG.debug(() -> "listener '" + this.settings.id() + "' stopped");
         callback.run();
+    }
+
+    /** A job whose handler runs, and when its claim was last extended (or made). */
+    private static final class Running {
+
+        final ClaimedJob job;
+
+        volatile long lastBeat;
+
+        Running(ClaimedJob job, long claimed) {
+            this.job = job;
+            this.lastBeat = claimed;
+        }
     }
 }

@@ -13,17 +13,11 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
-import dev.honker.spring.boot.autoconfigure.HonkerAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -45,11 +39,7 @@ class HonkerTemplateTests {
     Path directory;
 
     private ApplicationContextRunner runner() {
-        return new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
-                    DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
-                    JacksonAutoConfiguration.class, HonkerAutoConfiguration.class))
-            .withPropertyValues("spring.datasource.url=" + url(), "honker.sqlite.journal-mode=WAL");
+        return TemplateContexts.runner(this.directory.resolve("app.db"));
     }
 
     private String url() {

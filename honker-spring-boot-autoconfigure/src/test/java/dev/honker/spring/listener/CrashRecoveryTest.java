@@ -1,7 +1,7 @@
 package dev.honker.spring.listener;
 
-import static dev.honker.spring.listener.TestDatabase.enqueue;
-import static dev.honker.spring.listener.TestDatabase.queryLong;
+import static dev.honker.spring.listener.HonkerTestPool.enqueue;
+import static dev.honker.spring.listener.HonkerTestPool.queryLong;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -33,9 +33,9 @@ class CrashRecoveryTest {
     @BeforeEach
     void openDatabase() throws Exception {
         this.file = this.dir.resolve("app.db");
-        this.pool = TestDatabase.pool(this.file);
-        TestDatabase.execute(this.pool, "CREATE TABLE started (job_id INTEGER NOT NULL, pid INTEGER NOT NULL)");
-        TestDatabase.execute(this.pool, "CREATE TABLE done (job_id INTEGER NOT NULL, attempts INTEGER NOT NULL)");
+        this.pool = HonkerTestPool.pool(this.file);
+        HonkerTestPool.execute(this.pool, "CREATE TABLE started (job_id INTEGER NOT NULL, pid INTEGER NOT NULL)");
+        HonkerTestPool.execute(this.pool, "CREATE TABLE done (job_id INTEGER NOT NULL, attempts INTEGER NOT NULL)");
     }
 
     @AfterEach

@@ -27,7 +27,7 @@ public final class EnqueueMain {
             HonkerFunctions.register(connection);
             long id = 0;
             for (int i = 0; i < count; i++) {
-                id = TestDatabase.enqueue(connection, args[1], args[2], 3);
+                id = HonkerTestPool.enqueue(connection, args[1], args[2], 3);
             }
             System.out.println("enqueued " + id);
         }

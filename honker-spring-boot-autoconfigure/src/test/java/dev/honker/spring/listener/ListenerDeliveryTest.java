@@ -1,48 +1,25 @@
 package dev.honker.spring.listener;
 
-import static dev.honker.spring.listener.TestDatabase.enqueue;
-import static dev.honker.spring.listener.TestDatabase.queryLong;
+import static dev.honker.spring.listener.HonkerTestPool.enqueue;
+import static dev.honker.spring.listener.HonkerTestPool.queryLong;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import tools.jackson.databind.JsonNode;
 
 /** Jobs reach {@code @HonkerListener} methods, from this and other processes, with their metadata. */
-class ListenerDeliveryTest {
+class ListenerDeliveryTest extends PooledDatabaseTest {
 
     private static final Duration LONG = Duration.ofSeconds(30);
-
-    @TempDir
-    Path dir;
-
-    private Path file;
-
-    private HikariDataSource pool;
-
-    @BeforeEach
-    void openDatabase() {
-        this.file = this.dir.resolve("app.db");
-        this.pool = TestDatabase.pool(this.file);
-    }
-
-    @AfterEach
-    void closeDatabase() {
-        this.pool.close();
-    }
 
     @Test
     void receivesAJobEnqueuedByAnotherJvm() {

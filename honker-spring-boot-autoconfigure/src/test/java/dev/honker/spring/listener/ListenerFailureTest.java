@@ -1,44 +1,24 @@
 package dev.honker.spring.listener;
 
-import static dev.honker.spring.listener.TestDatabase.enqueue;
-import static dev.honker.spring.listener.TestDatabase.queryLong;
-import static dev.honker.spring.listener.TestDatabase.queryString;
+import static dev.honker.spring.listener.HonkerTestPool.enqueue;
+import static dev.honker.spring.listener.HonkerTestPool.queryLong;
+import static dev.honker.spring.listener.HonkerTestPool.queryString;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Failed jobs are retried with backoff, dead-lettered when out of attempts or not retryable, and rolled back. */
-class ListenerFailureTest {
+class ListenerFailureTest extends PooledDatabaseTest {
 
     private static final Duration LONG = Duration.ofSeconds(30);
-
-    @TempDir
-    Path dir;
-
-    private HikariDataSource pool;
-
-    @BeforeEach
-    void openDatabase() {
-        this.pool = TestDatabase.pool(this.dir.resolve("app.db"));
-    }
-
-    @AfterEach
-    void closeDatabase() {
-        this.pool.close();
-    }
 
     @Test
     void retriesWithBackoffThenDeadLettersWithTheLastError() {
@@ -108,7 +88,7 @@ class ListenerFailureTest {
     @Test
     void transactionalAckRollsBackTheHandlersWritesWithTheFailedAttempt() {
         ListenerContexts.runner(this.pool).withBean(TransactionalOrders.class).run(context -> {
-            TestDatabase.execute(this.pool, "CREATE TABLE orders (id INTEGER PRIMARY KEY, job_id INTEGER NOT NULL)");
+            HonkerTestPool.execute(this.pool, "CREATE TABLE orders (id INTEGER PRIMARY KEY, job_id INTEGER NOT NULL)");
             TransactionalOrders listener = context.getBean(TransactionalOrders.class);
             long id = enqueue(this.pool, "orders", "\"order\"", 3);
             await().atMost(LONG).until(() -> queryLong(this.pool, "SELECT count(*) FROM _honker_live") == 0);
@@ -121,7 +101,7 @@ class ListenerFailureTest {
     @Test
     void transactionalHandlerThatWritesThenThrowsLeavesNeitherWriteNorAck() {
         ListenerContexts.runner(this.pool).withBean(TransactionalOrders.class).run(context -> {
-            TestDatabase.execute(this.pool, "CREATE TABLE orders (id INTEGER PRIMARY KEY, job_id INTEGER NOT NULL)");
+            HonkerTestPool.execute(this.pool, "CREATE TABLE orders (id INTEGER PRIMARY KEY, job_id INTEGER NOT NULL)");
             long id = enqueue(this.pool, "orders", "\"poison\"", 3);
             await().atMost(LONG).until(() -> queryLong(this.pool, "SELECT count(*) FROM _honker_dead") == 1);
             assertThat(queryString(this.pool, "SELECT last_error FROM _honker_dead WHERE id = ?", id))

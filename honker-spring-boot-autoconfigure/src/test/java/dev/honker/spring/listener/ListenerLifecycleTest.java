@@ -1,8 +1,8 @@
 package dev.honker.spring.listener;
 
-import static dev.honker.spring.listener.TestDatabase.enqueue;
-import static dev.honker.spring.listener.TestDatabase.queryLong;
-import static dev.honker.spring.listener.TestDatabase.queryString;
+import static dev.honker.spring.listener.HonkerTestPool.enqueue;
+import static dev.honker.spring.listener.HonkerTestPool.queryLong;
+import static dev.honker.spring.listener.HonkerTestPool.queryString;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
@@ -21,34 +21,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import dev.honker.spring.watch.DatabaseWatcher;
 import dev.honker.spring.watch.WatcherFailedException;
 
 /** Heartbeats, graceful shutdown and the shutdown timeout. */
-class ListenerLifecycleTest {
+class ListenerLifecycleTest extends PooledDatabaseTest {
 
     private static final Duration LONG = Duration.ofSeconds(30);
-
-    @TempDir
-    Path dir;
-
-    private HikariDataSource pool;
-
-    @BeforeEach
-    void openDatabase() {
-        this.pool = TestDatabase.pool(this.dir.resolve("app.db"));
-    }
-
-    @AfterEach
-    void closeDatabase() {
-        this.pool.close();
-    }
 
     @Test
     void heartbeatsKeepALongJobClaimedPastItsVisibilityTimeout() {

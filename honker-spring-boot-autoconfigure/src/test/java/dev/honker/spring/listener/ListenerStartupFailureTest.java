@@ -2,16 +2,11 @@ package dev.honker.spring.listener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
@@ -22,22 +17,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import dev.honker.spring.boot.autoconfigure.HonkerListenerAutoConfiguration;
 
 /** Listener methods and settings that cannot work stop the context, naming the method and the value. */
-class ListenerStartupFailureTest {
-
-    @TempDir
-    Path dir;
-
-    private HikariDataSource pool;
-
-    @BeforeEach
-    void openDatabase() {
-        this.pool = TestDatabase.pool(this.dir.resolve("app.db"));
-    }
-
-    @AfterEach
-    void closeDatabase() {
-        this.pool.close();
-    }
+class ListenerStartupFailureTest extends PooledDatabaseTest {
 
     @Test
     void unsupportedParameterTypeNamesTheMethod() {

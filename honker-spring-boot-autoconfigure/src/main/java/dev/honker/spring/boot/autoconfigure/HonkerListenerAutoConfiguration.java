@@ -94,7 +94,7 @@ public final class HonkerListenerAutoConfiguration {
                     backoff.getJitter());
         }
         catch (IllegalArgumentException ex) {
-            throw new IllegalArgumentException("honker.listener.backoff." + ex.getMessage());
+            throw new IllegalArgumentException("honker.listener.backoff." + ex.getMessage(), ex);
         }
         return new ListenerDefaults(listener.getConcurrency(), listener.isAutoStartup(), listener.getVisibilityTimeout(),
                 listener.getIdlePollInterval(), listener.getShutdownTimeout(), listener.getAckMode(), retryBackoff,

@@ -21,9 +21,9 @@ import dev.honker.sqlite.HonkerFunctions;
  * Honker functions, the way the starter's DataSource post-processor prepares an application's pool,
  * plus the few SQL helpers the listener tests need.
  */
-public final class TestDatabase {
+public final class HonkerTestPool {
 
-    private TestDatabase() {
+    private HonkerTestPool() {
     }
 
     /** A pool on {@code file}, schema bootstrapped; close it after use. */
