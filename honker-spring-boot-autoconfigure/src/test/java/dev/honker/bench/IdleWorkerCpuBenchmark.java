@@ -76,6 +76,7 @@ public final class IdleWorkerCpuBenchmark {
             if (!ready.await(120, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("worker did not start: " + child);
             }
+            // Not synchronisation: the worker is idle by design, and these are the warm-up and measuring windows.
             Thread.sleep(WARM_UP.toMillis());
             long cpuBefore = cpuNanos(child);
             long before = System.nanoTime();

@@ -1,5 +1,7 @@
 package dev.honker.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,6 +14,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.StringJoiner;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.boot.WebApplicationType;
@@ -81,12 +86,12 @@ public final class ListenerDrainBenchmark {
             Counter counter = context.getBean(Counter.class);
             long start = System.nanoTime();
             context.getBean(HonkerListenerEndpointRegistry.class).getListenerContainer("drain").start();
-            while (counter.handled.get() < BACKLOG) {
-                Thread.sleep(1);
+            if (!counter.allHandled.await(10, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("handled only " + counter.handled.get() + " of " + BACKLOG + " jobs");
             }
-            while (count(reader, "SELECT count(*) FROM _honker_live") > 0) {
-                Thread.sleep(1);
-            }
+            // The last acks commit just after their handlers return: wait for the committed queue to be empty.
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(1))
+                    .until(() -> count(reader, "SELECT count(*) FROM _honker_live") == 0);
             long nanos = System.nanoTime() - start;
             if (counter.handled.get() != BACKLOG || count(reader, "SELECT count(*) FROM _honker_dead") != 0) {
                 throw new IllegalStateException("handled " + counter.handled.get() + " jobs, expected " + BACKLOG);
@@ -208,9 +213,12 @@ public final class ListenerDrainBenchmark {
 
         final AtomicLong handled = new AtomicLong();
 
+        final CountDownLatch allHandled = new CountDownLatch(BACKLOG);
+
         @HonkerListener(queue = "drain", id = "drain", concurrency = "" + CONCURRENCY, autoStartup = "false")
         void handle(JsonNode payload) {
             this.handled.incrementAndGet();
+            this.allHandled.countDown();
         }
     }
 }

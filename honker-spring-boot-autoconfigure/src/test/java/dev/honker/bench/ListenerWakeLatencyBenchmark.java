@@ -134,6 +134,7 @@ public final class ListenerWakeLatencyBenchmark {
                     long committing = System.nanoTime();
                     statement.execute("COMMIT");
                     nanos[i] = reported(id, committing) - committing;
+                    // Not synchronisation: a random 1-3 ms gap so commits fall at every phase of the 1 ms poll.
                     Thread.sleep(1 + ThreadLocalRandom.current().nextInt(3));
                 }
             }
