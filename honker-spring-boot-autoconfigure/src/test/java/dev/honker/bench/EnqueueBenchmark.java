@@ -7,97 +7,115 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Cost of {@code SELECT honker_enqueue(...)} against inserting the job row without the function, on
- * the same connection in the same run: all inside a transaction, with reused prepared statements,
- * after a warm-up, in rotating rounds. The row is inserted two ways: {@code INSERT ... RETURNING id},
- * which hands back the id as the function does, and a plain {@code INSERT} run with
- * {@code executeUpdate}, after which sqlite-jdbc also runs {@code SELECT last_insert_rowid()} for
- * {@code getGeneratedKeys}. Prints the medians in microseconds per call and the ratios.
+ * Cost of {@code SELECT honker_enqueue(...)} against inserting the job row without the
+ * function, on the same connection in the same run: all inside a transaction, with reused
+ * prepared statements, after a warm-up, in rotating rounds. The row is inserted two ways:
+ * {@code INSERT ... RETURNING id}, which hands back the id as the function does, and a
+ * plain {@code INSERT} run with {@code executeUpdate}, after which sqlite-jdbc also runs
+ * {@code SELECT last_insert_rowid()} for {@code getGeneratedKeys}. Prints the medians in
+ * microseconds per call and the ratios.
  */
 public final class EnqueueBenchmark {
 
-    private static final String FUNCTION = "SELECT honker_enqueue(?, ?, NULL, NULL, 0, 3, NULL)";
-    private static final String PLAIN_INSERT = "INSERT INTO _honker_live (queue, payload) VALUES (?, ?)";
-    private static final String RETURNING_INSERT = PLAIN_INSERT + " RETURNING id";
-    private static final String PAYLOAD = "{\"order_id\":12345,\"email\":\"alice@example.com\"}";
+	private static final String FUNCTION = "SELECT honker_enqueue(?, ?, NULL, NULL, 0, 3, NULL)";
 
-    private static final int CALLS_PER_ROUND = 10_000;
-    private static final int WARM_UP_ROUNDS = 5;
-    private static final int ROUNDS = 9;
+	private static final String PLAIN_INSERT = "INSERT INTO _honker_live (queue, payload) VALUES (?, ?)";
 
-    private EnqueueBenchmark() {
-    }
+	private static final String RETURNING_INSERT = PLAIN_INSERT + " RETURNING id";
 
-    public static void main(String[] args) throws Exception {
-        try (BenchDatabase database = BenchDatabase.open("enqueue");
-                PreparedStatement function = database.connection.prepareStatement(FUNCTION);
-                PreparedStatement returning = database.connection.prepareStatement(RETURNING_INSERT);
-                PreparedStatement insert = database.connection.prepareStatement(PLAIN_INSERT)) {
-            List<Call> calls = List.of(() -> readId(function), () -> readId(returning), () -> insert(insert));
-            for (int i = 0; i < WARM_UP_ROUNDS; i++) {
-                for (Call call : calls) {
-                    round(database, call);
-                }
-            }
-            double[][] micros = new double[calls.size()][ROUNDS];
-            for (int i = 0; i < ROUNDS; i++) {
-                for (int c = 0; c < calls.size(); c++) {
-                    int call = (i + c) % calls.size();
-                    micros[call][i] = round(database, calls.get(call));
-                }
-            }
-            double functionMedian = BenchDatabase.median(micros[0]);
-            double returningMedian = BenchDatabase.median(micros[1]);
-            double insertMedian = BenchDatabase.median(micros[2]);
-            System.out.printf("rounds of %,d calls in one transaction, %d warm-up rounds each, %d measured rounds each%n",
-                    CALLS_PER_ROUND, WARM_UP_ROUNDS, ROUNDS);
-            System.out.printf("honker_enqueue:           median %.2f us/call, rounds %s%n", functionMedian, format(micros[0]));
-            System.out.printf("INSERT ... RETURNING id:  median %.2f us/call, rounds %s%n", returningMedian, format(micros[1]));
-            System.out.printf("plain INSERT (+ sqlite-jdbc's last_insert_rowid query): median %.2f us/call, rounds %s%n",
-                    insertMedian, format(micros[2]));
-            System.out.printf("ratio honker_enqueue / INSERT ... RETURNING id = %.2fx (the function's own cost: %.2f us)%n",
-                    functionMedian / returningMedian, functionMedian - returningMedian);
-            System.out.printf("ratio honker_enqueue / plain INSERT = %.2fx (target <= 1.5x)%n", functionMedian / insertMedian);
-        }
-    }
+	private static final String PAYLOAD = "{\"order_id\":12345,\"email\":\"alice@example.com\"}";
 
-    /** One call of the enqueue being measured. */
-    @FunctionalInterface
-    private interface Call {
-        void run() throws SQLException;
-    }
+	private static final int CALLS_PER_ROUND = 10_000;
 
-    /** Runs one timed round in a transaction on an empty queue table; returns microseconds per call. */
-    private static double round(BenchDatabase database, Call call) throws SQLException {
-        database.execute("DELETE FROM _honker_live");
-        database.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-        database.execute("BEGIN");
-        long start = System.nanoTime();
-        for (int i = 0; i < CALLS_PER_ROUND; i++) {
-            call.run();
-        }
-        long elapsed = System.nanoTime() - start;
-        database.execute("COMMIT");
-        return elapsed / 1_000.0 / CALLS_PER_ROUND;
-    }
+	private static final int WARM_UP_ROUNDS = 5;
 
-    /** Runs the function or the INSERT ... RETURNING id and reads the job id. */
-    private static void readId(PreparedStatement statement) throws SQLException {
-        statement.setString(1, "emails");
-        statement.setString(2, PAYLOAD);
-        try (ResultSet id = statement.executeQuery()) {
-            id.next();
-            id.getLong(1);
-        }
-    }
+	private static final int ROUNDS = 9;
 
-    private static void insert(PreparedStatement insert) throws SQLException {
-        insert.setString(1, "emails");
-        insert.setString(2, PAYLOAD);
-        insert.executeUpdate();
-    }
+	private EnqueueBenchmark() {
+	}
 
-    private static String format(double[] values) {
-        return Arrays.stream(values).mapToObj(v -> String.format("%.2f", v)).toList().toString();
-    }
+	public static void main(String[] args) throws Exception {
+		try (BenchDatabase database = BenchDatabase.open("enqueue");
+				PreparedStatement function = database.connection.prepareStatement(FUNCTION);
+				PreparedStatement returning = database.connection.prepareStatement(RETURNING_INSERT);
+				PreparedStatement insert = database.connection.prepareStatement(PLAIN_INSERT)) {
+			List<Call> calls = List.of(() -> readId(function), () -> readId(returning), () -> insert(insert));
+			for (int i = 0; i < WARM_UP_ROUNDS; i++) {
+				for (Call call : calls) {
+					round(database, call);
+				}
+			}
+			double[][] micros = new double[calls.size()][ROUNDS];
+			for (int i = 0; i < ROUNDS; i++) {
+				for (int c = 0; c < calls.size(); c++) {
+					int call = (i + c) % calls.size();
+					micros[call][i] = round(database, calls.get(call));
+				}
+			}
+			double functionMedian = BenchDatabase.median(micros[0]);
+			double returningMedian = BenchDatabase.median(micros[1]);
+			double insertMedian = BenchDatabase.median(micros[2]);
+			System.out.printf(
+					"rounds of %,d calls in one transaction, %d warm-up rounds each, %d measured rounds each%n",
+					CALLS_PER_ROUND, WARM_UP_ROUNDS, ROUNDS);
+			System.out.printf("honker_enqueue:           median %.2f us/call, rounds %s%n", functionMedian,
+					format(micros[0]));
+			System.out.printf("INSERT ... RETURNING id:  median %.2f us/call, rounds %s%n", returningMedian,
+					format(micros[1]));
+			System.out.printf(
+					"plain INSERT (+ sqlite-jdbc's last_insert_rowid query): median %.2f us/call, rounds %s%n",
+					insertMedian, format(micros[2]));
+			System.out.printf(
+					"ratio honker_enqueue / INSERT ... RETURNING id = %.2fx (the function's own cost: %.2f us)%n",
+					functionMedian / returningMedian, functionMedian - returningMedian);
+			System.out.printf("ratio honker_enqueue / plain INSERT = %.2fx (target <= 1.5x)%n",
+					functionMedian / insertMedian);
+		}
+	}
+
+	/** One call of the enqueue being measured. */
+	@FunctionalInterface
+	private interface Call {
+
+		void run() throws SQLException;
+
+	}
+
+	/**
+	 * Runs one timed round in a transaction on an empty queue table; returns microseconds
+	 * per call.
+	 */
+	private static double round(BenchDatabase database, Call call) throws SQLException {
+		database.execute("DELETE FROM _honker_live");
+		database.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+		database.execute("BEGIN");
+		long start = System.nanoTime();
+		for (int i = 0; i < CALLS_PER_ROUND; i++) {
+			call.run();
+		}
+		long elapsed = System.nanoTime() - start;
+		database.execute("COMMIT");
+		return elapsed / 1_000.0 / CALLS_PER_ROUND;
+	}
+
+	/** Runs the function or the INSERT ... RETURNING id and reads the job id. */
+	private static void readId(PreparedStatement statement) throws SQLException {
+		statement.setString(1, "emails");
+		statement.setString(2, PAYLOAD);
+		try (ResultSet id = statement.executeQuery()) {
+			id.next();
+			id.getLong(1);
+		}
+	}
+
+	private static void insert(PreparedStatement insert) throws SQLException {
+		insert.setString(1, "emails");
+		insert.setString(2, PAYLOAD);
+		insert.executeUpdate();
+	}
+
+	private static String format(double[] values) {
+		return Arrays.stream(values).mapToObj(v -> String.format("%.2f", v)).toList().toString();
+	}
+
 }

@@ -17,103 +17,110 @@ import dev.honker.spring.listener.WorkerMain;
 
 /**
  * CPU use of an idle worker process: a Boot application in its own JVM with one
- * {@code @HonkerListener} and the commit watcher polling every millisecond, with nothing to do.
- * Measured from the process's CPU time in {@code /proc/<pid>/stat} (Linux) over 10 s after a 5 s warm-up, as a share of one core. Baseline, measured in
- * the same run: the same application with {@code honker.enabled=false} (no watcher, no listener),
- * and a JVM that only sleeps a millisecond at a time ({@link SleepLoopMain}), the floor of any 1 ms
+ * {@code @HonkerListener} and the commit watcher polling every millisecond, with nothing
+ * to do. Measured from the process's CPU time in {@code /proc/<pid>/stat} (Linux) over 10
+ * s after a 5 s warm-up, as a share of one core. Baseline, measured in the same run: the
+ * same application with {@code honker.enabled=false} (no watcher, no listener), and a JVM
+ * that only sleeps a millisecond at a time ({@link SleepLoopMain}), the floor of any 1 ms
  * poller on this machine.
  */
 public final class IdleWorkerCpuBenchmark {
 
-    private static final int ROUNDS = 3;
+	private static final int ROUNDS = 3;
 
-    private static final Duration WARM_UP = Duration.ofSeconds(5);
+	private static final Duration WARM_UP = Duration.ofSeconds(5);
 
-    private static final Duration MEASURE = Duration.ofSeconds(10);
+	private static final Duration MEASURE = Duration.ofSeconds(10);
 
-    /** USER_HZ is 100 on Linux. */
-    private static final long TICK_NANOS = 10_000_000;
+	/** USER_HZ is 100 on Linux. */
+	private static final long TICK_NANOS = 10_000_000;
 
-    private IdleWorkerCpuBenchmark() {
-    }
+	private IdleWorkerCpuBenchmark() {
+	}
 
-    /** Runs the benchmark. */
-    public static void main(String[] args) throws Exception {
-        Path directory = Files.createTempDirectory("honker-idle-bench");
-        Path file = directory.resolve("bench.db");
-        HonkerTestPool.pool(file).close();
-        double[] worker = new double[ROUNDS];
-        double[] baseline = new double[ROUNDS];
-        double[] sleeper = new double[ROUNDS];
-        System.out.printf("idle worker process CPU, %ds after %ds warm-up, watcher poll interval 1 ms%n", MEASURE.toSeconds(),
-                WARM_UP.toSeconds());
-        for (int round = 0; round < ROUNDS; round++) {
-            worker[round] = idleCpu(file, "--honker.watcher.poll-interval=1ms");
-            baseline[round] = idleCpu(file, "--honker.enabled=false --worker.keep-alive=true");
-            sleeper[round] = idleCpu(SleepLoopMain.class);
-            System.out.printf("round %d: worker with listener %.2f%% of one core | same app without Honker %.2f%% | "
-                    + "1 ms sleep loop %.2f%%%n", round + 1, worker[round], baseline[round], sleeper[round]);
-        }
-        double median = median(worker);
-        double without = median(baseline);
-        System.out.printf("median: idle worker %.2f%% of one core (target 3%%), without Honker %.2f%%, Honker's share %.2f%%,"
-                + " bare 1 ms sleep loop %.2f%%%n", median, without, median - without, median(sleeper));
-    }
+	/** Runs the benchmark. */
+	public static void main(String[] args) throws Exception {
+		Path directory = Files.createTempDirectory("honker-idle-bench");
+		Path file = directory.resolve("bench.db");
+		HonkerTestPool.pool(file).close();
+		double[] worker = new double[ROUNDS];
+		double[] baseline = new double[ROUNDS];
+		double[] sleeper = new double[ROUNDS];
+		System.out.printf("idle worker process CPU, %ds after %ds warm-up, watcher poll interval 1 ms%n",
+				MEASURE.toSeconds(), WARM_UP.toSeconds());
+		for (int round = 0; round < ROUNDS; round++) {
+			worker[round] = idleCpu(file, "--honker.watcher.poll-interval=1ms");
+			baseline[round] = idleCpu(file, "--honker.enabled=false --worker.keep-alive=true");
+			sleeper[round] = idleCpu(SleepLoopMain.class);
+			System.out.printf("round %d: worker with listener %.2f%% of one core | same app without Honker %.2f%% | "
+					+ "1 ms sleep loop %.2f%%%n", round + 1, worker[round], baseline[round], sleeper[round]);
+		}
+		double median = median(worker);
+		double without = median(baseline);
+		System.out
+			.printf("median: idle worker %.2f%% of one core (target 3%%), without Honker %.2f%%, Honker's share %.2f%%,"
+					+ " bare 1 ms sleep loop %.2f%%%n", median, without, median - without, median(sleeper));
+	}
 
-    private static double idleCpu(Path file, String settings) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--worker.db=" + file, "--worker.queue=idle", "--worker.mode=noop",
-                "--logging.level.root=WARN"));
-        args.addAll(List.of(settings.split(" ")));
-        return idleCpu(WorkerMain.class, args.toArray(String[]::new));
-    }
+	private static double idleCpu(Path file, String settings) throws Exception {
+		List<String> args = new ArrayList<>(List.of("--worker.db=" + file, "--worker.queue=idle", "--worker.mode=noop",
+				"--logging.level.root=WARN"));
+		args.addAll(List.of(settings.split(" ")));
+		return idleCpu(WorkerMain.class, args.toArray(String[]::new));
+	}
 
-    private static double idleCpu(Class<?> main, String... args) throws Exception {
-        try (ChildJvm child = ChildJvm.startPiped(main, args)) {
-            CountDownLatch ready = new CountDownLatch(1);
-            Thread reader = new Thread(() -> drain(child.lines(), ready), "idle-bench-output");
-            reader.setDaemon(true);
-            reader.start();
-            if (!ready.await(120, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("worker did not start: " + child);
-            }
-            // Not synchronisation: the worker is idle by design, and these are the warm-up and measuring windows.
-            Thread.sleep(WARM_UP.toMillis());
-            long cpuBefore = cpuNanos(child);
-            long before = System.nanoTime();
-            Thread.sleep(MEASURE.toMillis());
-            long cpuAfter = cpuNanos(child);
-            long after = System.nanoTime();
-            return 100.0 * (cpuAfter - cpuBefore) / (after - before);
-        }
-    }
+	private static double idleCpu(Class<?> main, String... args) throws Exception {
+		try (ChildJvm child = ChildJvm.startPiped(main, args)) {
+			CountDownLatch ready = new CountDownLatch(1);
+			Thread reader = new Thread(() -> drain(child.lines(), ready), "idle-bench-output");
+			reader.setDaemon(true);
+			reader.start();
+			if (!ready.await(120, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("worker did not start: " + child);
+			}
+			// Not synchronisation: the worker is idle by design, and these are the
+			// warm-up and measuring windows.
+			Thread.sleep(WARM_UP.toMillis());
+			long cpuBefore = cpuNanos(child);
+			long before = System.nanoTime();
+			Thread.sleep(MEASURE.toMillis());
+			long cpuAfter = cpuNanos(child);
+			long after = System.nanoTime();
+			return 100.0 * (cpuAfter - cpuBefore) / (after - before);
+		}
+	}
 
-    /** User plus system CPU time of the child, from fields 14 and 15 of {@code /proc/<pid>/stat}, in clock ticks of 10 ms. */
-    private static long cpuNanos(ChildJvm child) throws IOException {
-        if (!child.handle().isAlive()) {
-            throw new IllegalStateException("worker exited: " + child);
-        }
-        String stat = Files.readString(Path.of("/proc", Long.toString(child.handle().pid()), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        return ticks * TICK_NANOS;
-    }
+	/**
+	 * User plus system CPU time of the child, from fields 14 and 15 of
+	 * {@code /proc/<pid>/stat}, in clock ticks of 10 ms.
+	 */
+	private static long cpuNanos(ChildJvm child) throws IOException {
+		if (!child.handle().isAlive()) {
+			throw new IllegalStateException("worker exited: " + child);
+		}
+		String stat = Files.readString(Path.of("/proc", Long.toString(child.handle().pid()), "stat"));
+		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+		long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+		return ticks * TICK_NANOS;
+	}
 
-    private static void drain(BufferedReader output, CountDownLatch ready) {
-        try {
-            for (String line = output.readLine(); line != null; line = output.readLine()) {
-                if (line.startsWith("worker ready")) {
-                    ready.countDown();
-                }
-            }
-        }
-        catch (IOException ex) {
-            // the child is gone
-        }
-    }
+	private static void drain(BufferedReader output, CountDownLatch ready) {
+		try {
+			for (String line = output.readLine(); line != null; line = output.readLine()) {
+				if (line.startsWith("worker ready")) {
+					ready.countDown();
+				}
+			}
+		}
+		catch (IOException ex) {
+			// the child is gone
+		}
+	}
 
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
-    }
+	private static double median(double[] values) {
+		double[] sorted = values.clone();
+		Arrays.sort(sorted);
+		return sorted[sorted.length / 2];
+	}
+
 }

@@ -38,187 +38,197 @@ import dev.honker.sqlite.HonkerFunctions;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Drains 50,000 queued jobs with a {@code @HonkerListener} of 4 handler threads and a no-op handler
- * (payload converted to a {@code JsonNode}), from the container's start until {@code _honker_live}
- * is empty. Baseline, measured in the same run on a fresh file of the same size: one thread running
- * the same SQL on one connection (ack the previous batch and claim up to 4 in one
- * {@code BEGIN IMMEDIATE} transaction) with no Spring, no thread hand-off and no handler. WAL mode,
- * {@code synchronous=NORMAL}. Prints jobs per second per round and the medians.
+ * Drains 50,000 queued jobs with a {@code @HonkerListener} of 4 handler threads and a
+ * no-op handler (payload converted to a {@code JsonNode}), from the container's start
+ * until {@code _honker_live} is empty. Baseline, measured in the same run on a fresh file
+ * of the same size: one thread running the same SQL on one connection (ack the previous
+ * batch and claim up to 4 in one {@code BEGIN IMMEDIATE} transaction) with no Spring, no
+ * thread hand-off and no handler. WAL mode, {@code synchronous=NORMAL}. Prints jobs per
+ * second per round and the medians.
  */
 public final class ListenerDrainBenchmark {
 
-    private static final int BACKLOG = 50_000;
+	private static final int BACKLOG = 50_000;
 
-    private static final int ROUNDS = 5;
+	private static final int ROUNDS = 5;
 
-    private static final int CONCURRENCY = 4;
+	private static final int CONCURRENCY = 4;
 
-    private ListenerDrainBenchmark() {
-    }
+	private ListenerDrainBenchmark() {
+	}
 
-    /** Runs the benchmark. */
-    public static void main(String[] args) throws Exception {
-        Path directory = Files.createTempDirectory("honker-drain-bench");
-        double[] listener = new double[ROUNDS];
-        double[] baseline = new double[ROUNDS];
-        System.out.printf("drain %,d queued jobs, %d handler threads, no-op handler%n", BACKLOG, CONCURRENCY);
-        for (int round = 0; round < ROUNDS; round++) {
-            baseline[round] = rawDrain(directory.resolve("raw-" + round + ".db"));
-            listener[round] = listenerDrain(directory.resolve("listener-" + round + ".db"));
-            System.out.printf("round %d: @HonkerListener %,.0f jobs/s | raw single-thread claim(4)+ack_batch %,.0f jobs/s%n",
-                    round + 1, listener[round], baseline[round]);
-        }
-        double median = median(listener);
-        double raw = median(baseline);
-        System.out.printf("median: @HonkerListener %,.0f jobs/s (target 10,000), raw loop %,.0f jobs/s, listener / raw = %.2fx%n",
-                median, raw, median / raw);
-    }
+	/** Runs the benchmark. */
+	public static void main(String[] args) throws Exception {
+		Path directory = Files.createTempDirectory("honker-drain-bench");
+		double[] listener = new double[ROUNDS];
+		double[] baseline = new double[ROUNDS];
+		System.out.printf("drain %,d queued jobs, %d handler threads, no-op handler%n", BACKLOG, CONCURRENCY);
+		for (int round = 0; round < ROUNDS; round++) {
+			baseline[round] = rawDrain(directory.resolve("raw-" + round + ".db"));
+			listener[round] = listenerDrain(directory.resolve("listener-" + round + ".db"));
+			System.out.printf(
+					"round %d: @HonkerListener %,.0f jobs/s | raw single-thread claim(4)+ack_batch %,.0f jobs/s%n",
+					round + 1, listener[round], baseline[round]);
+		}
+		double median = median(listener);
+		double raw = median(baseline);
+		System.out.printf(
+				"median: @HonkerListener %,.0f jobs/s (target 10,000), raw loop %,.0f jobs/s, listener / raw = %.2fx%n",
+				median, raw, median / raw);
+	}
 
-    private static double listenerDrain(Path file) throws Exception {
-        fill(file);
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(DrainApplication.class)
-                .web(WebApplicationType.NONE).logStartupInfo(false)
-                .properties("spring.datasource.url=jdbc:sqlite:" + file, "honker.sqlite.journal-mode=WAL",
-                        "spring.datasource.hikari.data-source-properties.synchronous=NORMAL", "honker.sqlite.busy-timeout=10s",
-                        "logging.level.root=WARN")
-                .run();
-                Connection reader = open(file)) {
-            Counter counter = context.getBean(Counter.class);
-            long start = System.nanoTime();
-            context.getBean(HonkerListenerEndpointRegistry.class).getListenerContainer("drain").start();
-            if (!counter.allHandled.await(10, TimeUnit.MINUTES)) {
-                throw new IllegalStateException("handled only " + counter.handled.get() + " of " + BACKLOG + " jobs");
-            }
-            // The last acks commit just after their handlers return: wait for the committed queue to be empty.
-            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(1))
-                    .until(() -> count(reader, "SELECT count(*) FROM _honker_live") == 0);
-            long nanos = System.nanoTime() - start;
-            if (counter.handled.get() != BACKLOG || count(reader, "SELECT count(*) FROM _honker_dead") != 0) {
-                throw new IllegalStateException("handled " + counter.handled.get() + " jobs, expected " + BACKLOG);
-            }
-            return BACKLOG * 1e9 / nanos;
-        }
-    }
+	private static double listenerDrain(Path file) throws Exception {
+		fill(file);
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(DrainApplication.class)
+			.web(WebApplicationType.NONE)
+			.logStartupInfo(false)
+			.properties("spring.datasource.url=jdbc:sqlite:" + file, "honker.sqlite.journal-mode=WAL",
+					"spring.datasource.hikari.data-source-properties.synchronous=NORMAL",
+					"honker.sqlite.busy-timeout=10s", "logging.level.root=WARN")
+			.run(); Connection reader = open(file)) {
+			Counter counter = context.getBean(Counter.class);
+			long start = System.nanoTime();
+			context.getBean(HonkerListenerEndpointRegistry.class).getListenerContainer("drain").start();
+			if (!counter.allHandled.await(10, TimeUnit.MINUTES)) {
+				throw new IllegalStateException("handled only " + counter.handled.get() + " of " + BACKLOG + " jobs");
+			}
+			// The last acks commit just after their handlers return: wait for the
+			// committed queue to be empty.
+			await().atMost(Duration.ofMinutes(1))
+				.pollInterval(Duration.ofMillis(1))
+				.until(() -> count(reader, "SELECT count(*) FROM _honker_live") == 0);
+			long nanos = System.nanoTime() - start;
+			if (counter.handled.get() != BACKLOG || count(reader, "SELECT count(*) FROM _honker_dead") != 0) {
+				throw new IllegalStateException("handled " + counter.handled.get() + " jobs, expected " + BACKLOG);
+			}
+			return BACKLOG * 1e9 / nanos;
+		}
+	}
 
-    private static double rawDrain(Path file) throws SQLException {
-        fill(file);
-        try (Connection connection = open(file); Statement statement = connection.createStatement();
-                PreparedStatement ack = connection.prepareStatement("SELECT honker_ack_batch(?, 'raw')");
-                PreparedStatement claim = connection.prepareStatement(
-                        "SELECT honker_claim_batch('drain', 'raw', " + CONCURRENCY + ", 300)")) {
-            long start = System.nanoTime();
-            long done = 0;
-            List<Long> previous = List.of();
-            while (true) {
-                statement.execute("BEGIN IMMEDIATE");
-                if (!previous.isEmpty()) {
-                    ack.setString(1, json(previous));
-                    done += single(ack);
-                }
-                List<Long> claimed = ids(claim);
-                statement.execute("COMMIT");
-                if (claimed.isEmpty()) {
-                    break;
-                }
-                previous = claimed;
-            }
-            long nanos = System.nanoTime() - start;
-            if (done != BACKLOG) {
-                throw new IllegalStateException("acked " + done + " jobs, expected " + BACKLOG);
-            }
-            return BACKLOG * 1e9 / nanos;
-        }
-    }
+	private static double rawDrain(Path file) throws SQLException {
+		fill(file);
+		try (Connection connection = open(file);
+				Statement statement = connection.createStatement();
+				PreparedStatement ack = connection.prepareStatement("SELECT honker_ack_batch(?, 'raw')");
+				PreparedStatement claim = connection
+					.prepareStatement("SELECT honker_claim_batch('drain', 'raw', " + CONCURRENCY + ", 300)")) {
+			long start = System.nanoTime();
+			long done = 0;
+			List<Long> previous = List.of();
+			while (true) {
+				statement.execute("BEGIN IMMEDIATE");
+				if (!previous.isEmpty()) {
+					ack.setString(1, json(previous));
+					done += single(ack);
+				}
+				List<Long> claimed = ids(claim);
+				statement.execute("COMMIT");
+				if (claimed.isEmpty()) {
+					break;
+				}
+				previous = claimed;
+			}
+			long nanos = System.nanoTime() - start;
+			if (done != BACKLOG) {
+				throw new IllegalStateException("acked " + done + " jobs, expected " + BACKLOG);
+			}
+			return BACKLOG * 1e9 / nanos;
+		}
+	}
 
-    private static void fill(Path file) throws SQLException {
-        try (Connection connection = open(file); Statement statement = connection.createStatement();
-                PreparedStatement enqueue = connection.prepareStatement(
-                        "SELECT honker_enqueue('drain', ?, NULL, NULL, 0, 3, NULL)")) {
-            statement.execute("SELECT honker_bootstrap()");
-            statement.execute("BEGIN IMMEDIATE");
-            for (int i = 0; i < BACKLOG; i++) {
-                enqueue.setString(1, "{\"order\":" + i + "}");
-                single(enqueue);
-            }
-            statement.execute("COMMIT");
-            statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-        }
-    }
+	private static void fill(Path file) throws SQLException {
+		try (Connection connection = open(file);
+				Statement statement = connection.createStatement();
+				PreparedStatement enqueue = connection
+					.prepareStatement("SELECT honker_enqueue('drain', ?, NULL, NULL, 0, 3, NULL)")) {
+			statement.execute("SELECT honker_bootstrap()");
+			statement.execute("BEGIN IMMEDIATE");
+			for (int i = 0; i < BACKLOG; i++) {
+				enqueue.setString(1, "{\"order\":" + i + "}");
+				single(enqueue);
+			}
+			statement.execute("COMMIT");
+			statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+		}
+	}
 
-    private static Connection open(Path file) throws SQLException {
-        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("PRAGMA journal_mode=WAL");
-            statement.execute("PRAGMA synchronous=NORMAL");
-            statement.execute("PRAGMA busy_timeout=10000");
-        }
-        HonkerFunctions.register(connection);
-        return connection;
-    }
+	private static Connection open(Path file) throws SQLException {
+		Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("PRAGMA journal_mode=WAL");
+			statement.execute("PRAGMA synchronous=NORMAL");
+			statement.execute("PRAGMA busy_timeout=10000");
+		}
+		HonkerFunctions.register(connection);
+		return connection;
+	}
 
-    private static long single(PreparedStatement statement) throws SQLException {
-        try (ResultSet row = statement.executeQuery()) {
-            row.next();
-            return row.getLong(1);
-        }
-    }
+	private static long single(PreparedStatement statement) throws SQLException {
+		try (ResultSet row = statement.executeQuery()) {
+			row.next();
+			return row.getLong(1);
+		}
+	}
 
-    private static long count(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
-            row.next();
-            return row.getLong(1);
-        }
-    }
+	private static long count(Connection connection, String sql) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+			row.next();
+			return row.getLong(1);
+		}
+	}
 
-    private static List<Long> ids(PreparedStatement claim) throws SQLException {
-        String json;
-        try (ResultSet row = claim.executeQuery()) {
-            row.next();
-            json = row.getString(1);
-        }
-        List<Long> ids = new ArrayList<>();
-        for (int at = json.indexOf("\"id\":"); at >= 0; at = json.indexOf("\"id\":", at + 5)) {
-            ids.add(Long.parseLong(json, at + 5, json.indexOf(',', at), 10));
-        }
-        return ids;
-    }
+	private static List<Long> ids(PreparedStatement claim) throws SQLException {
+		String json;
+		try (ResultSet row = claim.executeQuery()) {
+			row.next();
+			json = row.getString(1);
+		}
+		List<Long> ids = new ArrayList<>();
+		for (int at = json.indexOf("\"id\":"); at >= 0; at = json.indexOf("\"id\":", at + 5)) {
+			ids.add(Long.parseLong(json, at + 5, json.indexOf(',', at), 10));
+		}
+		return ids;
+	}
 
-    private static String json(List<Long> ids) {
-        StringJoiner joiner = new StringJoiner(",", "[", "]");
-        ids.forEach(id -> joiner.add(id.toString()));
-        return joiner.toString();
-    }
+	private static String json(List<Long> ids) {
+		StringJoiner joiner = new StringJoiner(",", "[", "]");
+		ids.forEach(id -> joiner.add(id.toString()));
+		return joiner.toString();
+	}
 
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
-    }
+	private static double median(double[] values) {
+		double[] sorted = values.clone();
+		Arrays.sort(sorted);
+		return sorted[sorted.length / 2];
+	}
 
-    /** The benchmark's worker application. */
-    @Configuration(proxyBeanMethods = false)
-    @ImportAutoConfiguration({ DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
-            JacksonAutoConfiguration.class, PropertyPlaceholderAutoConfiguration.class, HonkerAutoConfiguration.class,
-            HonkerListenerAutoConfiguration.class })
-    static class DrainApplication {
+	/** The benchmark's worker application. */
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
+			JacksonAutoConfiguration.class, PropertyPlaceholderAutoConfiguration.class, HonkerAutoConfiguration.class,
+			HonkerListenerAutoConfiguration.class })
+	static class DrainApplication {
 
-        @Bean
-        Counter counter() {
-            return new Counter();
-        }
-    }
+		@Bean
+		Counter counter() {
+			return new Counter();
+		}
 
-    /** The no-op listener; it only counts. */
-    static class Counter {
+	}
 
-        final AtomicLong handled = new AtomicLong();
+	/** The no-op listener; it only counts. */
+	static class Counter {
 
-        final CountDownLatch allHandled = new CountDownLatch(BACKLOG);
+		final AtomicLong handled = new AtomicLong();
 
-        @HonkerListener(queue = "drain", id = "drain", concurrency = "" + CONCURRENCY, autoStartup = "false")
-        void handle(JsonNode payload) {
-            this.handled.incrementAndGet();
-            this.allHandled.countDown();
-        }
-    }
+		final CountDownLatch allHandled = new CountDownLatch(BACKLOG);
+
+		@HonkerListener(queue = "drain", id = "drain", concurrency = "" + CONCURRENCY, autoStartup = "false")
+		void handle(JsonNode payload) {
+			this.handled.incrementAndGet();
+			this.allHandled.countDown();
+		}
+
+	}
+
 }

@@ -19,196 +19,210 @@ import dev.honker.spring.listener.WorkerMain;
 import dev.honker.sqlite.HonkerFunctions;
 
 /**
- * Cross-process wake latency: this process commits a job, a worker application in another JVM runs
- * its {@code @HonkerListener}, whose first line reads {@code System.nanoTime()} (one clock for every
- * process on Linux). The commit's time is taken just before {@code COMMIT} runs. Baseline, measured in
- * the same run: commit to wake of a bare commit-watcher subscription in another JVM. WAL mode and
- * {@code synchronous=NORMAL} on both sides. Prints p50 and p99 of 300 samples per round and the
- * medians over the rounds.
+ * Cross-process wake latency: this process commits a job, a worker application in another
+ * JVM runs its {@code @HonkerListener}, whose first line reads {@code System.nanoTime()}
+ * (one clock for every process on Linux). The commit's time is taken just before
+ * {@code COMMIT} runs. Baseline, measured in the same run: commit to wake of a bare
+ * commit-watcher subscription in another JVM. WAL mode and {@code synchronous=NORMAL} on
+ * both sides. Prints p50 and p99 of 300 samples per round and the medians over the
+ * rounds.
  */
 public final class ListenerWakeLatencyBenchmark {
 
-    private static final int SAMPLES = 300;
+	private static final int SAMPLES = 300;
 
-    private static final int WARM_UP = 100;
+	private static final int WARM_UP = 100;
 
-    private static final int ROUNDS = 3;
+	private static final int ROUNDS = 3;
 
-    private ListenerWakeLatencyBenchmark() {
-    }
+	private ListenerWakeLatencyBenchmark() {
+	}
 
-    /** Runs the benchmark. */
-    public static void main(String[] args) throws Exception {
-        Path directory = Files.createTempDirectory("honker-wake-bench");
-        Path file = directory.resolve("bench.db");
-        HonkerTestPool.pool(file).close();
-        try (Connection connection = open(file); Statement statement = connection.createStatement();
-                ChildJvm listener = ChildJvm.startPiped(WorkerMain.class, "--worker.db=" + file, "--worker.queue=wake",
-                        "--worker.mode=print", "--honker.watcher.poll-interval=1ms", "--logging.level.root=WARN",
-                        "--spring.datasource.hikari.data-source-properties.synchronous=NORMAL");
-                ChildJvm probe = ChildJvm.startPiped(WatcherProbeMain.class, file.toString())) {
-            statement.execute("CREATE TABLE IF NOT EXISTS ticks (id INTEGER PRIMARY KEY, at INTEGER)");
-            BufferedReader listenerOutput = listener.lines();
-            BufferedReader probeOutput = probe.lines();
-            awaitLine(listenerOutput, "worker ready");
-            awaitLine(probeOutput, "watcher ready");
-            Sampler listenerSampler = new ListenerSampler(connection, listenerOutput);
-            Sampler probeSampler = new ProbeSampler(connection, probeOutput);
-            listenerSampler.samples(WARM_UP);
-            probeSampler.samples(WARM_UP);
-            double[] listenerP50 = new double[ROUNDS];
-            double[] listenerP99 = new double[ROUNDS];
-            double[] probeP50 = new double[ROUNDS];
-            double[] probeP99 = new double[ROUNDS];
-            System.out.printf("cross-process wake latency, %d samples per round, poll interval 1 ms%n", SAMPLES);
-            for (int round = 0; round < ROUNDS; round++) {
-                long[] probeSamples = probeSampler.samples(SAMPLES);
-                long[] listenerSamples = listenerSampler.samples(SAMPLES);
-                probeP50[round] = percentile(probeSamples, 50);
-                probeP99[round] = percentile(probeSamples, 99);
-                listenerP50[round] = percentile(listenerSamples, 50);
-                listenerP99[round] = percentile(listenerSamples, 99);
-                System.out.printf("round %d: listener p50 %.2f ms p99 %.2f ms | bare watcher p50 %.2f ms p99 %.2f ms%n",
-                        round + 1, listenerP50[round], listenerP99[round], probeP50[round], probeP99[round]);
-            }
-            double p50 = median(listenerP50);
-            double baseline = median(probeP50);
-            System.out.printf("median: commit -> @HonkerListener first line p50 %.2f ms, p99 %.2f ms (targets 2 ms, 10 ms)%n",
-                    p50, median(listenerP99));
-            System.out.printf("median: commit -> bare watcher wake p50 %.2f ms, p99 %.2f ms; listener / watcher p50 = %.2fx%n",
-                    baseline, median(probeP99), p50 / baseline);
-        }
-    }
+	/** Runs the benchmark. */
+	public static void main(String[] args) throws Exception {
+		Path directory = Files.createTempDirectory("honker-wake-bench");
+		Path file = directory.resolve("bench.db");
+		HonkerTestPool.pool(file).close();
+		try (Connection connection = open(file);
+				Statement statement = connection.createStatement();
+				ChildJvm listener = ChildJvm.startPiped(WorkerMain.class, "--worker.db=" + file, "--worker.queue=wake",
+						"--worker.mode=print", "--honker.watcher.poll-interval=1ms", "--logging.level.root=WARN",
+						"--spring.datasource.hikari.data-source-properties.synchronous=NORMAL");
+				ChildJvm probe = ChildJvm.startPiped(WatcherProbeMain.class, file.toString())) {
+			statement.execute("CREATE TABLE IF NOT EXISTS ticks (id INTEGER PRIMARY KEY, at INTEGER)");
+			BufferedReader listenerOutput = listener.lines();
+			BufferedReader probeOutput = probe.lines();
+			awaitLine(listenerOutput, "worker ready");
+			awaitLine(probeOutput, "watcher ready");
+			Sampler listenerSampler = new ListenerSampler(connection, listenerOutput);
+			Sampler probeSampler = new ProbeSampler(connection, probeOutput);
+			listenerSampler.samples(WARM_UP);
+			probeSampler.samples(WARM_UP);
+			double[] listenerP50 = new double[ROUNDS];
+			double[] listenerP99 = new double[ROUNDS];
+			double[] probeP50 = new double[ROUNDS];
+			double[] probeP99 = new double[ROUNDS];
+			System.out.printf("cross-process wake latency, %d samples per round, poll interval 1 ms%n", SAMPLES);
+			for (int round = 0; round < ROUNDS; round++) {
+				long[] probeSamples = probeSampler.samples(SAMPLES);
+				long[] listenerSamples = listenerSampler.samples(SAMPLES);
+				probeP50[round] = percentile(probeSamples, 50);
+				probeP99[round] = percentile(probeSamples, 99);
+				listenerP50[round] = percentile(listenerSamples, 50);
+				listenerP99[round] = percentile(listenerSamples, 99);
+				System.out.printf("round %d: listener p50 %.2f ms p99 %.2f ms | bare watcher p50 %.2f ms p99 %.2f ms%n",
+						round + 1, listenerP50[round], listenerP99[round], probeP50[round], probeP99[round]);
+			}
+			double p50 = median(listenerP50);
+			double baseline = median(probeP50);
+			System.out.printf(
+					"median: commit -> @HonkerListener first line p50 %.2f ms, p99 %.2f ms (targets 2 ms, 10 ms)%n",
+					p50, median(listenerP99));
+			System.out.printf(
+					"median: commit -> bare watcher wake p50 %.2f ms, p99 %.2f ms; listener / watcher p50 = %.2fx%n",
+					baseline, median(probeP99), p50 / baseline);
+		}
+	}
 
-    private static Connection open(Path file) throws SQLException {
-        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("PRAGMA journal_mode=WAL");
-            statement.execute("PRAGMA busy_timeout=10000");
-            statement.execute("PRAGMA synchronous=NORMAL");
-        }
-        HonkerFunctions.register(connection);
-        return connection;
-    }
+	private static Connection open(Path file) throws SQLException {
+		Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("PRAGMA journal_mode=WAL");
+			statement.execute("PRAGMA busy_timeout=10000");
+			statement.execute("PRAGMA synchronous=NORMAL");
+		}
+		HonkerFunctions.register(connection);
+		return connection;
+	}
 
-    private static void awaitLine(BufferedReader output, String prefix) throws IOException {
-        for (String line = output.readLine(); line != null; line = output.readLine()) {
-            if (line.startsWith(prefix)) {
-                return;
-            }
-        }
-        throw new IllegalStateException("child exited before printing '" + prefix + "'");
-    }
+	private static void awaitLine(BufferedReader output, String prefix) throws IOException {
+		for (String line = output.readLine(); line != null; line = output.readLine()) {
+			if (line.startsWith(prefix)) {
+				return;
+			}
+		}
+		throw new IllegalStateException("child exited before printing '" + prefix + "'");
+	}
 
-    static double percentile(long[] nanos, int percent) {
-        long[] sorted = nanos.clone();
-        Arrays.sort(sorted);
-        int index = (int) Math.ceil(sorted.length * percent / 100.0) - 1;
-        return sorted[Math.max(index, 0)] / 1e6;
-    }
+	static double percentile(long[] nanos, int percent) {
+		long[] sorted = nanos.clone();
+		Arrays.sort(sorted);
+		int index = (int) Math.ceil(sorted.length * percent / 100.0) - 1;
+		return sorted[Math.max(index, 0)] / 1e6;
+	}
 
-    static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
-    }
+	static double median(double[] values) {
+		double[] sorted = values.clone();
+		Arrays.sort(sorted);
+		return sorted[sorted.length / 2];
+	}
 
-    /** Takes latency samples: commit something, wait for the other process to report it. */
-    private abstract static class Sampler {
+	/**
+	 * Takes latency samples: commit something, wait for the other process to report it.
+	 */
+	private abstract static class Sampler {
 
-        final Connection connection;
+		final Connection connection;
 
-        final BufferedReader output;
+		final BufferedReader output;
 
-        Sampler(Connection connection, BufferedReader output) {
-            this.connection = connection;
-            this.output = output;
-        }
+		Sampler(Connection connection, BufferedReader output) {
+			this.connection = connection;
+			this.output = output;
+		}
 
-        long[] samples(int count) throws Exception {
-            long[] nanos = new long[count];
-            try (Statement statement = this.connection.createStatement()) {
-                for (int i = 0; i < count; i++) {
-                    statement.execute("BEGIN IMMEDIATE");
-                    long id = write();
-                    long committing = System.nanoTime();
-                    statement.execute("COMMIT");
-                    nanos[i] = reported(id, committing) - committing;
-                    // Not synchronisation: a random 1-3 ms gap so commits fall at every phase of the 1 ms poll.
-                    Thread.sleep(1 + ThreadLocalRandom.current().nextInt(3));
-                }
-            }
-            return nanos;
-        }
+		long[] samples(int count) throws Exception {
+			long[] nanos = new long[count];
+			try (Statement statement = this.connection.createStatement()) {
+				for (int i = 0; i < count; i++) {
+					statement.execute("BEGIN IMMEDIATE");
+					long id = write();
+					long committing = System.nanoTime();
+					statement.execute("COMMIT");
+					nanos[i] = reported(id, committing) - committing;
+					// Not synchronisation: a random 1-3 ms gap so commits fall at every
+					// phase of the 1 ms poll.
+					Thread.sleep(1 + ThreadLocalRandom.current().nextInt(3));
+				}
+			}
+			return nanos;
+		}
 
-        /** Writes inside the open transaction; returns what identifies the write in the child's report. */
-        abstract long write() throws SQLException;
+		/**
+		 * Writes inside the open transaction; returns what identifies the write in the
+		 * child's report.
+		 */
+		abstract long write() throws SQLException;
 
-        /** The child's {@code System.nanoTime()} when it saw the write. */
-        abstract long reported(long id, long committing) throws IOException;
+		/** The child's {@code System.nanoTime()} when it saw the write. */
+		abstract long reported(long id, long committing) throws IOException;
 
-        String nextLine() throws IOException {
-            String line = this.output.readLine();
-            if (line == null) {
-                throw new IllegalStateException("child JVM exited");
-            }
-            return line;
-        }
-    }
+		String nextLine() throws IOException {
+			String line = this.output.readLine();
+			if (line == null) {
+				throw new IllegalStateException("child JVM exited");
+			}
+			return line;
+		}
 
-    private static final class ListenerSampler extends Sampler {
+	}
 
-        private final PreparedStatement enqueue;
+	private static final class ListenerSampler extends Sampler {
 
-        ListenerSampler(Connection connection, BufferedReader output) throws SQLException {
-            super(connection, output);
-            this.enqueue = connection.prepareStatement("SELECT honker_enqueue('wake', '{}', NULL, NULL, 0, 3, NULL)");
-        }
+		private final PreparedStatement enqueue;
 
-        @Override
-        long write() throws SQLException {
-            try (ResultSet row = this.enqueue.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        }
+		ListenerSampler(Connection connection, BufferedReader output) throws SQLException {
+			super(connection, output);
+			this.enqueue = connection.prepareStatement("SELECT honker_enqueue('wake', '{}', NULL, NULL, 0, 3, NULL)");
+		}
 
-        @Override
-        long reported(long id, long committing) throws IOException {
-            String expected = "handled " + id + " ";
-            for (String line = nextLine();; line = nextLine()) {
-                if (line.startsWith(expected)) {
-                    return Long.parseLong(line.substring(expected.length()));
-                }
-            }
-        }
-    }
+		@Override
+		long write() throws SQLException {
+			try (ResultSet row = this.enqueue.executeQuery()) {
+				row.next();
+				return row.getLong(1);
+			}
+		}
 
-    private static final class ProbeSampler extends Sampler {
+		@Override
+		long reported(long id, long committing) throws IOException {
+			String expected = "handled " + id + " ";
+			for (String line = nextLine();; line = nextLine()) {
+				if (line.startsWith(expected)) {
+					return Long.parseLong(line.substring(expected.length()));
+				}
+			}
+		}
 
-        private final PreparedStatement insert;
+	}
 
-        ProbeSampler(Connection connection, BufferedReader output) throws SQLException {
-            super(connection, output);
-            this.insert = connection.prepareStatement("INSERT INTO ticks (at) VALUES (1)");
-        }
+	private static final class ProbeSampler extends Sampler {
 
-        @Override
-        long write() throws SQLException {
-            this.insert.executeUpdate();
-            return 0;
-        }
+		private final PreparedStatement insert;
 
-        @Override
-        long reported(long id, long committing) throws IOException {
-            for (String line = nextLine();; line = nextLine()) {
-                if (line.startsWith("woke ")) {
-                    long woke = Long.parseLong(line.substring("woke ".length()));
-                    if (woke > committing) {
-                        return woke;
-                    }
-                }
-            }
-        }
-    }
+		ProbeSampler(Connection connection, BufferedReader output) throws SQLException {
+			super(connection, output);
+			this.insert = connection.prepareStatement("INSERT INTO ticks (at) VALUES (1)");
+		}
+
+		@Override
+		long write() throws SQLException {
+			this.insert.executeUpdate();
+			return 0;
+		}
+
+		@Override
+		long reported(long id, long committing) throws IOException {
+			for (String line = nextLine();; line = nextLine()) {
+				if (line.startsWith("woke ")) {
+					long woke = Long.parseLong(line.substring("woke ".length()));
+					if (woke > committing) {
+						return woke;
+					}
+				}
+			}
+		}
+
+	}
+
 }

@@ -8,23 +8,25 @@ import dev.honker.spring.watch.Subscription;
 import dev.honker.spring.watch.WatcherOptions;
 
 /**
- * A second process that only subscribes to the commit watcher of a database file and prints
- * {@code woke <System.nanoTime()>} on every wake: the floor under the listener's wake latency.
+ * A second process that only subscribes to the commit watcher of a database file and
+ * prints {@code woke <System.nanoTime()>} on every wake: the floor under the listener's
+ * wake latency.
  */
 public final class WatcherProbeMain {
 
-    private WatcherProbeMain() {
-    }
+	private WatcherProbeMain() {
+	}
 
-    /** Watches {@code args[0]} until killed. */
-    public static void main(String[] args) throws InterruptedException {
-        try (Subscription subscription = new DatabaseWatcher(Path.of(args[0]), WatcherOptions.DEFAULTS).subscribe()) {
-            System.out.println("watcher ready");
-            while (true) {
-                if (subscription.await(null, Duration.ofHours(1))) {
-                    System.out.println("woke " + System.nanoTime());
-                }
-            }
-        }
-    }
+	/** Watches {@code args[0]} until killed. */
+	public static void main(String[] args) throws InterruptedException {
+		try (Subscription subscription = new DatabaseWatcher(Path.of(args[0]), WatcherOptions.DEFAULTS).subscribe()) {
+			System.out.println("watcher ready");
+			while (true) {
+				if (subscription.await(null, Duration.ofHours(1))) {
+					System.out.println("woke " + System.nanoTime());
+				}
+			}
+		}
+	}
+
 }

@@ -10,11 +10,15 @@ import org.assertj.core.api.AbstractThrowableAssert;
 /** Asserts that SQL fails. */
 final class SqlAssertions {
 
-    private SqlAssertions() {
-    }
+	private SqlAssertions() {
+	}
 
-    /** Asserts that a statement fails with an {@link SQLException}; chain the message checks. */
-    static AbstractThrowableAssert<?, ? extends Throwable> assertError(Connection connection, String sql) {
-        return assertThatThrownBy(() -> TestDatabase.queryString(connection, sql)).isInstanceOf(SQLException.class);
-    }
+	/**
+	 * Asserts that a statement fails with an {@link SQLException}; chain the message
+	 * checks.
+	 */
+	static AbstractThrowableAssert<?, ? extends Throwable> assertError(Connection connection, String sql) {
+		return assertThatThrownBy(() -> TestDatabase.queryString(connection, sql)).isInstanceOf(SQLException.class);
+	}
+
 }

@@ -20,33 +20,38 @@ import dev.honker.sample.orders.OrderRepository;
 @RequestMapping("/orders")
 class OrderController {
 
-    private final OrderService service;
-    private final OrderRepository orders;
+	private final OrderService service;
 
-    OrderController(OrderService service, OrderRepository orders) {
-        this.service = service;
-        this.orders = orders;
-    }
+	private final OrderRepository orders;
 
-    /** Places an order; its confirmation job is enqueued in the same transaction. */
-    @PostMapping
-    ResponseEntity<OrderView> place(@Valid @RequestBody NewOrder request) {
-        return created(service.place(request));
-    }
+	OrderController(OrderService service, OrderRepository orders) {
+		this.service = service;
+		this.orders = orders;
+	}
 
-    /** Places an order whose job is enqueued by a native {@code SELECT honker_enqueue(...)} query. */
-    @PostMapping("/native")
-    ResponseEntity<OrderView> placeWithNativeQuery(@Valid @RequestBody NewOrder request) {
-        return created(service.placeWithNativeQuery(request));
-    }
+	/** Places an order; its confirmation job is enqueued in the same transaction. */
+	@PostMapping
+	ResponseEntity<OrderView> place(@Valid @RequestBody NewOrder request) {
+		return created(service.place(request));
+	}
 
-    /** The order and its status. */
-    @GetMapping("/{id}")
-    ResponseEntity<OrderView> get(@PathVariable long id) {
-        return ResponseEntity.of(orders.findById(id).map(OrderView::of));
-    }
+	/**
+	 * Places an order whose job is enqueued by a native
+	 * {@code SELECT honker_enqueue(...)} query.
+	 */
+	@PostMapping("/native")
+	ResponseEntity<OrderView> placeWithNativeQuery(@Valid @RequestBody NewOrder request) {
+		return created(service.placeWithNativeQuery(request));
+	}
 
-    private static ResponseEntity<OrderView> created(Order order) {
-        return ResponseEntity.created(URI.create("/orders/" + order.getId())).body(OrderView.of(order));
-    }
+	/** The order and its status. */
+	@GetMapping("/{id}")
+	ResponseEntity<OrderView> get(@PathVariable long id) {
+		return ResponseEntity.of(orders.findById(id).map(OrderView::of));
+	}
+
+	private static ResponseEntity<OrderView> created(Order order) {
+		return ResponseEntity.created(URI.create("/orders/" + order.getId())).body(OrderView.of(order));
+	}
+
 }

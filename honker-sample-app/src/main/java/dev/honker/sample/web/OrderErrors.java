@@ -12,19 +12,26 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 @RestControllerAdvice
 class OrderErrors {
 
-    /** 400: the request broke a validation rule; nothing was written. */
-    @ExceptionHandler(MethodArgumentNotValidException.class)
-    ProblemDetail invalid(MethodArgumentNotValidException e) {
-        String reasons = e.getBindingResult().getFieldErrors().stream()
-                .map(error -> error.getField() + " " + error.getDefaultMessage() + " (was " + error.getRejectedValue() + ")")
-                .sorted()
-                .collect(Collectors.joining("; "));
-        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "Invalid order: " + reasons);
-    }
+	/** 400: the request broke a validation rule; nothing was written. */
+	@ExceptionHandler(MethodArgumentNotValidException.class)
+	ProblemDetail invalid(MethodArgumentNotValidException e) {
+		String reasons = e.getBindingResult()
+			.getFieldErrors()
+			.stream()
+			.map(error -> error.getField() + " " + error.getDefaultMessage() + " (was " + error.getRejectedValue()
+					+ ")")
+			.sorted()
+			.collect(Collectors.joining("; "));
+		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "Invalid order: " + reasons);
+	}
 
-    /** 409: the order and its job were written, then the transaction rolled back: neither remains. */
-    @ExceptionHandler(OutOfStockException.class)
-    ProblemDetail outOfStock(OutOfStockException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
-    }
+	/**
+	 * 409: the order and its job were written, then the transaction rolled back: neither
+	 * remains.
+	 */
+	@ExceptionHandler(OutOfStockException.class)
+	ProblemDetail outOfStock(OutOfStockException e) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+	}
+
 }

@@ -14,39 +14,40 @@ import dev.honker.spring.listener.HonkerJob;
 import dev.honker.spring.listener.HonkerListener;
 
 /**
- * Confirms orders. The handler and the job's ack run in one transaction, so an order is marked
- * confirmed exactly when its job completes.
+ * Confirms orders. The handler and the job's ack run in one transaction, so an order is
+ * marked confirmed exactly when its job completes.
  */
 @Component
 class OrderConfirmationListener {
 
-    private static final Logger log = LoggerFactory.getLogger(OrderConfirmationListener.class);
+	private static final Logger log = LoggerFactory.getLogger(OrderConfirmationListener.class);
 
-    private final OrderRepository orders;
+	private final OrderRepository orders;
 
-    OrderConfirmationListener(OrderRepository orders) {
-        this.orders = orders;
-    }
+	OrderConfirmationListener(OrderRepository orders) {
+		this.orders = orders;
+	}
 
-    @HonkerListener(id = "order-confirmations", queue = OrderConfirmation.QUEUE, concurrency = "2",
-            ackMode = "TRANSACTIONAL")
-    void confirm(OrderConfirmation confirmation, HonkerJob job) {
-        long startedMicros = Clock.nowMicros();
-        if ("poison pill".equals(confirmation.item())) {
-            log.info("order {}: '{}' cannot be confirmed, giving up (job {})", confirmation.orderId(),
-                    confirmation.item(), job.id());
-            throw new PermanentFailure("item '" + confirmation.item() + "' is not sold here");
-        }
-        if ("flaky gizmo".equals(confirmation.item()) && job.attempts() == 1) {
-            log.info("order {}: supplier timed out on attempt 1, job {} will be retried", confirmation.orderId(),
-                    job.id());
-            throw new IllegalStateException("supplier timed out");
-        }
-        Order order = orders.findById(confirmation.orderId())
-                .orElseThrow(() -> new PermanentFailure("order " + confirmation.orderId() + " does not exist"));
-        order.confirm(Math.toIntExact(job.attempts()), startedMicros, Instant.now());
-        if (job.attempts() > 1) {
-            log.info("order {}: confirmed on attempt {}", confirmation.orderId(), job.attempts());
-        }
-    }
+	@HonkerListener(id = "order-confirmations", queue = OrderConfirmation.QUEUE, concurrency = "2",
+			ackMode = "TRANSACTIONAL")
+	void confirm(OrderConfirmation confirmation, HonkerJob job) {
+		long startedMicros = Clock.nowMicros();
+		if ("poison pill".equals(confirmation.item())) {
+			log.info("order {}: '{}' cannot be confirmed, giving up (job {})", confirmation.orderId(),
+					confirmation.item(), job.id());
+			throw new PermanentFailure("item '" + confirmation.item() + "' is not sold here");
+		}
+		if ("flaky gizmo".equals(confirmation.item()) && job.attempts() == 1) {
+			log.info("order {}: supplier timed out on attempt 1, job {} will be retried", confirmation.orderId(),
+					job.id());
+			throw new IllegalStateException("supplier timed out");
+		}
+		Order order = orders.findById(confirmation.orderId())
+			.orElseThrow(() -> new PermanentFailure("order " + confirmation.orderId() + " does not exist"));
+		order.confirm(Math.toIntExact(job.attempts()), startedMicros, Instant.now());
+		if (job.attempts() > 1) {
+			log.info("order {}: confirmed on attempt {}", confirmation.orderId(), job.attempts());
+		}
+	}
+
 }

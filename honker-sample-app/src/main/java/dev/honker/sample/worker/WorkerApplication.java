@@ -10,32 +10,37 @@ import org.springframework.context.event.EventListener;
 import dev.honker.sample.orders.Order;
 
 /**
- * The worker app: a separate Boot app with no web server, on the same database file as the web app.
- * Its {@code @HonkerListener} methods wake within a millisecond or two of each commit.
+ * The worker app: a separate Boot app with no web server, on the same database file as
+ * the web app. Its {@code @HonkerListener} methods wake within a millisecond or two of
+ * each commit.
  */
-@SpringBootApplication(scanBasePackageClasses = {WorkerApplication.class, Order.class})
+@SpringBootApplication(scanBasePackageClasses = { WorkerApplication.class, Order.class })
 @AutoConfigurationPackage(basePackageClasses = Order.class)
 public class WorkerApplication {
 
-    /** Printed once the listeners run; the demo waits for it. */
-    public static final String READY_LINE = "honker-sample worker ready";
+	/** Printed once the listeners run; the demo waits for it. */
+	public static final String READY_LINE = "honker-sample worker ready";
 
-    public static void main(String[] args) {
-        SpringApplication application = new SpringApplication(WorkerApplication.class);
-        application.setAdditionalProfiles("worker");
-        application.run(args);
-    }
+	public static void main(String[] args) {
+		SpringApplication application = new SpringApplication(WorkerApplication.class);
+		application.setAdditionalProfiles("worker");
+		application.run(args);
+	}
 
-    /** Announces readiness, and stops this worker when the process that started it is gone. */
-    @EventListener
-    void ready(ApplicationReadyEvent event) {
-        ConfigurableApplicationContext context = event.getApplicationContext();
-        Long parentPid = context.getEnvironment().getProperty("sample.parent-pid", Long.class);
-        if (parentPid != null) {
-            ProcessHandle.of(parentPid).ifPresentOrElse(
-                    parent -> parent.onExit().thenRun(() -> System.exit(SpringApplication.exit(context))),
-                    () -> System.exit(SpringApplication.exit(context)));
-        }
-        System.out.println(READY_LINE);
-    }
+	/**
+	 * Announces readiness, and stops this worker when the process that started it is
+	 * gone.
+	 */
+	@EventListener
+	void ready(ApplicationReadyEvent event) {
+		ConfigurableApplicationContext context = event.getApplicationContext();
+		Long parentPid = context.getEnvironment().getProperty("sample.parent-pid", Long.class);
+		if (parentPid != null) {
+			ProcessHandle.of(parentPid)
+				.ifPresentOrElse(parent -> parent.onExit().thenRun(() -> System.exit(SpringApplication.exit(context))),
+						() -> System.exit(SpringApplication.exit(context)));
+		}
+		System.out.println(READY_LINE);
+	}
+
 }

@@ -12,50 +12,55 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
 
 /**
- * Turns the errors of {@code SELECT honker_*(...)} calls into {@link HonkerFunctionException}s naming
- * the function, and SQLite's busy and locked errors into {@link CannotAcquireLockException}; anything
- * else goes to Spring's usual translation.
+ * Turns the errors of {@code SELECT honker_*(...)} calls into
+ * {@link HonkerFunctionException}s naming the function, and SQLite's busy and locked
+ * errors into {@link CannotAcquireLockException}; anything else goes to Spring's usual
+ * translation.
  */
 final class HonkerExceptionTranslator implements SQLExceptionTranslator {
 
-    private static final Pattern CALLED_FUNCTION = Pattern.compile("^SELECT (honker_\\w+|notify)\\(");
+	private static final Pattern CALLED_FUNCTION = Pattern.compile("^SELECT (honker_\\w+|notify)\\(");
 
-    private final SQLExceptionTranslator fallback;
+	private final SQLExceptionTranslator fallback;
 
-    HonkerExceptionTranslator(SQLExceptionTranslator fallback) {
-        this.fallback = fallback;
-    }
+	HonkerExceptionTranslator(SQLExceptionTranslator fallback) {
+		this.fallback = fallback;
+	}
 
-    @Override
-    public DataAccessException translate(String task, String sql, SQLException ex) {
-        if (ex instanceof SQLiteException sqlite) {
-            int primaryCode = sqlite.getResultCode().code & 0xff;
-            String message = sqliteMessage(sqlite);
-            if (primaryCode == SQLiteErrorCode.SQLITE_BUSY.code || primaryCode == SQLiteErrorCode.SQLITE_LOCKED.code
-                    || (primaryCode == SQLiteErrorCode.SQLITE_ERROR.code && busyInsideFunction(message))) {
-                return new CannotAcquireLockException(task + " failed, the database is busy: " + message, ex);
-            }
-            Matcher function = (sql != null) ? CALLED_FUNCTION.matcher(sql) : null;
-            if (primaryCode == SQLiteErrorCode.SQLITE_ERROR.code && function != null && function.find()) {
-                return new HonkerFunctionException(function.group(1), message, ex);
-            }
-        }
-        return this.fallback.translate(task, sql, ex);
-    }
+	@Override
+	public DataAccessException translate(String task, String sql, SQLException ex) {
+		if (ex instanceof SQLiteException sqlite) {
+			int primaryCode = sqlite.getResultCode().code & 0xff;
+			String message = sqliteMessage(sqlite);
+			if (primaryCode == SQLiteErrorCode.SQLITE_BUSY.code || primaryCode == SQLiteErrorCode.SQLITE_LOCKED.code
+					|| (primaryCode == SQLiteErrorCode.SQLITE_ERROR.code && busyInsideFunction(message))) {
+				return new CannotAcquireLockException(task + " failed, the database is busy: " + message, ex);
+			}
+			Matcher function = (sql != null) ? CALLED_FUNCTION.matcher(sql) : null;
+			if (primaryCode == SQLiteErrorCode.SQLITE_ERROR.code && function != null && function.find()) {
+				return new HonkerFunctionException(function.group(1), message, ex);
+			}
+		}
+		return this.fallback.translate(task, sql, ex);
+	}
 
-    /** A nested statement of a Honker function that found the database busy or locked. */
-    private static boolean busyInsideFunction(String message) {
-        return message.contains("[SQLITE_BUSY") || message.contains("[SQLITE_LOCKED")
-                || message.contains("database is locked") || message.contains("database table is locked");
-    }
+	/** A nested statement of a Honker function that found the database busy or locked. */
+	private static boolean busyInsideFunction(String message) {
+		return message.contains("[SQLITE_BUSY") || message.contains("[SQLITE_LOCKED")
+				|| message.contains("database is locked") || message.contains("database table is locked");
+	}
 
-    /** The message SQLite reported, without sqlite-jdbc's "[CODE] description (...)" wrapping. */
-    static String sqliteMessage(SQLiteException ex) {
-        String message = ex.getMessage();
-        String prefix = "[" + ex.getResultCode().name() + "] " + ex.getResultCode().message + " (";
-        if (message.startsWith(prefix) && message.endsWith(")")) {
-            return message.substring(prefix.length(), message.length() - 1);
-        }
-        return message;
-    }
+	/**
+	 * The message SQLite reported, without sqlite-jdbc's "[CODE] description (...)"
+	 * wrapping.
+	 */
+	static String sqliteMessage(SQLiteException ex) {
+		String message = ex.getMessage();
+		String prefix = "[" + ex.getResultCode().name() + "] " + ex.getResultCode().message + " (";
+		if (message.startsWith(prefix) && message.endsWith(")")) {
+			return message.substring(prefix.length(), message.length() - 1);
+		}
+		return message;
+	}
+
 }

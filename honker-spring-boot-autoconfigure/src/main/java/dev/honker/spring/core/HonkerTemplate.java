@@ -22,324 +22,323 @@ import org.springframework.jdbc.support.SQLExceptionTranslator;
 import org.springframework.util.Assert;
 
 /**
- * Enqueues jobs, sends notifications and uses locks, rate limits and job results through the Honker
- * SQL functions of the application's SQLite {@link DataSource}.
+ * Enqueues jobs, sends notifications and uses locks, rate limits and job results through
+ * the Honker SQL functions of the application's SQLite {@link DataSource}.
  *
- * <h2>Transactions</h2>
- * Every call runs on the connection bound to the current Spring transaction, whichever transaction
- * manager bound it ({@code DataSourceTransactionManager}, {@code JpaTransactionManager} or any other
- * that exposes its JDBC connection). So a job enqueued in a {@code @Transactional} method commits with
- * the method's own writes, and disappears with them on rollback. The template never commits or rolls
- * back by itself.
+ * <h2>Transactions</h2> Every call runs on the connection bound to the current Spring
+ * transaction, whichever transaction manager bound it
+ * ({@code DataSourceTransactionManager}, {@code JpaTransactionManager} or any other that
+ * exposes its JDBC connection). So a job enqueued in a {@code @Transactional} method
+ * commits with the method's own writes, and disappears with them on rollback. The
+ * template never commits or rolls back by itself.
  *
- * <p>Outside a transaction, each call takes a connection in auto-commit mode and so commits on its
- * own, immediately. Under write contention such a call can fail with a busy error, because SQLite
- * starts it as a read and must upgrade it to a write; prefer calling the template inside a
- * transaction, ideally one that begins with {@code BEGIN IMMEDIATE} (sqlite-jdbc's
- * {@code transaction_mode=IMMEDIATE}).
+ * <p>
+ * Outside a transaction, each call takes a connection in auto-commit mode and so commits
+ * on its own, immediately. Under write contention such a call can fail with a busy error,
+ * because SQLite starts it as a read and must upgrade it to a write; prefer calling the
+ * template inside a transaction, ideally one that begins with {@code BEGIN IMMEDIATE}
+ * (sqlite-jdbc's {@code transaction_mode=IMMEDIATE}).
  *
- * <p>Each call runs a {@code SELECT honker_...(?)} statement that is prepared once per physical
- * connection and reused by later calls on that connection.
+ * <p>
+ * Each call runs a {@code SELECT honker_...(?)} statement that is prepared once per
+ * physical connection and reused by later calls on that connection.
  *
- * <h2>Payloads</h2>
- * Payloads and results are written as JSON with the application's Jackson mapper. A {@code String}
- * payload is stored as a JSON string ({@code "hello"} becomes {@code "\"hello\""}), as the Python
- * binding does; use {@link #enqueueJson(String, String)} to store JSON text you already have.
+ * <h2>Payloads</h2> Payloads and results are written as JSON with the application's
+ * Jackson mapper. A {@code String} payload is stored as a JSON string ({@code "hello"}
+ * becomes {@code "\"hello\""}), as the Python binding does; use
+ * {@link #enqueueJson(String, String)} to store JSON text you already have.
  *
- * <h2>Errors</h2>
- * Invalid arguments fail with {@link IllegalArgumentException} before anything reaches SQLite. A
- * payload Jackson cannot write fails with {@link HonkerPayloadException}. An error inside a Honker
- * function becomes a {@link HonkerFunctionException} naming the function; it leaves the transaction as
- * it was. All are Spring {@code DataAccessException}s or plain runtime exceptions, so they roll back a
- * {@code @Transactional} method by default.
+ * <h2>Errors</h2> Invalid arguments fail with {@link IllegalArgumentException} before
+ * anything reaches SQLite. A payload Jackson cannot write fails with
+ * {@link HonkerPayloadException}. An error inside a Honker function becomes a
+ * {@link HonkerFunctionException} naming the function; it leaves the transaction as it
+ * was. All are Spring {@code DataAccessException}s or plain runtime exceptions, so they
+ * roll back a {@code @Transactional} method by default.
  */
 public class HonkerTemplate {
 
-    private static final String ENQUEUE = "SELECT honker_enqueue(?, ?, ?, ?, ?, ?, ?)";
+	private static final String ENQUEUE = "SELECT honker_enqueue(?, ?, ?, ?, ?, ?, ?)";
 
-    private final DataSource dataSource;
+	private final DataSource dataSource;
 
-    private final SQLExceptionTranslator exceptionTranslator;
+	private final SQLExceptionTranslator exceptionTranslator;
 
-    private final StatementCache statements = new StatementCache();
+	private final StatementCache statements = new StatementCache();
 
-    private final PayloadCodec codec;
+	private final PayloadCodec codec;
 
-    /**
-     * Creates a template on a DataSource whose connections have the Honker functions.
-     *
-     * @param dataSource the application's SQLite DataSource
-     * @param objectMapper the Jackson mapper for payloads and results
-     */
-    public HonkerTemplate(DataSource dataSource, ObjectMapper objectMapper) {
-        Assert.notNull(dataSource, "dataSource must not be null");
-        Assert.notNull(objectMapper, "objectMapper must not be null");
-        this.dataSource = dataSource;
-        this.exceptionTranslator = new HonkerExceptionTranslator(new JdbcTemplate(dataSource).getExceptionTranslator());
-        this.codec = new PayloadCodec(objectMapper);
-    }
+	/**
+	 * Creates a template on a DataSource whose connections have the Honker functions.
+	 * @param dataSource the application's SQLite DataSource
+	 * @param objectMapper the Jackson mapper for payloads and results
+	 */
+	public HonkerTemplate(DataSource dataSource, ObjectMapper objectMapper) {
+		Assert.notNull(dataSource, "dataSource must not be null");
+		Assert.notNull(objectMapper, "objectMapper must not be null");
+		this.dataSource = dataSource;
+		this.exceptionTranslator = new HonkerExceptionTranslator(new JdbcTemplate(dataSource).getExceptionTranslator());
+		this.codec = new PayloadCodec(objectMapper);
+	}
 
-    /**
-     * Enqueues a job that runs as soon as a worker is free, with three attempts.
-     *
-     * @param queue the queue name
-     * @param payload the payload, written as JSON (a {@code String} becomes a JSON string)
-     * @return the new job id
-     */
-    public long enqueue(String queue, Object payload) {
-        return enqueue(queue, payload, JobOptions.defaults());
-    }
+	/**
+	 * Enqueues a job that runs as soon as a worker is free, with three attempts.
+	 * @param queue the queue name
+	 * @param payload the payload, written as JSON (a {@code String} becomes a JSON
+	 * string)
+	 * @return the new job id
+	 */
+	public long enqueue(String queue, Object payload) {
+		return enqueue(queue, payload, JobOptions.defaults());
+	}
 
-    /**
-     * Enqueues a job with options.
-     *
-     * @param queue the queue name
-     * @param payload the payload, written as JSON (a {@code String} becomes a JSON string)
-     * @param options delay or start time, priority, attempts and expiry
-     * @return the new job id
-     */
-    public long enqueue(String queue, Object payload, JobOptions options) {
-        requireName("queue", queue);
-        Assert.notNull(options, "options must not be null");
-        return insertJob(queue, this.codec.write("payload", payload), options);
-    }
+	/**
+	 * Enqueues a job with options.
+	 * @param queue the queue name
+	 * @param payload the payload, written as JSON (a {@code String} becomes a JSON
+	 * string)
+	 * @param options delay or start time, priority, attempts and expiry
+	 * @return the new job id
+	 */
+	public long enqueue(String queue, Object payload, JobOptions options) {
+		requireName("queue", queue);
+		Assert.notNull(options, "options must not be null");
+		return insertJob(queue, this.codec.write("payload", payload), options);
+	}
 
-    /**
-     * Enqueues a job whose payload is JSON text, stored exactly as given.
-     *
-     * @param queue the queue name
-     * @param json one JSON value, for example {@code {"to":"alice"}}
-     * @return the new job id
-     * @throws HonkerPayloadException if the text is not valid JSON
-     */
-    public long enqueueJson(String queue, String json) {
-        return enqueueJson(queue, json, JobOptions.defaults());
-    }
+	/**
+	 * Enqueues a job whose payload is JSON text, stored exactly as given.
+	 * @param queue the queue name
+	 * @param json one JSON value, for example {@code {"to":"alice"}}
+	 * @return the new job id
+	 * @throws HonkerPayloadException if the text is not valid JSON
+	 */
+	public long enqueueJson(String queue, String json) {
+		return enqueueJson(queue, json, JobOptions.defaults());
+	}
 
-    /**
-     * Enqueues a job whose payload is JSON text, stored exactly as given, with options.
-     *
-     * @param queue the queue name
-     * @param json one JSON value
-     * @param options delay or start time, priority, attempts and expiry
-     * @return the new job id
-     * @throws HonkerPayloadException if the text is not valid JSON
-     */
-    public long enqueueJson(String queue, String json, JobOptions options) {
-        requireName("queue", queue);
-        Assert.notNull(options, "options must not be null");
-        return insertJob(queue, this.codec.validJson("json", json), options);
-    }
+	/**
+	 * Enqueues a job whose payload is JSON text, stored exactly as given, with options.
+	 * @param queue the queue name
+	 * @param json one JSON value
+	 * @param options delay or start time, priority, attempts and expiry
+	 * @return the new job id
+	 * @throws HonkerPayloadException if the text is not valid JSON
+	 */
+	public long enqueueJson(String queue, String json, JobOptions options) {
+		requireName("queue", queue);
+		Assert.notNull(options, "options must not be null");
+		return insertJob(queue, this.codec.validJson("json", json), options);
+	}
 
-    private long insertJob(String queue, String payload, JobOptions options) {
-        Long delay = (options.getDelay() != null) ? options.getDelay().getSeconds() : null;
-        Long expires = (options.getExpires() != null) ? options.getExpires().getSeconds() : null;
-        return callLong(ENQUEUE, statement -> {
-            statement.setString(1, queue);
-            statement.setString(2, payload);
-            setLongOrNull(statement, 3, options.runAtSeconds());
-            setLongOrNull(statement, 4, delay);
-            statement.setLong(5, options.getPriority());
-            statement.setLong(6, options.getMaxAttempts());
-            setLongOrNull(statement, 7, expires);
-        });
-    }
+	private long insertJob(String queue, String payload, JobOptions options) {
+		Long delay = (options.getDelay() != null) ? options.getDelay().getSeconds() : null;
+		Long expires = (options.getExpires() != null) ? options.getExpires().getSeconds() : null;
+		return callLong(ENQUEUE, statement -> {
+			statement.setString(1, queue);
+			statement.setString(2, payload);
+			setLongOrNull(statement, 3, options.runAtSeconds());
+			setLongOrNull(statement, 4, delay);
+			statement.setLong(5, options.getPriority());
+			statement.setLong(6, options.getMaxAttempts());
+			setLongOrNull(statement, 7, expires);
+		});
+	}
 
-    /**
-     * Publishes a notification to listeners of a channel when the transaction commits.
-     *
-     * @param channel the channel name
-     * @param payload the payload, written as JSON (a {@code String} becomes a JSON string)
-     * @return the notification id
-     */
-    public long notify(String channel, Object payload) {
-        requireName("channel", channel);
-        String json = this.codec.write("payload", payload);
-        return callLong("SELECT notify(?, ?)", statement -> {
-            statement.setString(1, channel);
-            statement.setString(2, json);
-        });
-    }
+	/**
+	 * Publishes a notification to listeners of a channel when the transaction commits.
+	 * @param channel the channel name
+	 * @param payload the payload, written as JSON (a {@code String} becomes a JSON
+	 * string)
+	 * @return the notification id
+	 */
+	public long notify(String channel, Object payload) {
+		requireName("channel", channel);
+		String json = this.codec.write("payload", payload);
+		return callLong("SELECT notify(?, ?)", statement -> {
+			statement.setString(1, channel);
+			statement.setString(2, json);
+		});
+	}
 
-    /**
-     * Cancels a pending or running job: it is deleted and never claimed again. A running handler is
-     * not interrupted, but its acknowledgment will find nothing.
-     *
-     * @param jobId the job id
-     * @return whether a live job was deleted
-     */
-    public boolean cancel(long jobId) {
-        return callLong("SELECT honker_cancel(?)", statement -> statement.setLong(1, jobId)) == 1;
-    }
+	/**
+	 * Cancels a pending or running job: it is deleted and never claimed again. A running
+	 * handler is not interrupted, but its acknowledgment will find nothing.
+	 * @param jobId the job id
+	 * @return whether a live job was deleted
+	 */
+	public boolean cancel(long jobId) {
+		return callLong("SELECT honker_cancel(?)", statement -> statement.setLong(1, jobId)) == 1;
+	}
 
-    /**
-     * Looks up a job that is still pending or being processed.
-     *
-     * @param jobId the job id
-     * @return the job, or empty when it was acknowledged, cancelled, dead-lettered or never existed
-     */
-    public Optional<Job> job(long jobId) {
-        String json = callText("SELECT honker_get_job(?)", statement -> statement.setLong(1, jobId));
-        return (json == null || json.isEmpty()) ? Optional.empty() : Optional.of(this.codec.readJob(json));
-    }
+	/**
+	 * Looks up a job that is still pending or being processed.
+	 * @param jobId the job id
+	 * @return the job, or empty when it was acknowledged, cancelled, dead-lettered or
+	 * never existed
+	 */
+	public Optional<Job> job(long jobId) {
+		String json = callText("SELECT honker_get_job(?)", statement -> statement.setLong(1, jobId));
+		return (json == null || json.isEmpty()) ? Optional.empty() : Optional.of(this.codec.readJob(json));
+	}
 
-    /**
-     * Takes a named advisory lock if it is free or its previous holder's time ran out. Taking a lock
-     * the owner already holds succeeds without extending it; use {@link #renewLock} for that.
-     *
-     * @param name the lock name
-     * @param owner a token identifying the holder, for example a random UUID
-     * @param ttl how long the lock is held unless renewed; whole seconds, at least one
-     * @return whether {@code owner} holds the lock
-     */
-    public boolean tryLock(String name, String owner, Duration ttl) {
-        return lockCall("SELECT honker_lock_acquire(?, ?, ?)", name, owner, ttl);
-    }
+	/**
+	 * Takes a named advisory lock if it is free or its previous holder's time ran out.
+	 * Taking a lock the owner already holds succeeds without extending it; use
+	 * {@link #renewLock} for that.
+	 * @param name the lock name
+	 * @param owner a token identifying the holder, for example a random UUID
+	 * @param ttl how long the lock is held unless renewed; whole seconds, at least one
+	 * @return whether {@code owner} holds the lock
+	 */
+	public boolean tryLock(String name, String owner, Duration ttl) {
+		return lockCall("SELECT honker_lock_acquire(?, ?, ?)", name, owner, ttl);
+	}
 
-    /**
-     * Extends a lock the owner holds to {@code ttl} from now.
-     *
-     * @param name the lock name
-     * @param owner the holder's token
-     * @param ttl the new time to live; whole seconds, at least one
-     * @return whether the lock was still the owner's and was extended
-     */
-    public boolean renewLock(String name, String owner, Duration ttl) {
-        return lockCall("SELECT honker_lock_renew(?, ?, ?)", name, owner, ttl);
-    }
+	/**
+	 * Extends a lock the owner holds to {@code ttl} from now.
+	 * @param name the lock name
+	 * @param owner the holder's token
+	 * @param ttl the new time to live; whole seconds, at least one
+	 * @return whether the lock was still the owner's and was extended
+	 */
+	public boolean renewLock(String name, String owner, Duration ttl) {
+		return lockCall("SELECT honker_lock_renew(?, ?, ?)", name, owner, ttl);
+	}
 
-    private boolean lockCall(String sql, String name, String owner, Duration ttl) {
-        requireName("name", name);
-        requireName("owner", owner);
-        long seconds = Seconds.positive("ttl", ttl);
-        return callLong(sql, statement -> {
-            statement.setString(1, name);
-            statement.setString(2, owner);
-            statement.setLong(3, seconds);
-        }) == 1;
-    }
+	private boolean lockCall(String sql, String name, String owner, Duration ttl) {
+		requireName("name", name);
+		requireName("owner", owner);
+		long seconds = Seconds.positive("ttl", ttl);
+		return callLong(sql, statement -> {
+			statement.setString(1, name);
+			statement.setString(2, owner);
+			statement.setLong(3, seconds);
+		}) == 1;
+	}
 
-    /**
-     * Releases a lock the owner holds; releasing someone else's lock does nothing.
-     *
-     * @param name the lock name
-     * @param owner the holder's token
-     * @return whether the lock was released
-     */
-    public boolean unlock(String name, String owner) {
-        requireName("name", name);
-        requireName("owner", owner);
-        return callLong("SELECT honker_lock_release(?, ?)", statement -> {
-            statement.setString(1, name);
-            statement.setString(2, owner);
-        }) == 1;
-    }
+	/**
+	 * Releases a lock the owner holds; releasing someone else's lock does nothing.
+	 * @param name the lock name
+	 * @param owner the holder's token
+	 * @return whether the lock was released
+	 */
+	public boolean unlock(String name, String owner) {
+		requireName("name", name);
+		requireName("owner", owner);
+		return callLong("SELECT honker_lock_release(?, ?)", statement -> {
+			statement.setString(1, name);
+			statement.setString(2, owner);
+		}) == 1;
+	}
 
-    /**
-     * Takes one permit from a fixed-window rate limit: at most {@code limit} permits per window of
-     * {@code per}, windows aligned to the Unix epoch.
-     *
-     * @param name the rate limit name
-     * @param limit permits per window, at least one
-     * @param per the window length; whole seconds, at least one
-     * @return whether a permit was granted
-     */
-    public boolean tryAcquire(String name, int limit, Duration per) {
-        requireName("name", name);
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
-        }
-        long seconds = Seconds.positive("per", per);
-        return callLong("SELECT honker_rate_limit_try(?, ?, ?)", statement -> {
-            statement.setString(1, name);
-            statement.setLong(2, limit);
-            statement.setLong(3, seconds);
-        }) == 1;
-    }
+	/**
+	 * Takes one permit from a fixed-window rate limit: at most {@code limit} permits per
+	 * window of {@code per}, windows aligned to the Unix epoch.
+	 * @param name the rate limit name
+	 * @param limit permits per window, at least one
+	 * @param per the window length; whole seconds, at least one
+	 * @return whether a permit was granted
+	 */
+	public boolean tryAcquire(String name, int limit, Duration per) {
+		requireName("name", name);
+		if (limit < 1) {
+			throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+		}
+		long seconds = Seconds.positive("per", per);
+		return callLong("SELECT honker_rate_limit_try(?, ?, ?)", statement -> {
+			statement.setString(1, name);
+			statement.setLong(2, limit);
+			statement.setLong(3, seconds);
+		}) == 1;
+	}
 
-    /**
-     * Stores the result of a job, replacing any earlier one.
-     *
-     * @param jobId the job id
-     * @param value the result, written as JSON
-     * @param ttl how long the result stays readable; whole seconds, {@link Duration#ZERO} for ever
-     */
-    public void saveResult(long jobId, Object value, Duration ttl) {
-        long seconds = Seconds.notNegative("ttl", ttl);
-        String json = this.codec.write("result", value);
-        callLong("SELECT honker_result_save(?, ?, ?)", statement -> {
-            statement.setLong(1, jobId);
-            statement.setString(2, json);
-            statement.setLong(3, seconds);
-        });
-    }
+	/**
+	 * Stores the result of a job, replacing any earlier one.
+	 * @param jobId the job id
+	 * @param value the result, written as JSON
+	 * @param ttl how long the result stays readable; whole seconds, {@link Duration#ZERO}
+	 * for ever
+	 */
+	public void saveResult(long jobId, Object value, Duration ttl) {
+		long seconds = Seconds.notNegative("ttl", ttl);
+		String json = this.codec.write("result", value);
+		callLong("SELECT honker_result_save(?, ?, ?)", statement -> {
+			statement.setLong(1, jobId);
+			statement.setString(2, json);
+			statement.setLong(3, seconds);
+		});
+	}
 
-    /**
-     * Reads the result of a job.
-     *
-     * @param jobId the job id
-     * @param type the type to read the stored JSON as
-     * @param <T> the result type
-     * @return the result, or empty when none was saved, it expired, or it is JSON {@code null}
-     */
-    public <T> Optional<T> result(long jobId, Class<T> type) {
-        Assert.notNull(type, "type must not be null");
-        String json = callText("SELECT honker_result_get(?)", statement -> statement.setLong(1, jobId));
-        return (json == null) ? Optional.empty() : Optional.ofNullable(this.codec.read("result of job " + jobId, json, type));
-    }
+	/**
+	 * Reads the result of a job.
+	 * @param jobId the job id
+	 * @param type the type to read the stored JSON as
+	 * @param <T> the result type
+	 * @return the result, or empty when none was saved, it expired, or it is JSON
+	 * {@code null}
+	 */
+	public <T> Optional<T> result(long jobId, Class<T> type) {
+		Assert.notNull(type, "type must not be null");
+		String json = callText("SELECT honker_result_get(?)", statement -> statement.setLong(1, jobId));
+		return (json == null) ? Optional.empty()
+				: Optional.ofNullable(this.codec.read("result of job " + jobId, json, type));
+	}
 
-    private long callLong(String sql, PreparedStatementSetter arguments) {
-        Long value = call(sql, arguments, row -> row.next() ? row.getLong(1) : null);
-        if (value == null) {
-            throw new IllegalStateException(sql + " returned no row");
-        }
-        return value;
-    }
+	private long callLong(String sql, PreparedStatementSetter arguments) {
+		Long value = call(sql, arguments, row -> row.next() ? row.getLong(1) : null);
+		if (value == null) {
+			throw new IllegalStateException(sql + " returned no row");
+		}
+		return value;
+	}
 
-    private String callText(String sql, PreparedStatementSetter arguments) {
-        return call(sql, arguments, row -> row.next() ? row.getString(1) : null);
-    }
+	private String callText(String sql, PreparedStatementSetter arguments) {
+		return call(sql, arguments, row -> row.next() ? row.getString(1) : null);
+	}
 
-    /**
-     * Runs a call on the connection of the current transaction, or on a connection of its own, with
-     * the statement cached for that connection; applies the transaction's timeout, as JdbcTemplate
-     * would, and releases the connection before translating a failure.
-     */
-    private <T> T call(String sql, PreparedStatementSetter arguments, ResultSetExtractor<T> reader) {
-        Connection connection = DataSourceUtils.getConnection(this.dataSource);
-        try {
-            return this.statements.run(connection, sql, statement -> {
-                statement.setQueryTimeout(0);
-                DataSourceUtils.applyTimeout(statement, this.dataSource, 0);
-                arguments.setValues(statement);
-                try (ResultSet row = statement.executeQuery()) {
-                    return reader.extractData(row);
-                }
-            });
-        }
-        catch (SQLException ex) {
-            DataSourceUtils.releaseConnection(connection, this.dataSource);
-            connection = null;
-            DataAccessException translated = this.exceptionTranslator.translate(sql, sql, ex);
-            throw (translated != null) ? translated : new UncategorizedSQLException(sql, sql, ex);
-        }
-        finally {
-            DataSourceUtils.releaseConnection(connection, this.dataSource);
-        }
-    }
+	/**
+	 * Runs a call on the connection of the current transaction, or on a connection of its
+	 * own, with the statement cached for that connection; applies the transaction's
+	 * timeout, as JdbcTemplate would, and releases the connection before translating a
+	 * failure.
+	 */
+	private <T> T call(String sql, PreparedStatementSetter arguments, ResultSetExtractor<T> reader) {
+		Connection connection = DataSourceUtils.getConnection(this.dataSource);
+		try {
+			return this.statements.run(connection, sql, statement -> {
+				statement.setQueryTimeout(0);
+				DataSourceUtils.applyTimeout(statement, this.dataSource, 0);
+				arguments.setValues(statement);
+				try (ResultSet row = statement.executeQuery()) {
+					return reader.extractData(row);
+				}
+			});
+		}
+		catch (SQLException ex) {
+			DataSourceUtils.releaseConnection(connection, this.dataSource);
+			connection = null;
+			DataAccessException translated = this.exceptionTranslator.translate(sql, sql, ex);
+			throw (translated != null) ? translated : new UncategorizedSQLException(sql, sql, ex);
+		}
+		finally {
+			DataSourceUtils.releaseConnection(connection, this.dataSource);
+		}
+	}
 
-    private static void setLongOrNull(PreparedStatement statement, int index, Long value) throws SQLException {
-        if (value == null) {
-            statement.setNull(index, Types.INTEGER);
-        }
-        else {
-            statement.setLong(index, value);
-        }
-    }
+	private static void setLongOrNull(PreparedStatement statement, int index, Long value) throws SQLException {
+		if (value == null) {
+			statement.setNull(index, Types.INTEGER);
+		}
+		else {
+			statement.setLong(index, value);
+		}
+	}
 
-    private static void requireName(String argument, String value) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(argument + " must not be empty, got " + (value == null ? "null" : "'" + value + "'"));
-        }
-    }
+	private static void requireName(String argument, String value) {
+		if (value == null || value.isBlank()) {
+			throw new IllegalArgumentException(
+					argument + " must not be empty, got " + (value == null ? "null" : "'" + value + "'"));
+		}
+	}
+
 }

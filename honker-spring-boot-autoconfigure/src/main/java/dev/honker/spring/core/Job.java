@@ -3,8 +3,9 @@ package dev.honker.spring.core;
 import java.time.Instant;
 
 /**
- * A snapshot of a job that is still pending or being processed (a row of {@code _honker_live}), as
- * {@link HonkerTemplate#job(long)} returns it. Acknowledged, cancelled and dead jobs have no snapshot.
+ * A snapshot of a job that is still pending or being processed (a row of
+ * {@code _honker_live}), as {@link HonkerTemplate#job(long)} returns it. Acknowledged,
+ * cancelled and dead jobs have no snapshot.
  *
  * @param id the job id
  * @param queue the queue name
@@ -19,7 +20,6 @@ import java.time.Instant;
  * @param createdAt when the job was enqueued
  * @param expiresAt when the job stops being claimable, or {@code null} for never
  */
-public record Job(long id, String queue, String payload, String state, long priority, Instant runAt,
-        String workerId, Instant claimExpiresAt, long attempts, long maxAttempts, Instant createdAt,
-        Instant expiresAt) {
+public record Job(long id, String queue, String payload, String state, long priority, Instant runAt, String workerId,
+		Instant claimExpiresAt, long attempts, long maxAttempts, Instant createdAt, Instant expiresAt) {
 }

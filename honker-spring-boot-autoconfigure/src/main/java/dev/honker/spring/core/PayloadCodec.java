@@ -9,74 +9,76 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
 
 /**
- * Turns payloads and results into the JSON text Honker stores, and back, with the application's
- * Jackson mapper. A {@code String} payload becomes a JSON string, as the Python binding stores it.
+ * Turns payloads and results into the JSON text Honker stores, and back, with the
+ * application's Jackson mapper. A {@code String} payload becomes a JSON string, as the
+ * Python binding stores it.
  */
 final class PayloadCodec {
 
-    private final ObjectMapper mapper;
+	private final ObjectMapper mapper;
 
-    /** Reads exactly one JSON value; immutable, so one serves every call. */
-    private final ObjectReader oneValue;
+	/** Reads exactly one JSON value; immutable, so one serves every call. */
+	private final ObjectReader oneValue;
 
-    PayloadCodec(ObjectMapper mapper) {
-        this.mapper = mapper;
-        this.oneValue = mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    }
+	PayloadCodec(ObjectMapper mapper) {
+		this.mapper = mapper;
+		this.oneValue = mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+	}
 
-    String write(String what, Object value) {
-        try {
-            return this.mapper.writeValueAsString(value);
-        }
-        catch (JacksonException ex) {
-            throw new HonkerPayloadException("Cannot write " + what + " of type " + value.getClass().getName()
-                    + " as JSON: " + ex.getOriginalMessage(), ex);
-        }
-    }
+	String write(String what, Object value) {
+		try {
+			return this.mapper.writeValueAsString(value);
+		}
+		catch (JacksonException ex) {
+			throw new HonkerPayloadException("Cannot write " + what + " of type " + value.getClass().getName()
+					+ " as JSON: " + ex.getOriginalMessage(), ex);
+		}
+	}
 
-    /** Checks that text is exactly one JSON value and returns it unchanged. */
-    String validJson(String what, String json) {
-        if (json == null) {
-            throw new IllegalArgumentException(what + " must not be null; pass \"null\" for a JSON null");
-        }
-        try {
-            JsonNode value = this.oneValue.readValue(json);
-            if (value == null || value.isMissingNode()) {
-                throw new HonkerPayloadException(what + " is not valid JSON: no value in '" + json + "'", null);
-            }
-            return json;
-        }
-        catch (JacksonException ex) {
-            throw new HonkerPayloadException(what + " is not valid JSON: " + ex.getOriginalMessage(), ex);
-        }
-    }
+	/** Checks that text is exactly one JSON value and returns it unchanged. */
+	String validJson(String what, String json) {
+		if (json == null) {
+			throw new IllegalArgumentException(what + " must not be null; pass \"null\" for a JSON null");
+		}
+		try {
+			JsonNode value = this.oneValue.readValue(json);
+			if (value == null || value.isMissingNode()) {
+				throw new HonkerPayloadException(what + " is not valid JSON: no value in '" + json + "'", null);
+			}
+			return json;
+		}
+		catch (JacksonException ex) {
+			throw new HonkerPayloadException(what + " is not valid JSON: " + ex.getOriginalMessage(), ex);
+		}
+	}
 
-    <T> T read(String what, String json, Class<T> type) {
-        try {
-            return this.mapper.readValue(json, type);
-        }
-        catch (JacksonException ex) {
-            throw new HonkerPayloadException("Cannot read " + what + " as " + type.getName() + ": "
-                    + ex.getOriginalMessage(), ex);
-        }
-    }
+	<T> T read(String what, String json, Class<T> type) {
+		try {
+			return this.mapper.readValue(json, type);
+		}
+		catch (JacksonException ex) {
+			throw new HonkerPayloadException(
+					"Cannot read " + what + " as " + type.getName() + ": " + ex.getOriginalMessage(), ex);
+		}
+	}
 
-    /** Reads the JSON object honker_get_job returns. */
-    Job readJob(String json) {
-        JsonNode row = this.mapper.readTree(json);
-        return new Job(row.get("id").asLong(), row.get("queue").asString(), row.get("payload").asString(),
-                row.get("state").asString(), row.get("priority").asLong(), instant(row, "run_at"),
-                text(row, "worker_id"), instant(row, "claim_expires_at"), row.get("attempts").asLong(),
-                row.get("max_attempts").asLong(), instant(row, "created_at"), instant(row, "expires_at"));
-    }
+	/** Reads the JSON object honker_get_job returns. */
+	Job readJob(String json) {
+		JsonNode row = this.mapper.readTree(json);
+		return new Job(row.get("id").asLong(), row.get("queue").asString(), row.get("payload").asString(),
+				row.get("state").asString(), row.get("priority").asLong(), instant(row, "run_at"),
+				text(row, "worker_id"), instant(row, "claim_expires_at"), row.get("attempts").asLong(),
+				row.get("max_attempts").asLong(), instant(row, "created_at"), instant(row, "expires_at"));
+	}
 
-    private static String text(JsonNode row, String field) {
-        JsonNode value = row.get(field);
-        return (value == null || value.isNull()) ? null : value.asString();
-    }
+	private static String text(JsonNode row, String field) {
+		JsonNode value = row.get(field);
+		return (value == null || value.isNull()) ? null : value.asString();
+	}
 
-    private static Instant instant(JsonNode row, String field) {
-        JsonNode value = row.get(field);
-        return (value == null || value.isNull()) ? null : Instant.ofEpochSecond(value.asLong());
-    }
+	private static Instant instant(JsonNode row, String field) {
+		JsonNode value = row.get(field);
+		return (value == null || value.isNull()) ? null : Instant.ofEpochSecond(value.asLong());
+	}
+
 }

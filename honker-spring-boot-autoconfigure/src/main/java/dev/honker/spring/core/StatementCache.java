@@ -11,102 +11,111 @@ import org.sqlite.SQLiteConnection;
 import org.springframework.jdbc.core.PreparedStatementCallback;
 
 /**
- * The prepared statements of {@link HonkerTemplate}'s calls, kept open on each physical SQLite
- * connection and reused, so a call does not prepare and finalize its {@code SELECT honker_...(?)}
- * every time.
+ * The prepared statements of {@link HonkerTemplate}'s calls, kept open on each physical
+ * SQLite connection and reused, so a call does not prepare and finalize its
+ * {@code SELECT honker_...(?)} every time.
  *
- * <p>A statement is prepared on the physical sqlite-jdbc connection, not on the pool's proxy, so the
- * pool does not close it when the connection goes back to the pool; it lives as long as the physical
- * connection, and sqlite-jdbc finalizes it when that connection closes. The statements of closed
- * connections leave the cache when the next physical connection gets its first statement.
+ * <p>
+ * A statement is prepared on the physical sqlite-jdbc connection, not on the pool's
+ * proxy, so the pool does not close it when the connection goes back to the pool; it
+ * lives as long as the physical connection, and sqlite-jdbc finalizes it when that
+ * connection closes. The statements of closed connections leave the cache when the next
+ * physical connection gets its first statement.
  *
- * <p>A pool lends a connection to one thread at a time, so its statements are used by one thread at a
- * time; each use still holds the statement's monitor, for DataSources that share one connection.
- * After a {@link SQLException} the statement is closed and prepared anew on next use: sqlite-jdbc
- * finalizes a statement on most errors without marking it closed.
+ * <p>
+ * A pool lends a connection to one thread at a time, so its statements are used by one
+ * thread at a time; each use still holds the statement's monitor, for DataSources that
+ * share one connection. After a {@link SQLException} the statement is closed and prepared
+ * anew on next use: sqlite-jdbc finalizes a statement on most errors without marking it
+ * closed.
  *
- * <p>A connection that does not unwrap to a sqlite-jdbc connection gets a statement per call, closed
- * after it.
+ * <p>
+ * A connection that does not unwrap to a sqlite-jdbc connection gets a statement per
+ * call, closed after it.
  */
 final class StatementCache {
 
-    private final Map<SQLiteConnection, Map<String, PreparedStatement>> statements = new ConcurrentHashMap<>();
+	private final Map<SQLiteConnection, Map<String, PreparedStatement>> statements = new ConcurrentHashMap<>();
 
-    /**
-     * Runs work with the statement for {@code sql} on the physical connection behind {@code connection}.
-     * The work must close any result set it opens.
-     */
-    <T> T run(Connection connection, String sql, PreparedStatementCallback<T> work) throws SQLException {
-        SQLiteConnection physical = physical(connection);
-        if (physical == null) {
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                return work.doInPreparedStatement(statement);
-            }
-        }
-        Map<String, PreparedStatement> ofConnection = this.statements.get(physical);
-        if (ofConnection == null) {
-            ofConnection = statementsOfNew(physical);
-        }
-        PreparedStatement statement = ofConnection.get(sql);
-        if (statement == null) {
-            statement = prepare(physical, sql, ofConnection);
-        }
-        synchronized (statement) {
-            try {
-                return work.doInPreparedStatement(statement);
-            }
-            catch (SQLException ex) {
-                ofConnection.remove(sql, statement);
-                close(statement, ex);
-                throw ex;
-            }
-        }
-    }
+	/**
+	 * Runs work with the statement for {@code sql} on the physical connection behind
+	 * {@code connection}. The work must close any result set it opens.
+	 */
+	<T> T run(Connection connection, String sql, PreparedStatementCallback<T> work) throws SQLException {
+		SQLiteConnection physical = physical(connection);
+		if (physical == null) {
+			try (PreparedStatement statement = connection.prepareStatement(sql)) {
+				return work.doInPreparedStatement(statement);
+			}
+		}
+		Map<String, PreparedStatement> ofConnection = this.statements.get(physical);
+		if (ofConnection == null) {
+			ofConnection = statementsOfNew(physical);
+		}
+		PreparedStatement statement = ofConnection.get(sql);
+		if (statement == null) {
+			statement = prepare(physical, sql, ofConnection);
+		}
+		synchronized (statement) {
+			try {
+				return work.doInPreparedStatement(statement);
+			}
+			catch (SQLException ex) {
+				ofConnection.remove(sql, statement);
+				close(statement, ex);
+				throw ex;
+			}
+		}
+	}
 
-    /** The number of physical connections with cached statements. */
-    int connectionCount() {
-        return this.statements.size();
-    }
+	/** The number of physical connections with cached statements. */
+	int connectionCount() {
+		return this.statements.size();
+	}
 
-    private Map<String, PreparedStatement> statementsOfNew(SQLiteConnection physical) {
-        this.statements.keySet().removeIf(StatementCache::isClosed);
-        return this.statements.computeIfAbsent(physical, key -> new ConcurrentHashMap<>());
-    }
+	private Map<String, PreparedStatement> statementsOfNew(SQLiteConnection physical) {
+		this.statements.keySet().removeIf(StatementCache::isClosed);
+		return this.statements.computeIfAbsent(physical, key -> new ConcurrentHashMap<>());
+	}
 
-    /** Prepares and caches a statement; when another thread cached one first, uses that one. */
-    private static PreparedStatement prepare(SQLiteConnection physical, String sql,
-            Map<String, PreparedStatement> ofConnection) throws SQLException {
-        PreparedStatement prepared = physical.prepareStatement(sql);
-        PreparedStatement first = ofConnection.putIfAbsent(sql, prepared);
-        if (first == null) {
-            return prepared;
-        }
-        prepared.close();
-        return first;
-    }
+	/**
+	 * Prepares and caches a statement; when another thread cached one first, uses that
+	 * one.
+	 */
+	private static PreparedStatement prepare(SQLiteConnection physical, String sql,
+			Map<String, PreparedStatement> ofConnection) throws SQLException {
+		PreparedStatement prepared = physical.prepareStatement(sql);
+		PreparedStatement first = ofConnection.putIfAbsent(sql, prepared);
+		if (first == null) {
+			return prepared;
+		}
+		prepared.close();
+		return first;
+	}
 
-    private static SQLiteConnection physical(Connection connection) throws SQLException {
-        if (connection instanceof SQLiteConnection sqlite) {
-            return sqlite;
-        }
-        return connection.isWrapperFor(SQLiteConnection.class) ? connection.unwrap(SQLiteConnection.class) : null;
-    }
+	private static SQLiteConnection physical(Connection connection) throws SQLException {
+		if (connection instanceof SQLiteConnection sqlite) {
+			return sqlite;
+		}
+		return connection.isWrapperFor(SQLiteConnection.class) ? connection.unwrap(SQLiteConnection.class) : null;
+	}
 
-    private static boolean isClosed(SQLiteConnection connection) {
-        try {
-            return connection.isClosed();
-        }
-        catch (SQLException ex) {
-            return true;
-        }
-    }
+	private static boolean isClosed(SQLiteConnection connection) {
+		try {
+			return connection.isClosed();
+		}
+		catch (SQLException ex) {
+			return true;
+		}
+	}
 
-    private static void close(PreparedStatement statement, SQLException failure) {
-        try {
-            statement.close();
-        }
-        catch (SQLException closeFailure) {
-            failure.addSuppressed(closeFailure);
-        }
-    }
+	private static void close(PreparedStatement statement, SQLException failure) {
+		try {
+			statement.close();
+		}
+		catch (SQLException closeFailure) {
+			failure.addSuppressed(closeFailure);
+		}
+	}
+
 }

@@ -17,137 +17,143 @@ import org.springframework.util.ReflectionUtils;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A {@code @HonkerListener} method and the roles of its parameters: at most one payload and at most
- * one {@link HonkerJob}. Signatures the container cannot call are rejected when the bean is created.
+ * A {@code @HonkerListener} method and the roles of its parameters: at most one payload
+ * and at most one {@link HonkerJob}. Signatures the container cannot call are rejected
+ * when the bean is created.
  */
 final class HandlerMethod {
 
-    private static final int NONE = -1;
+	private static final int NONE = -1;
 
-    private final Object bean;
+	private final Object bean;
 
-    private final Method method;
+	private final Method method;
 
-    private final String description;
+	private final String description;
 
-    private final int payloadIndex;
+	private final int payloadIndex;
 
-    private final int jobIndex;
+	private final int jobIndex;
 
-    private final Type payloadType;
+	private final Type payloadType;
 
-    private HandlerMethod(Object bean, Method method, String description, int payloadIndex, int jobIndex, Type payloadType) {
-        this.bean = bean;
-        this.method = method;
-        this.description = description;
-        this.payloadIndex = payloadIndex;
-        this.jobIndex = jobIndex;
-        this.payloadType = payloadType;
-    }
+	private HandlerMethod(Object bean, Method method, String description, int payloadIndex, int jobIndex,
+			Type payloadType) {
+		this.bean = bean;
+		this.method = method;
+		this.description = description;
+		this.payloadIndex = payloadIndex;
+		this.jobIndex = jobIndex;
+		this.payloadType = payloadType;
+	}
 
-    /**
-     * Checks the signature of {@code declared} and prepares {@code invocable} (the same method, callable
-     * on {@code bean}, which may be a proxy) for invocation.
-     */
-    static HandlerMethod of(Object bean, Method declared, Method invocable, Class<?> targetClass) {
-        String description = describe(declared);
-        if (Modifier.isStatic(declared.getModifiers())) {
-            throw new ListenerConfigurationException("@HonkerListener method " + description
-                    + " is static; make it an instance method of the bean");
-        }
-        int payloadIndex = NONE;
-        int jobIndex = NONE;
-        Type payloadType = null;
-        Type[] types = declared.getGenericParameterTypes();
-        for (int i = 0; i < types.length; i++) {
-            Type type = GenericTypeResolver.resolveType(types[i], targetClass);
-            Class<?> raw = ResolvableType.forType(type).resolve();
-            if (raw == HonkerJob.class) {
-                if (jobIndex != NONE) {
-                    throw unsupported(description, i, type, "a second HonkerJob parameter");
-                }
-                jobIndex = i;
-            }
-            else {
-                if (payloadIndex != NONE) {
-                    throw unsupported(description, i, type, "a second payload parameter");
-                }
-                if (!isSupportedPayload(raw, type)) {
-                    throw unsupported(description, i, type, "a payload type Jackson cannot create");
-                }
-                payloadIndex = i;
-                payloadType = type;
-            }
-        }
-        ReflectionUtils.makeAccessible(invocable);
-        return new HandlerMethod(bean, invocable, description, payloadIndex, jobIndex, payloadType);
-    }
+	/**
+	 * Checks the signature of {@code declared} and prepares {@code invocable} (the same
+	 * method, callable on {@code bean}, which may be a proxy) for invocation.
+	 */
+	static HandlerMethod of(Object bean, Method declared, Method invocable, Class<?> targetClass) {
+		String description = describe(declared);
+		if (Modifier.isStatic(declared.getModifiers())) {
+			throw new ListenerConfigurationException(
+					"@HonkerListener method " + description + " is static; make it an instance method of the bean");
+		}
+		int payloadIndex = NONE;
+		int jobIndex = NONE;
+		Type payloadType = null;
+		Type[] types = declared.getGenericParameterTypes();
+		for (int i = 0; i < types.length; i++) {
+			Type type = GenericTypeResolver.resolveType(types[i], targetClass);
+			Class<?> raw = ResolvableType.forType(type).resolve();
+			if (raw == HonkerJob.class) {
+				if (jobIndex != NONE) {
+					throw unsupported(description, i, type, "a second HonkerJob parameter");
+				}
+				jobIndex = i;
+			}
+			else {
+				if (payloadIndex != NONE) {
+					throw unsupported(description, i, type, "a second payload parameter");
+				}
+				if (!isSupportedPayload(raw, type)) {
+					throw unsupported(description, i, type, "a payload type Jackson cannot create");
+				}
+				payloadIndex = i;
+				payloadType = type;
+			}
+		}
+		ReflectionUtils.makeAccessible(invocable);
+		return new HandlerMethod(bean, invocable, description, payloadIndex, jobIndex, payloadType);
+	}
 
-    /** The payload parameter's type, or {@code null} when the method takes no payload. */
-    Type payloadType() {
-        return this.payloadType;
-    }
+	/** The payload parameter's type, or {@code null} when the method takes no payload. */
+	Type payloadType() {
+		return this.payloadType;
+	}
 
-    /** The method's name. */
-    String name() {
-        return this.method.getName();
-    }
+	/** The method's name. */
+	String name() {
+		return this.method.getName();
+	}
 
-    /** The method, for messages: {@code com.example.Handlers.onOrder(Order, HonkerJob)}. */
-    String description() {
-        return this.description;
-    }
+	/**
+	 * The method, for messages: {@code com.example.Handlers.onOrder(Order, HonkerJob)}.
+	 */
+	String description() {
+		return this.description;
+	}
 
-    /**
-     * Calls the method.
-     *
-     * @throws Exception whatever the method throws, unwrapped
-     */
-    void invoke(Object payload, HonkerJob job) throws Exception {
-        Object[] arguments = new Object[this.method.getParameterCount()];
-        if (this.payloadIndex != NONE) {
-            arguments[this.payloadIndex] = payload;
-        }
-        if (this.jobIndex != NONE) {
-            arguments[this.jobIndex] = job;
-        }
-        try {
-            this.method.invoke(this.bean, arguments);
-        }
-        catch (InvocationTargetException ex) {
-            Throwable cause = ex.getCause();
-            if (cause instanceof Exception exception) {
-                throw exception;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw ex;
-        }
-    }
+	/**
+	 * Calls the method.
+	 * @throws Exception whatever the method throws, unwrapped
+	 */
+	void invoke(Object payload, HonkerJob job) throws Exception {
+		Object[] arguments = new Object[this.method.getParameterCount()];
+		if (this.payloadIndex != NONE) {
+			arguments[this.payloadIndex] = payload;
+		}
+		if (this.jobIndex != NONE) {
+			arguments[this.jobIndex] = job;
+		}
+		try {
+			this.method.invoke(this.bean, arguments);
+		}
+		catch (InvocationTargetException ex) {
+			Throwable cause = ex.getCause();
+			if (cause instanceof Exception exception) {
+				throw exception;
+			}
+			if (cause instanceof Error error) {
+				throw error;
+			}
+			throw ex;
+		}
+	}
 
-    private static boolean isSupportedPayload(Class<?> raw, Type type) {
-        if (raw == null || ResolvableType.forType(type).hasUnresolvableGenerics()) {
-            return false;
-        }
-        if (raw.isPrimitive() || raw.isArray()) {
-            return true;
-        }
-        if (raw.isInterface() || Modifier.isAbstract(raw.getModifiers())) {
-            return Map.class.isAssignableFrom(raw) || Collection.class.isAssignableFrom(raw)
-                    || JsonNode.class.isAssignableFrom(raw);
-        }
-        return true;
-    }
+	private static boolean isSupportedPayload(Class<?> raw, Type type) {
+		if (raw == null || ResolvableType.forType(type).hasUnresolvableGenerics()) {
+			return false;
+		}
+		if (raw.isPrimitive() || raw.isArray()) {
+			return true;
+		}
+		if (raw.isInterface() || Modifier.isAbstract(raw.getModifiers())) {
+			return Map.class.isAssignableFrom(raw) || Collection.class.isAssignableFrom(raw)
+					|| JsonNode.class.isAssignableFrom(raw);
+		}
+		return true;
+	}
 
-    private static ListenerConfigurationException unsupported(String description, int index, Type type, String what) {
-        return new ListenerConfigurationException("@HonkerListener method " + description + ": parameter " + index
-                + " of type " + type.getTypeName() + " is not supported (" + what + "); a listener method takes at most "
-                + "one payload (a record, POJO, String, JsonNode, Map or collection) and at most one HonkerJob");
-    }
+	private static ListenerConfigurationException unsupported(String description, int index, Type type, String what) {
+		return new ListenerConfigurationException("@HonkerListener method " + description + ": parameter " + index
+				+ " of type " + type.getTypeName() + " is not supported (" + what
+				+ "); a listener method takes at most "
+				+ "one payload (a record, POJO, String, JsonNode, Map or collection) and at most one HonkerJob");
+	}
 
-    private static String describe(Method method) {
-        return ClassUtils.getQualifiedMethodName(method) + Arrays.stream(method.getParameterTypes())
-                .map(Class::getSimpleName).collect(Collectors.joining(", ", "(", ")"));
-    }
+	private static String describe(Method method) {
+		return ClassUtils.getQualifiedMethodName(method) + Arrays.stream(method.getParameterTypes())
+			.map(Class::getSimpleName)
+			.collect(Collectors.joining(", ", "(", ")"));
+	}
+
 }

@@ -18,251 +18,256 @@ import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 /**
- * Polls {@code PRAGMA data_version} of one database file on a dedicated daemon thread and its own
- * read-only connection, and signals every subscriber when the value changes, which happens on every
- * commit by any other connection, in any process.
+ * Polls {@code PRAGMA data_version} of one database file on a dedicated daemon thread and
+ * its own read-only connection, and signals every subscriber when the value changes,
+ * which happens on every commit by any other connection, in any process.
  *
  * <ul>
- * <li>The baseline is read before {@link #start} returns, so a commit right after it is seen.</li>
- * <li>SQLITE_BUSY or SQLITE_LOCKED on a poll: try again on the next tick, keeping the baseline.</li>
- * <li>Any other error: drop the connection and wake everyone once; the next tick reopens the
- * connection, reads a new baseline and wakes everyone again, since commits may have been missed.</li>
- * <li>Every identity-check interval of elapsed time, the file's {@code fileKey()} (device and inode)
- * is compared with the one seen at start. The file is only ever stat'ed: opening and closing the
- * database, -wal or -shm file with Java I/O would drop SQLite's POSIX locks for the whole process.
- * A different key means the file was replaced: the watcher stops for good and every subscriber's
- * wait throws.</li>
+ * <li>The baseline is read before {@link #start} returns, so a commit right after it is
+ * seen.</li>
+ * <li>SQLITE_BUSY or SQLITE_LOCKED on a poll: try again on the next tick, keeping the
+ * baseline.</li>
+ * <li>Any other error: drop the connection and wake everyone once; the next tick reopens
+ * the connection, reads a new baseline and wakes everyone again, since commits may have
+ * been missed.</li>
+ * <li>Every identity-check interval of elapsed time, the file's {@code fileKey()} (device
+ * and inode) is compared with the one seen at start. The file is only ever stat'ed:
+ * opening and closing the database, -wal or -shm file with Java I/O would drop SQLite's
+ * POSIX locks for the whole process. A different key means the file was replaced: the
+ * watcher stops for good and every subscriber's wait throws.</li>
  * </ul>
  */
 final class CommitWatcher {
 
-    private static final System.Logger LOG = System.getLogger(CommitWatcher.class.getName());
+	private static final System.Logger LOG = System.getLogger(CommitWatcher.class.getName());
 
-    private final Path file;
+	private final Path file;
 
-    private final WatcherOptions options;
+	private final WatcherOptions options;
 
-    private final Object fileKey;
+	private final Object fileKey;
 
-    private final List<Subscription> subscribers = new CopyOnWriteArrayList<>();
+	private final List<Subscription> subscribers = new CopyOnWriteArrayList<>();
 
-    private final Thread thread;
+	private final Thread thread;
 
-    private volatile boolean running = true;
+	private volatile boolean running = true;
 
-    private volatile WatcherFailedException failure;
+	private volatile WatcherFailedException failure;
 
-    private Connection connection;
+	private Connection connection;
 
-    private DataVersionQuery dataVersion;
+	private DataVersionQuery dataVersion;
 
-    private long lastVersion;
+	private long lastVersion;
 
-    private boolean problemLogged;
+	private boolean problemLogged;
 
-    private CommitWatcher(Path file, WatcherOptions options) throws IOException, SQLException {
-        this.file = file;
-        this.options = options;
-        this.fileKey = fileKey(file);
-        open();
-        this.thread = new Thread(this::run, "honker-watcher-" + file.getFileName());
-        this.thread.setDaemon(true);
-    }
+	private CommitWatcher(Path file, WatcherOptions options) throws IOException, SQLException {
+		this.file = file;
+		this.options = options;
+		this.fileKey = fileKey(file);
+		open();
+		this.thread = new Thread(this::run, "honker-watcher-" + file.getFileName());
+		this.thread.setDaemon(true);
+	}
 
-    /** Opens the connection, reads the baseline, then starts polling. */
-    static CommitWatcher start(Path file, WatcherOptions options) {
-        CommitWatcher watcher;
-        try {
-            watcher = new CommitWatcher(file, options);
-        }
-        catch (IOException | SQLException ex) {
-            throw new WatcherFailedException("honker: cannot start the commit watcher of " + file + ": " + ex, ex);
-        }
-        watcher.thread.start();
-        return watcher;
-    }
+	/** Opens the connection, reads the baseline, then starts polling. */
+	static CommitWatcher start(Path file, WatcherOptions options) {
+		CommitWatcher watcher;
+		try {
+			watcher = new CommitWatcher(file, options);
+		}
+		catch (IOException | SQLException ex) {
+			throw new WatcherFailedException("honker: cannot start the commit watcher of " + file + ": " + ex, ex);
+		}
+		watcher.thread.start();
+		return watcher;
+	}
 
-    Path file() {
-        return this.file;
-    }
+	Path file() {
+		return this.file;
+	}
 
-    WatcherFailedException failure() {
-        return this.failure;
-    }
+	WatcherFailedException failure() {
+		return this.failure;
+	}
 
-    void throwIfFailed() {
-        WatcherFailedException failed = this.failure;
-        if (failed != null) {
-            throw new WatcherFailedException(failed.getMessage(), failed);
-        }
-    }
+	void throwIfFailed() {
+		WatcherFailedException failed = this.failure;
+		if (failed != null) {
+			throw new WatcherFailedException(failed.getMessage(), failed);
+		}
+	}
 
-    Subscription addSubscriber() {
-        Subscription subscription = new Subscription(this);
-        this.subscribers.add(subscription);
-        return subscription;
-    }
+	Subscription addSubscriber() {
+		Subscription subscription = new Subscription(this);
+		this.subscribers.add(subscription);
+		return subscription;
+	}
 
-    /** Removes a subscriber; returns whether it was the last one. */
-    boolean removeSubscriber(Subscription subscription) {
-        this.subscribers.remove(subscription);
-        return this.subscribers.isEmpty();
-    }
+	/** Removes a subscriber; returns whether it was the last one. */
+	boolean removeSubscriber(Subscription subscription) {
+		this.subscribers.remove(subscription);
+		return this.subscribers.isEmpty();
+	}
 
-    void stop() {
-        this.running = false;
-        LockSupport.unpark(this.thread);
-        if (Thread.currentThread() != this.thread) {
-            try {
-                this.thread.join(TimeUnit.SECONDS.toMillis(5));
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
+	void stop() {
+		this.running = false;
+		LockSupport.unpark(this.thread);
+		if (Thread.currentThread() != this.thread) {
+			try {
+				this.thread.join(TimeUnit.SECONDS.toMillis(5));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
 
-    private void run() {
-        long pollNanos = this.options.pollInterval().toNanos();
-        long identityNanos = this.options.identityCheckInterval().toNanos();
-        long nextIdentityCheck = System.nanoTime() + identityNanos;
-        try {
-            while (this.running) {
-                LockSupport.parkNanos(this, pollNanos);
-                if (!this.running) {
-                    break;
-                }
-                poll();
-                long now = System.nanoTime();
-                if (now - nextIdentityCheck >= 0) {
-                    nextIdentityCheck = now + identityNanos;
-                    checkIdentity();
-                }
-            }
-        }
-        catch (WatcherFailedException ex) {
-            fail(ex);
-        }
-        catch (RuntimeException | Error ex) {
-            fail(new WatcherFailedException("honker: the commit watcher of " + this.file + " died unexpectedly: " + ex, ex));
-        }
-        finally {
-            closeConnection();
-        }
-    }
+	private void run() {
+		long pollNanos = this.options.pollInterval().toNanos();
+		long identityNanos = this.options.identityCheckInterval().toNanos();
+		long nextIdentityCheck = System.nanoTime() + identityNanos;
+		try {
+			while (this.running) {
+				LockSupport.parkNanos(this, pollNanos);
+				if (!this.running) {
+					break;
+				}
+				poll();
+				long now = System.nanoTime();
+				if (now - nextIdentityCheck >= 0) {
+					nextIdentityCheck = now + identityNanos;
+					checkIdentity();
+				}
+			}
+		}
+		catch (WatcherFailedException ex) {
+			fail(ex);
+		}
+		catch (RuntimeException | Error ex) {
+			fail(new WatcherFailedException("honker: the commit watcher of " + this.file + " died unexpectedly: " + ex,
+					ex));
+		}
+		finally {
+			closeConnection();
+		}
+	}
 
-    private void poll() {
-        if (this.connection == null) {
-            reopen();
-            return;
-        }
-        try {
-            long version = this.dataVersion.read();
-            if (version != this.lastVersion) {
-                this.lastVersion = version;
-                wakeAll();
-            }
-        }
-        catch (SQLException ex) {
-            if (isBusyOrLocked(ex)) {
-                return;
-            }
-            logProblem("polling PRAGMA data_version failed; reconnecting", ex);
-            closeConnection();
-            wakeAll();
-        }
-    }
+	private void poll() {
+		if (this.connection == null) {
+			reopen();
+			return;
+		}
+		try {
+			long version = this.dataVersion.read();
+			if (version != this.lastVersion) {
+				this.lastVersion = version;
+				wakeAll();
+			}
+		}
+		catch (SQLException ex) {
+			if (isBusyOrLocked(ex)) {
+				return;
+			}
+			logProblem("polling PRAGMA data_version failed; reconnecting", ex);
+			closeConnection();
+			wakeAll();
+		}
+	}
 
-    private void reopen() {
-        try {
-            open();
-            this.problemLogged = false;
-            LOG.log(Level.INFO, "honker: the commit watcher of {0} reconnected", this.file);
-            wakeAll();
-        }
-        catch (SQLException ex) {
-            closeConnection();
-            logProblem("cannot reopen the database file; retrying", ex);
-        }
-    }
+	private void reopen() {
+		try {
+			open();
+			this.problemLogged = false;
+			LOG.log(Level.INFO, "honker: the commit watcher of {0} reconnected", this.file);
+			wakeAll();
+		}
+		catch (SQLException ex) {
+			closeConnection();
+			logProblem("cannot reopen the database file; retrying", ex);
+		}
+	}
 
-    private void checkIdentity() {
-        Object current;
-        try {
-            current = fileKey(this.file);
-        }
-        catch (IOException ex) {
-            logProblem("cannot stat the database file; reconnecting", ex);
-            closeConnection();
-            wakeAll();
-            return;
-        }
-        if (!Objects.equals(current, this.fileKey)) {
-            throw new WatcherFailedException("honker: database file replaced: expected " + this.fileKey + ", found "
-                    + current + " at \"" + this.file + "\". The commit watcher cannot recover: restart the application "
-                    + "so that it opens the new file.", null);
-        }
-    }
+	private void checkIdentity() {
+		Object current;
+		try {
+			current = fileKey(this.file);
+		}
+		catch (IOException ex) {
+			logProblem("cannot stat the database file; reconnecting", ex);
+			closeConnection();
+			wakeAll();
+			return;
+		}
+		if (!Objects.equals(current, this.fileKey)) {
+			throw new WatcherFailedException("honker: database file replaced: expected " + this.fileKey + ", found "
+					+ current + " at \"" + this.file + "\". The commit watcher cannot recover: restart the application "
+					+ "so that it opens the new file.", null);
+		}
+	}
 
-    private void fail(WatcherFailedException ex) {
-        this.failure = ex;
-        this.running = false;
-        LOG.log(Level.ERROR, ex.getMessage(), ex);
-        wakeAll();
-    }
+	private void fail(WatcherFailedException ex) {
+		this.failure = ex;
+		this.running = false;
+		LOG.log(Level.ERROR, ex.getMessage(), ex);
+		wakeAll();
+	}
 
-    private void wakeAll() {
-        for (Subscription subscriber : this.subscribers) {
-            subscriber.signal();
-        }
-    }
+	private void wakeAll() {
+		for (Subscription subscriber : this.subscribers) {
+			subscriber.signal();
+		}
+	}
 
-    private void open() throws SQLException {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(true);
-        config.setBusyTimeout(0);
-        Connection opened = config.createConnection("jdbc:sqlite:" + this.file);
-        try {
-            DataVersionQuery query = new DataVersionQuery(opened);
-            this.lastVersion = query.read();
-            this.connection = opened;
-            this.dataVersion = query;
-        }
-        catch (SQLException ex) {
-            opened.close();
-            throw ex;
-        }
-    }
+	private void open() throws SQLException {
+		SQLiteConfig config = new SQLiteConfig();
+		config.setReadOnly(true);
+		config.setBusyTimeout(0);
+		Connection opened = config.createConnection("jdbc:sqlite:" + this.file);
+		try {
+			DataVersionQuery query = new DataVersionQuery(opened);
+			this.lastVersion = query.read();
+			this.connection = opened;
+			this.dataVersion = query;
+		}
+		catch (SQLException ex) {
+			opened.close();
+			throw ex;
+		}
+	}
 
-    private void closeConnection() {
-        if (this.connection != null) {
-            try {
-                this.connection.close();
-            }
-            catch (SQLException ex) {
-                LOG.log(Level.DEBUG, "honker: closing the watcher connection failed", ex);
-            }
-            this.connection = null;
-            this.dataVersion = null;
-        }
-    }
+	private void closeConnection() {
+		if (this.connection != null) {
+			try {
+				this.connection.close();
+			}
+			catch (SQLException ex) {
+				LOG.log(Level.DEBUG, "honker: closing the watcher connection failed", ex);
+			}
+			this.connection = null;
+			this.dataVersion = null;
+		}
+	}
 
-    private void logProblem(String what, Exception ex) {
-        if (!this.problemLogged) {
-            this.problemLogged = true;
-            LOG.log(Level.WARNING, "honker: commit watcher of " + this.file + ": " + what, ex);
-        }
-    }
+	private void logProblem(String what, Exception ex) {
+		if (!this.problemLogged) {
+			this.problemLogged = true;
+			LOG.log(Level.WARNING, "honker: commit watcher of " + this.file + ": " + what, ex);
+		}
+	}
 
-    private static boolean isBusyOrLocked(SQLException ex) {
-        if (ex instanceof SQLiteException sqlite) {
-            int primary = sqlite.getResultCode().code & 0xff;
-            return primary == SQLiteErrorCode.SQLITE_BUSY.code || primary == SQLiteErrorCode.SQLITE_LOCKED.code;
-        }
-        return false;
-    }
+	private static boolean isBusyOrLocked(SQLException ex) {
+		if (ex instanceof SQLiteException sqlite) {
+			int primary = sqlite.getResultCode().code & 0xff;
+			return primary == SQLiteErrorCode.SQLITE_BUSY.code || primary == SQLiteErrorCode.SQLITE_LOCKED.code;
+		}
+		return false;
+	}
 
-    private static Object fileKey(Path file) throws IOException {
-        return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
-    }
+	private static Object fileKey(Path file) throws IOException {
+		return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+	}
+
 }

@@ -6,65 +6,74 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One subscriber's view of a commit watcher: a signal of capacity one that the watcher sets on every
- * commit it sees, so a burst of commits coalesces into a single wake. A wake carries no data: the
- * subscriber re-reads whatever it watches. Subscribe before the first read, so that no commit falls
- * between the read and the subscription.
+ * One subscriber's view of a commit watcher: a signal of capacity one that the watcher
+ * sets on every commit it sees, so a burst of commits coalesces into a single wake. A
+ * wake carries no data: the subscriber re-reads whatever it watches. Subscribe before the
+ * first read, so that no commit falls between the read and the subscription.
  *
- * <p>Closing the last subscription of a file stops its watcher thread.
+ * <p>
+ * Closing the last subscription of a file stops its watcher thread.
  */
 public final class Subscription implements AutoCloseable {
 
-    private final CommitWatcher watcher;
+	private final CommitWatcher watcher;
 
-    private final ArrayBlockingQueue<Boolean> signal = new ArrayBlockingQueue<>(1);
+	private final ArrayBlockingQueue<Boolean> signal = new ArrayBlockingQueue<>(1);
 
-    private volatile boolean closed;
+	private volatile boolean closed;
 
-    Subscription(CommitWatcher watcher) {
-        this.watcher = watcher;
-    }
+	Subscription(CommitWatcher watcher) {
+		this.watcher = watcher;
+	}
 
-    /**
-     * Waits for the next wake, at most until {@code deadline} and at most {@code fallback}. A wake
-     * that arrived since the previous call returns at once.
-     *
-     * @param deadline when the subscriber has something to do anyway (a delayed job falls due, a claim
-     *        expires), or {@code null} for none
-     * @param fallback the longest wait, a safety net against a missed wake
-     * @return {@code true} if woken by a commit or {@link #signal()}, {@code false} on timeout
-     * @throws WatcherFailedException if the watcher has stopped for good
-     * @throws InterruptedException if the waiting thread is interrupted
-     */
-    public boolean await(Instant deadline, Duration fallback) throws InterruptedException {
-        if (this.closed) {
-            throw new IllegalStateException("subscription to the commit watcher of " + this.watcher.file() + " is closed");
-        }
-        this.watcher.throwIfFailed();
-        long nanos = fallback.toNanos();
-        if (deadline != null) {
-            nanos = Math.min(nanos, Duration.between(Instant.now(), deadline).toNanos());
-        }
-        boolean woken = this.signal.poll(Math.max(nanos, 0), TimeUnit.NANOSECONDS) != null;
-        this.watcher.throwIfFailed();
-        return woken;
-    }
+	/**
+	 * Waits for the next wake, at most until {@code deadline} and at most
+	 * {@code fallback}. A wake that arrived since the previous call returns at once.
+	 * @param deadline when the subscriber has something to do anyway (a delayed job falls
+	 * due, a claim expires), or {@code null} for none
+	 * @param fallback the longest wait, a safety net against a missed wake
+	 * @return {@code true} if woken by a commit or {@link #signal()}, {@code false} on
+	 * timeout
+	 * @throws WatcherFailedException if the watcher has stopped for good
+	 * @throws InterruptedException if the waiting thread is interrupted
+	 */
+	public boolean await(Instant deadline, Duration fallback) throws InterruptedException {
+		if (this.closed) {
+			throw new IllegalStateException(
+					"subscription to the commit watcher of " + this.watcher.file() + " is closed");
+		}
+		this.watcher.throwIfFailed();
+		long nanos = fallback.toNanos();
+		if (deadline != null) {
+			nanos = Math.min(nanos, Duration.between(Instant.now(), deadline).toNanos());
+		}
+		boolean woken = this.signal.poll(Math.max(nanos, 0), TimeUnit.NANOSECONDS) != null;
+		this.watcher.throwIfFailed();
+		return woken;
+	}
 
-    /** Wakes this subscriber now, without a commit; for example because it has new local work. */
-    public void signal() {
-        this.signal.offer(Boolean.TRUE);
-    }
+	/**
+	 * Wakes this subscriber now, without a commit; for example because it has new local
+	 * work.
+	 */
+	public void signal() {
+		this.signal.offer(Boolean.TRUE);
+	}
 
-    CommitWatcher watcher() {
-        return this.watcher;
-    }
+	CommitWatcher watcher() {
+		return this.watcher;
+	}
 
-    /** Unsubscribes; the last subscription of a file stops its watcher. Calling it again does nothing. */
-    @Override
-    public void close() {
-        if (!this.closed) {
-            this.closed = true;
-            CommitWatchers.unsubscribe(this.watcher, this);
-        }
-    }
+	/**
+	 * Unsubscribes; the last subscription of a file stops its watcher. Calling it again
+	 * does nothing.
+	 */
+	@Override
+	public void close() {
+		if (!this.closed) {
+			this.closed = true;
+			CommitWatchers.unsubscribe(this.watcher, this);
+		}
+	}
+
 }

@@ -1,20 +1,20 @@
 package dev.honker.spring.watch;
 
 /**
- * The commit watcher of a database file has stopped for good, typically because the file was
- * replaced while the application had it open. Every subscriber's wait throws it.
+ * The commit watcher of a database file has stopped for good, typically because the file
+ * was replaced while the application had it open. Every subscriber's wait throws it.
  */
 public class WatcherFailedException extends IllegalStateException {
 
-    private static final long serialVersionUID = 1L;
+	private static final long serialVersionUID = 1L;
 
-    /**
-     * Creates the exception.
-     *
-     * @param message what happened and what to do
-     * @param cause the underlying error, or {@code null}
-     */
-    public WatcherFailedException(String message, Throwable cause) {
-        super(message, cause);
-    }
+	/**
+	 * Creates the exception.
+	 * @param message what happened and what to do
+	 * @param cause the underlying error, or {@code null}
+	 */
+	public WatcherFailedException(String message, Throwable cause) {
+		super(message, cause);
+	}
+
 }

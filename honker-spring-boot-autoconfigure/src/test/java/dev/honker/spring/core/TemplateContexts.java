@@ -11,18 +11,25 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerA
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 
-/** Application contexts with a {@link HonkerTemplate} on the auto-configured Hikari pool of a SQLite file. */
+/**
+ * Application contexts with a {@link HonkerTemplate} on the auto-configured Hikari pool
+ * of a SQLite file.
+ */
 final class TemplateContexts {
 
-    private TemplateContexts() {
-    }
+	private TemplateContexts() {
+	}
 
-    /** A runner on {@code database} in WAL mode, with {@code DataSourceTransactionManager} and Jackson. */
-    static ApplicationContextRunner runner(Path database) {
-        return new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
-                    DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
-                    JacksonAutoConfiguration.class, HonkerAutoConfiguration.class))
-            .withPropertyValues("spring.datasource.url=jdbc:sqlite:" + database, "honker.sqlite.journal-mode=WAL");
-    }
+	/**
+	 * A runner on {@code database} in WAL mode, with {@code DataSourceTransactionManager}
+	 * and Jackson.
+	 */
+	static ApplicationContextRunner runner(Path database) {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+					DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
+					JacksonAutoConfiguration.class, HonkerAutoConfiguration.class))
+			.withPropertyValues("spring.datasource.url=jdbc:sqlite:" + database, "honker.sqlite.journal-mode=WAL");
+	}
+
 }

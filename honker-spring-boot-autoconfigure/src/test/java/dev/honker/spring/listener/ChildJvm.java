@@ -16,104 +16,111 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * A second JVM running a main class of the test classpath; its output goes to a log file. Close it
- * (in a finally block or try-with-resources) to make sure it never outlives the test.
+ * A second JVM running a main class of the test classpath; its output goes to a log file.
+ * Close it (in a finally block or try-with-resources) to make sure it never outlives the
+ * test.
  */
 public final class ChildJvm implements AutoCloseable {
 
-    private final Process process;
+	private final Process process;
 
-    private final Path log;
+	private final Path log;
 
-    private ChildJvm(Process process, Path log) {
-        this.process = process;
-        this.log = log;
-    }
+	private ChildJvm(Process process, Path log) {
+		this.process = process;
+		this.log = log;
+	}
 
-    /** Starts {@code main} with {@code args}, writing its output to {@code log}. */
-    public static ChildJvm start(Path log, Class<?> main, String... args) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command(main, args));
-        builder.redirectErrorStream(true);
-        builder.redirectOutput(log.toFile());
-        return new ChildJvm(builder.start(), log);
-    }
+	/** Starts {@code main} with {@code args}, writing its output to {@code log}. */
+	public static ChildJvm start(Path log, Class<?> main, String... args) throws IOException {
+		ProcessBuilder builder = new ProcessBuilder(command(main, args));
+		builder.redirectErrorStream(true);
+		builder.redirectOutput(log.toFile());
+		return new ChildJvm(builder.start(), log);
+	}
 
-    /** Starts {@code main} with {@code args}, its output readable line by line through {@link #lines()}. */
-    public static ChildJvm startPiped(Class<?> main, String... args) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command(main, args));
-        builder.redirectError(ProcessBuilder.Redirect.INHERIT);
-        return new ChildJvm(builder.start(), null);
-    }
+	/**
+	 * Starts {@code main} with {@code args}, its output readable line by line through
+	 * {@link #lines()}.
+	 */
+	public static ChildJvm startPiped(Class<?> main, String... args) throws IOException {
+		ProcessBuilder builder = new ProcessBuilder(command(main, args));
+		builder.redirectError(ProcessBuilder.Redirect.INHERIT);
+		return new ChildJvm(builder.start(), null);
+	}
 
-    private static List<String> command(Class<?> main, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-cp");
-        command.add(classpath());
-        command.add(main.getName());
-        command.addAll(List.of(args));
-        return command;
-    }
+	private static List<String> command(Class<?> main, String... args) {
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.add("-cp");
+		command.add(classpath());
+		command.add(main.getName());
+		command.addAll(List.of(args));
+		return command;
+	}
 
-    /**
-     * This JVM's application classpath: the URLs of the context class loader when it has them (as
-     * under {@code exec:java}, whose own {@code java.class.path} is Maven's), else {@code java.class.path}.
-     */
-    private static String classpath() {
-        if (Thread.currentThread().getContextClassLoader() instanceof URLClassLoader loader && loader.getURLs().length > 0) {
-            return Arrays.stream(loader.getURLs()).map(ChildJvm::path).collect(Collectors.joining(File.pathSeparator));
-        }
-        return System.getProperty("java.class.path");
-    }
+	/**
+	 * This JVM's application classpath: the URLs of the context class loader when it has
+	 * them (as under {@code exec:java}, whose own {@code java.class.path} is Maven's),
+	 * else {@code java.class.path}.
+	 */
+	private static String classpath() {
+		if (Thread.currentThread().getContextClassLoader() instanceof URLClassLoader loader
+				&& loader.getURLs().length > 0) {
+			return Arrays.stream(loader.getURLs()).map(ChildJvm::path).collect(Collectors.joining(File.pathSeparator));
+		}
+		return System.getProperty("java.class.path");
+	}
 
-    private static String path(URL url) {
-        try {
-            return Path.of(url.toURI()).toString();
-        }
-        catch (URISyntaxException ex) {
-            throw new IllegalStateException("classpath entry " + url + " is not a file", ex);
-        }
-    }
+	private static String path(URL url) {
+		try {
+			return Path.of(url.toURI()).toString();
+		}
+		catch (URISyntaxException ex) {
+			throw new IllegalStateException("classpath entry " + url + " is not a file", ex);
+		}
+	}
 
-    /** The child's standard output, for {@link #startPiped}. */
-    public BufferedReader lines() {
-        return new BufferedReader(new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8));
-    }
+	/** The child's standard output, for {@link #startPiped}. */
+	public BufferedReader lines() {
+		return new BufferedReader(new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8));
+	}
 
-    /** The child's process handle. */
-    public ProcessHandle handle() {
-        return this.process.toHandle();
-    }
+	/** The child's process handle. */
+	public ProcessHandle handle() {
+		return this.process.toHandle();
+	}
 
-    /** Waits for the child to exit and returns its exit code. */
-    public int waitFor(long seconds) throws InterruptedException {
-        if (!this.process.waitFor(seconds, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("child JVM still running after " + seconds + "s; log: " + this.log);
-        }
-        return this.process.exitValue();
-    }
+	/** Waits for the child to exit and returns its exit code. */
+	public int waitFor(long seconds) throws InterruptedException {
+		if (!this.process.waitFor(seconds, TimeUnit.SECONDS)) {
+			throw new IllegalStateException("child JVM still running after " + seconds + "s; log: " + this.log);
+		}
+		return this.process.exitValue();
+	}
 
-    /** Kills the child at once, like {@code kill -9}, and waits for it to be gone. */
-    public void kill() {
-        this.process.destroyForcibly();
-        try {
-            this.process.waitFor(30, TimeUnit.SECONDS);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
-    }
+	/** Kills the child at once, like {@code kill -9}, and waits for it to be gone. */
+	public void kill() {
+		this.process.destroyForcibly();
+		try {
+			this.process.waitFor(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
 
-    /** Kills the child if it still runs. */
-    @Override
-    public void close() {
-        if (this.process.isAlive()) {
-            kill();
-        }
-    }
+	/** Kills the child if it still runs. */
+	@Override
+	public void close() {
+		if (this.process.isAlive()) {
+			kill();
+		}
+	}
 
-    @Override
-    public String toString() {
-        return "ChildJvm[pid=" + this.process.pid() + ", log=" + this.log + "]";
-    }
+	@Override
+	public String toString() {
+		return "ChildJvm[pid=" + this.process.pid() + ", log=" + this.log + "]";
+	}
+
 }

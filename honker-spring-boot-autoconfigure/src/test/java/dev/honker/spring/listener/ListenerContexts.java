@@ -16,19 +16,22 @@ import dev.honker.spring.boot.autoconfigure.HonkerListenerAutoConfiguration;
 /** Application contexts with the listener auto-configuration on a test database. */
 final class ListenerContexts {
 
-    private ListenerContexts() {
-    }
+	private ListenerContexts() {
+	}
 
-    /**
-     * A runner whose context uses {@code pool} (left open when the context closes, so tests can
-     * inspect the tables afterwards), a transaction manager and a JdbcTemplate on the context's DataSource, and Jackson.
-     */
-    static ApplicationContextRunner runner(DataSource pool) {
-        return new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(HonkerAutoConfiguration.class, HonkerListenerAutoConfiguration.class, JacksonAutoConfiguration.class,
-                        DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
-                        PropertyPlaceholderAutoConfiguration.class))
-                .withBean(DataSource.class, () -> new DelegatingDataSource(pool))
-                .withPropertyValues("honker.listener.shutdown-timeout=20s");
-    }
+	/**
+	 * A runner whose context uses {@code pool} (left open when the context closes, so
+	 * tests can inspect the tables afterwards), a transaction manager and a JdbcTemplate
+	 * on the context's DataSource, and Jackson.
+	 */
+	static ApplicationContextRunner runner(DataSource pool) {
+		return new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(HonkerAutoConfiguration.class, HonkerListenerAutoConfiguration.class,
+							JacksonAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
+							JdbcTemplateAutoConfiguration.class, PropertyPlaceholderAutoConfiguration.class))
+			.withBean(DataSource.class, () -> new DelegatingDataSource(pool))
+			.withPropertyValues("honker.listener.shutdown-timeout=20s");
+	}
+
 }

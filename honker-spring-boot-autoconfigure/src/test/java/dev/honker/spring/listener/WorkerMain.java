@@ -2,7 +2,6 @@ package dev.honker.spring.listener;
 
 import java.util.concurrent.locks.LockSupport;
 
-
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -22,66 +21,73 @@ import dev.honker.spring.boot.autoconfigure.HonkerListenerAutoConfiguration;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A worker application in its own JVM, configured the way an application is (a Boot DataSource on
- * {@code jdbc:sqlite:<worker.db>} with the starter's auto-configuration), with one
- * {@code @HonkerListener} on {@code worker.queue}. {@code worker.mode} picks what the handler does: {@code print} prints
- * {@code handled <job id> <System.nanoTime()>} as its first action, {@code block} records the job in
- * table {@code started} and then never returns, {@code noop} does nothing. Other arguments are Spring
- * properties, e.g. {@code --honker.listener.visibility-timeout=2s}.
+ * A worker application in its own JVM, configured the way an application is (a Boot
+ * DataSource on {@code jdbc:sqlite:<worker.db>} with the starter's auto-configuration),
+ * with one {@code @HonkerListener} on {@code worker.queue}. {@code worker.mode} picks
+ * what the handler does: {@code print} prints
+ * {@code handled <job id> <System.nanoTime()>} as its first action, {@code block} records
+ * the job in table {@code started} and then never returns, {@code noop} does nothing.
+ * Other arguments are Spring properties, e.g.
+ * {@code --honker.listener.visibility-timeout=2s}.
  */
 @Configuration(proxyBeanMethods = false)
 @ImportAutoConfiguration({ DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
-        JdbcTemplateAutoConfiguration.class, JacksonAutoConfiguration.class, PropertyPlaceholderAutoConfiguration.class,
-        HonkerAutoConfiguration.class, HonkerListenerAutoConfiguration.class })
+		JdbcTemplateAutoConfiguration.class, JacksonAutoConfiguration.class, PropertyPlaceholderAutoConfiguration.class,
+		HonkerAutoConfiguration.class, HonkerListenerAutoConfiguration.class })
 public class WorkerMain {
 
-    /**
-     * Starts the worker; it runs until killed, kept alive by its listener container's thread (or, with
-     * {@code --worker.keep-alive=true}, by the main thread, for an application without listeners).
-     */
-    public static void main(String[] args) throws InterruptedException {
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(WorkerMain.class)
-                .web(WebApplicationType.NONE).logStartupInfo(false)
-                .properties("spring.datasource.url=jdbc:sqlite:${worker.db}", "honker.sqlite.journal-mode=WAL",
-                        "honker.sqlite.busy-timeout=10s")
-                .run(args);
-        System.out.println("worker ready " + ProcessHandle.current().pid());
-        if (context.getEnvironment().getProperty("worker.keep-alive", Boolean.class, false)) {
-            Thread.currentThread().join();
-        }
-    }
+	/**
+	 * Starts the worker; it runs until killed, kept alive by its listener container's
+	 * thread (or, with {@code --worker.keep-alive=true}, by the main thread, for an
+	 * application without listeners).
+	 */
+	public static void main(String[] args) throws InterruptedException {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(WorkerMain.class)
+			.web(WebApplicationType.NONE)
+			.logStartupInfo(false)
+			.properties("spring.datasource.url=jdbc:sqlite:${worker.db}", "honker.sqlite.journal-mode=WAL",
+					"honker.sqlite.busy-timeout=10s")
+			.run(args);
+		System.out.println("worker ready " + ProcessHandle.current().pid());
+		if (context.getEnvironment().getProperty("worker.keep-alive", Boolean.class, false)) {
+			Thread.currentThread().join();
+		}
+	}
 
-    @Bean
-    Handler handler(@Value("${worker.mode}") String mode, JdbcTemplate jdbc) {
-        return new Handler(mode, jdbc);
-    }
+	@Bean
+	Handler handler(@Value("${worker.mode}") String mode, JdbcTemplate jdbc) {
+		return new Handler(mode, jdbc);
+	}
 
-    /** The worker's listener. */
-    static class Handler {
+	/** The worker's listener. */
+	static class Handler {
 
-        private final String mode;
+		private final String mode;
 
-        private final JdbcTemplate jdbc;
+		private final JdbcTemplate jdbc;
 
-        Handler(String mode, JdbcTemplate jdbc) {
-            this.mode = mode;
-            this.jdbc = jdbc;
-        }
+		Handler(String mode, JdbcTemplate jdbc) {
+			this.mode = mode;
+			this.jdbc = jdbc;
+		}
 
-        @HonkerListener(queue = "${worker.queue}", id = "worker")
-        void handle(JsonNode payload, HonkerJob job) {
-            long now = System.nanoTime();
-            switch (this.mode) {
-                case "print" -> System.out.println("handled " + job.id() + " " + now);
-                case "block" -> {
-                    this.jdbc.update("INSERT INTO started (job_id, pid) VALUES (?, ?)", job.id(), ProcessHandle.current().pid());
-                    while (true) {
-                        LockSupport.park(this);
-                    }
-                }
-                default -> {
-                }
-            }
-        }
-    }
+		@HonkerListener(queue = "${worker.queue}", id = "worker")
+		void handle(JsonNode payload, HonkerJob job) {
+			long now = System.nanoTime();
+			switch (this.mode) {
+				case "print" -> System.out.println("handled " + job.id() + " " + now);
+				case "block" -> {
+					this.jdbc.update("INSERT INTO started (job_id, pid) VALUES (?, ?)", job.id(),
+							ProcessHandle.current().pid());
+					while (true) {
+						LockSupport.park(this);
+					}
+				}
+				default -> {
+				}
+			}
+		}
+
+	}
+
 }

@@ -9,18 +9,22 @@ import org.springframework.transaction.event.TransactionalEventListener;
 import dev.honker.sample.orders.Clock;
 import dev.honker.sample.orders.OrderPlaced;
 
-/** Records when each order's transaction committed, for the demo's commit-to-handler latency. */
+/**
+ * Records when each order's transaction committed, for the demo's commit-to-handler
+ * latency.
+ */
 @Component
 class CommitTimes {
 
-    private final Map<Long, Long> committedMicros = new ConcurrentHashMap<>();
+	private final Map<Long, Long> committedMicros = new ConcurrentHashMap<>();
 
-    @TransactionalEventListener
-    void afterCommit(OrderPlaced placed) {
-        committedMicros.put(placed.orderId(), Clock.nowMicros());
-    }
+	@TransactionalEventListener
+	void afterCommit(OrderPlaced placed) {
+		committedMicros.put(placed.orderId(), Clock.nowMicros());
+	}
 
-    Long committedMicros(long orderId) {
-        return committedMicros.get(orderId);
-    }
+	Long committedMicros(long orderId) {
+		return committedMicros.get(orderId);
+	}
+
 }

@@ -14,77 +14,83 @@ import java.util.concurrent.TimeUnit;
 import dev.honker.sample.worker.WorkerApplication;
 
 /**
- * The worker app, started as a second operating-system process on the same database file. Its
- * output is echoed with a {@code worker |} prefix. It stops when this process stops, even if this
- * process is killed.
+ * The worker app, started as a second operating-system process on the same database file.
+ * Its output is echoed with a {@code worker |} prefix. It stops when this process stops,
+ * even if this process is killed.
  */
 final class WorkerProcess implements AutoCloseable {
 
-    private final Process process;
-    private final CountDownLatch ready = new CountDownLatch(1);
+	private final Process process;
 
-    private WorkerProcess(Process process) {
-        this.process = process;
-        Thread echo = new Thread(this::echoOutput, "worker-output");
-        echo.setDaemon(true);
-        echo.start();
-    }
+	private final CountDownLatch ready = new CountDownLatch(1);
 
-    /** Starts the worker app with this JVM's classpath on the given database file. */
-    static WorkerProcess start(Path dbFile) throws IOException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-                WorkerApplication.class.getName(),
-                "--sample.db-file=" + dbFile.toAbsolutePath(),
-                "--sample.parent-pid=" + ProcessHandle.current().pid()));
-        return new WorkerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
-    }
+	private WorkerProcess(Process process) {
+		this.process = process;
+		Thread echo = new Thread(this::echoOutput, "worker-output");
+		echo.setDaemon(true);
+		echo.start();
+	}
 
-    /** Waits until the worker's listeners are running; false if it exited or the timeout passed first. */
-    boolean awaitReady(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (process.isAlive() && System.nanoTime() < deadline) {
-            if (ready.await(100, TimeUnit.MILLISECONDS)) {
-                return true;
-            }
-        }
-        return ready.getCount() == 0;
-    }
+	/** Starts the worker app with this JVM's classpath on the given database file. */
+	static WorkerProcess start(Path dbFile) throws IOException {
+		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+		List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+				WorkerApplication.class.getName(), "--sample.db-file=" + dbFile.toAbsolutePath(),
+				"--sample.parent-pid=" + ProcessHandle.current().pid()));
+		return new WorkerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+	}
 
-    long pid() {
-        return process.pid();
-    }
+	/**
+	 * Waits until the worker's listeners are running; false if it exited or the timeout
+	 * passed first.
+	 */
+	boolean awaitReady(Duration timeout) throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (process.isAlive() && System.nanoTime() < deadline) {
+			if (ready.await(100, TimeUnit.MILLISECONDS)) {
+				return true;
+			}
+		}
+		return ready.getCount() == 0;
+	}
 
-    /** Asks the worker to shut down gracefully (SIGTERM) and waits for it to exit. */
-    @Override
-    public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(45, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
-    }
+	long pid() {
+		return process.pid();
+	}
 
-    /** {@link #close()} for a shutdown hook. */
-    void closeQuietly() {
-        try {
-            close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
+	/** Asks the worker to shut down gracefully (SIGTERM) and waits for it to exit. */
+	@Override
+	public void close() throws InterruptedException {
+		process.destroy();
+		if (!process.waitFor(45, TimeUnit.SECONDS)) {
+			process.destroyForcibly().waitFor();
+		}
+	}
 
-    private void echoOutput() {
-        try (BufferedReader lines = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                if (line.contains(WorkerApplication.READY_LINE)) {
-                    ready.countDown();
-                }
-                System.out.println("worker | " + line);
-            }
-        } catch (IOException e) {
-            System.out.println("worker | (output closed: " + e.getMessage() + ")");
-        }
-    }
+	/** {@link #close()} for a shutdown hook. */
+	void closeQuietly() {
+		try {
+			close();
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private void echoOutput() {
+		try (BufferedReader lines = new BufferedReader(
+				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+			String line;
+			while ((line = lines.readLine()) != null) {
+				if (line.contains(WorkerApplication.READY_LINE)) {
+					ready.countDown();
+				}
+				System.out.println("worker | " + line);
+			}
+		}
+		catch (IOException e) {
+			System.out.println("worker | (output closed: " + e.getMessage() + ")");
+		}
+	}
+
 }

@@ -22,13 +22,14 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 /**
- * Auto-configuration of Honker on the application's SQLite DataSource: the Honker functions on every
- * pooled connection, the schema bootstrap, and a {@link HonkerTemplate} that joins the application's
- * transactions.
+ * Auto-configuration of Honker on the application's SQLite DataSource: the Honker
+ * functions on every pooled connection, the schema bootstrap, and a
+ * {@link HonkerTemplate} that joins the application's transactions.
  *
- * <p>Active when sqlite-jdbc is on the classpath, there is one primary DataSource, and
- * {@code spring.datasource.url} (when set) is a {@code jdbc:sqlite:} URL. {@code honker.enabled=false}
- * turns it off.
+ * <p>
+ * Active when sqlite-jdbc is on the classpath, there is one primary DataSource, and
+ * {@code spring.datasource.url} (when set) is a {@code jdbc:sqlite:} URL.
+ * {@code honker.enabled=false} turns it off.
  */
 @AutoConfiguration(after = DataSourceAutoConfiguration.class)
 @ConditionalOnClass(name = { "org.sqlite.JDBC", "org.springframework.jdbc.core.JdbcTemplate" })
@@ -39,29 +40,31 @@ import org.springframework.core.env.Environment;
 @Import(DatabaseInitializationDependencyConfigurer.class)
 public final class HonkerAutoConfiguration {
 
-    HonkerAutoConfiguration() {
-    }
+	HonkerAutoConfiguration() {
+	}
 
-    @Bean
-    static HonkerDataSourcePostProcessor honkerDataSourcePostProcessor(ObjectProvider<HonkerProperties> properties) {
-        return new HonkerDataSourcePostProcessor(properties);
-    }
+	@Bean
+	static HonkerDataSourcePostProcessor honkerDataSourcePostProcessor(ObjectProvider<HonkerProperties> properties) {
+		return new HonkerDataSourcePostProcessor(properties);
+	}
 
-    @Bean
-    HonkerInitializer honkerInitializer(DataSource dataSource, HonkerProperties properties, Environment environment) {
-        boolean forcedOn = Boolean.TRUE.equals(environment.getProperty("honker.enabled", Boolean.class));
-        return new HonkerInitializer(dataSource, properties, forcedOn);
-    }
+	@Bean
+	HonkerInitializer honkerInitializer(DataSource dataSource, HonkerProperties properties, Environment environment) {
+		boolean forcedOn = Boolean.TRUE.equals(environment.getProperty("honker.enabled", Boolean.class));
+		return new HonkerInitializer(dataSource, properties, forcedOn);
+	}
 
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(JsonMapper.class)
-    static class HonkerTemplateConfiguration {
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JsonMapper.class)
+	static class HonkerTemplateConfiguration {
 
-        @Bean
-        @ConditionalOnMissingBean
-        @DependsOn("honkerInitializer")
-        HonkerTemplate honkerTemplate(DataSource dataSource, ObjectProvider<JsonMapper> jsonMapper) {
-            return new HonkerTemplate(dataSource, jsonMapper.getIfUnique(JsonMapper::shared));
-        }
-    }
+		@Bean
+		@ConditionalOnMissingBean
+		@DependsOn("honkerInitializer")
+		HonkerTemplate honkerTemplate(DataSource dataSource, ObjectProvider<JsonMapper> jsonMapper) {
+			return new HonkerTemplate(dataSource, jsonMapper.getIfUnique(JsonMapper::shared));
+		}
+
+	}
+
 }

@@ -13,145 +13,154 @@ import dev.honker.sqlite.HonkerFunctions;
 import dev.honker.sqlite.NativeExtension;
 
 /**
- * What Honker does to each new physical connection of the application's SQLite DataSource: install the
- * functions (embedded Java ones, or a native extension), apply the opt-in PRAGMAs, and in
- * {@code honker.bootstrap=connect} mode possibly run {@code honker_bootstrap()}.
+ * What Honker does to each new physical connection of the application's SQLite
+ * DataSource: install the functions (embedded Java ones, or a native extension), apply
+ * the opt-in PRAGMAs, and in {@code honker.bootstrap=connect} mode possibly run
+ * {@code honker_bootstrap()}.
  */
 final class HonkerConnectionSetup {
 
-    static final Set<String> JOURNAL_MODES = Set.of("DELETE", "TRUNCATE", "PERSIST", "MEMORY", "WAL", "OFF");
+	static final Set<String> JOURNAL_MODES = Set.of("DELETE", "TRUNCATE", "PERSIST", "MEMORY", "WAL", "OFF");
 
-    static final String BOOTSTRAP_SQL = "SELECT honker_bootstrap()";
+	static final String BOOTSTRAP_SQL = "SELECT honker_bootstrap()";
 
-    private final Path extensionPath;
+	private final Path extensionPath;
 
-    private final String entryPoint;
+	private final String entryPoint;
 
-    private final String journalMode;
+	private final String journalMode;
 
-    private final Long busyTimeoutMillis;
+	private final Long busyTimeoutMillis;
 
-    private final boolean bootstrap;
+	private final boolean bootstrap;
 
-    private HonkerConnectionSetup(Path extensionPath, String entryPoint, String journalMode, Long busyTimeoutMillis,
-            boolean bootstrap) {
-        this.extensionPath = extensionPath;
-        this.entryPoint = entryPoint;
-        this.journalMode = journalMode;
-        this.busyTimeoutMillis = busyTimeoutMillis;
-        this.bootstrap = bootstrap;
-    }
+	private HonkerConnectionSetup(Path extensionPath, String entryPoint, String journalMode, Long busyTimeoutMillis,
+			boolean bootstrap) {
+		this.extensionPath = extensionPath;
+		this.entryPoint = entryPoint;
+		this.journalMode = journalMode;
+		this.busyTimeoutMillis = busyTimeoutMillis;
+		this.bootstrap = bootstrap;
+	}
 
-    /**
-     * The setup the properties ask for, without bootstrap; see {@link #withBootstrap(boolean)}.
-     *
-     * @throws HonkerConfigurationException if a property has an invalid value
-     */
-    static HonkerConnectionSetup from(HonkerProperties properties) {
-        HonkerProperties.Extension extension = properties.getExtension();
-        Path path = extension.getPath();
-        if (path != null) {
-            path = path.toAbsolutePath();
-            if (!Files.isRegularFile(path)) {
-                throw HonkerConfigurationException.nativeExtension(path,
-                        Files.exists(path) ? "it is not a regular file" : "no such file", null);
-            }
-            if (extension.getEntryPoint() == null || extension.getEntryPoint().isBlank()) {
-                throw HonkerConfigurationException.invalidProperty("honker.extension.entry-point",
-                        extension.getEntryPoint(), "the entry point of the native extension must not be blank",
-                        "Remove honker.extension.entry-point to use sqlite3_honkerext_init, or name the extension's"
-                                + " init function.");
-            }
-        }
-        return new HonkerConnectionSetup(path, extension.getEntryPoint(),
-                journalMode(properties.getSqlite().getJournalMode()),
-                busyTimeoutMillis(properties.getSqlite().getBusyTimeout()), false);
-    }
+	/**
+	 * The setup the properties ask for, without bootstrap; see
+	 * {@link #withBootstrap(boolean)}.
+	 * @throws HonkerConfigurationException if a property has an invalid value
+	 */
+	static HonkerConnectionSetup from(HonkerProperties properties) {
+		HonkerProperties.Extension extension = properties.getExtension();
+		Path path = extension.getPath();
+		if (path != null) {
+			path = path.toAbsolutePath();
+			if (!Files.isRegularFile(path)) {
+				throw HonkerConfigurationException.nativeExtension(path,
+						Files.exists(path) ? "it is not a regular file" : "no such file", null);
+			}
+			if (extension.getEntryPoint() == null || extension.getEntryPoint().isBlank()) {
+				throw HonkerConfigurationException.invalidProperty("honker.extension.entry-point",
+						extension.getEntryPoint(), "the entry point of the native extension must not be blank",
+						"Remove honker.extension.entry-point to use sqlite3_honkerext_init, or name the extension's"
+								+ " init function.");
+			}
+		}
+		return new HonkerConnectionSetup(path, extension.getEntryPoint(),
+				journalMode(properties.getSqlite().getJournalMode()),
+				busyTimeoutMillis(properties.getSqlite().getBusyTimeout()), false);
+	}
 
-    private static String journalMode(String value) {
-        if (value == null) {
-            return null;
-        }
-        String mode = value.trim().toUpperCase(Locale.ROOT);
-        if (!JOURNAL_MODES.contains(mode)) {
-            throw HonkerConfigurationException.invalidProperty("honker.sqlite.journal-mode", value,
-                    "SQLite has no such journal mode",
-                    "Use one of WAL (recommended), DELETE, TRUNCATE, PERSIST, MEMORY or OFF, or remove the property to"
-                            + " keep the connection's own journal mode.");
-        }
-        return mode;
-    }
+	private static String journalMode(String value) {
+		if (value == null) {
+			return null;
+		}
+		String mode = value.trim().toUpperCase(Locale.ROOT);
+		if (!JOURNAL_MODES.contains(mode)) {
+			throw HonkerConfigurationException.invalidProperty("honker.sqlite.journal-mode", value,
+					"SQLite has no such journal mode",
+					"Use one of WAL (recommended), DELETE, TRUNCATE, PERSIST, MEMORY or OFF, or remove the property to"
+							+ " keep the connection's own journal mode.");
+		}
+		return mode;
+	}
 
-    private static Long busyTimeoutMillis(Duration value) {
-        if (value == null) {
-            return null;
-        }
-        if (value.isNegative() || value.toMillis() > Integer.MAX_VALUE) {
-            throw HonkerConfigurationException.invalidProperty("honker.sqlite.busy-timeout", value,
-                    "it must be between 0 and " + Integer.MAX_VALUE + " milliseconds",
-                    "Set a duration such as 5s, or remove the property to keep the connection's own busy timeout.");
-        }
-        return value.toMillis();
-    }
+	private static Long busyTimeoutMillis(Duration value) {
+		if (value == null) {
+			return null;
+		}
+		if (value.isNegative() || value.toMillis() > Integer.MAX_VALUE) {
+			throw HonkerConfigurationException.invalidProperty("honker.sqlite.busy-timeout", value,
+					"it must be between 0 and " + Integer.MAX_VALUE + " milliseconds",
+					"Set a duration such as 5s, or remove the property to keep the connection's own busy timeout.");
+		}
+		return value.toMillis();
+	}
 
-    /** The same setup, running {@code honker_bootstrap()} on each new connection or not. */
-    HonkerConnectionSetup withBootstrap(boolean bootstrap) {
-        return new HonkerConnectionSetup(this.extensionPath, this.entryPoint, this.journalMode,
-                this.busyTimeoutMillis, bootstrap);
-    }
+	/**
+	 * The same setup, running {@code honker_bootstrap()} on each new connection or not.
+	 */
+	HonkerConnectionSetup withBootstrap(boolean bootstrap) {
+		return new HonkerConnectionSetup(this.extensionPath, this.entryPoint, this.journalMode, this.busyTimeoutMillis,
+				bootstrap);
+	}
 
-    /**
-     * Prepares a new physical connection; the caller closes it if this fails (see
-     * {@link #closeAfterFailure}).
-     *
-     * @throws HonkerConfigurationException if the native extension cannot be loaded
-     */
-    void prepare(Connection connection) throws SQLException {
-        if (this.extensionPath != null) {
-            loadNativeExtension(connection);
-        }
-        else {
-            HonkerFunctions.register(connection);
-        }
-        try (Statement statement = connection.createStatement()) {
-            if (this.busyTimeoutMillis != null) {
-                statement.execute("PRAGMA busy_timeout = " + this.busyTimeoutMillis);
-            }
-            if (this.journalMode != null) {
-                statement.execute("PRAGMA journal_mode = " + this.journalMode);
-            }
-        }
-        if (this.bootstrap) {
-            bootstrap(connection);
-        }
-    }
+	/**
+	 * Prepares a new physical connection; the caller closes it if this fails (see
+	 * {@link #closeAfterFailure}).
+	 * @throws HonkerConfigurationException if the native extension cannot be loaded
+	 */
+	void prepare(Connection connection) throws SQLException {
+		if (this.extensionPath != null) {
+			loadNativeExtension(connection);
+		}
+		else {
+			HonkerFunctions.register(connection);
+		}
+		try (Statement statement = connection.createStatement()) {
+			if (this.busyTimeoutMillis != null) {
+				statement.execute("PRAGMA busy_timeout = " + this.busyTimeoutMillis);
+			}
+			if (this.journalMode != null) {
+				statement.execute("PRAGMA journal_mode = " + this.journalMode);
+			}
+		}
+		if (this.bootstrap) {
+			bootstrap(connection);
+		}
+	}
 
-    /** Closes a connection that could not be prepared; a failure to close is added to {@code failure}. */
-    static void closeAfterFailure(Connection connection, Exception failure) {
-        try {
-            connection.close();
-        }
-        catch (SQLException closeFailure) {
-            failure.addSuppressed(closeFailure);
-        }
-    }
+	/**
+	 * Closes a connection that could not be prepared; a failure to close is added to
+	 * {@code failure}.
+	 */
+	static void closeAfterFailure(Connection connection, Exception failure) {
+		try {
+			connection.close();
+		}
+		catch (SQLException closeFailure) {
+			failure.addSuppressed(closeFailure);
+		}
+	}
 
-    /** Creates or checks the Honker schema on a connection, committing if the connection is in a transaction. */
-    static void bootstrap(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(BOOTSTRAP_SQL);
-        }
-        if (!connection.getAutoCommit()) {
-            connection.commit();
-        }
-    }
+	/**
+	 * Creates or checks the Honker schema on a connection, committing if the connection
+	 * is in a transaction.
+	 */
+	static void bootstrap(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			statement.execute(BOOTSTRAP_SQL);
+		}
+		if (!connection.getAutoCommit()) {
+			connection.commit();
+		}
+	}
 
-    private void loadNativeExtension(Connection connection) {
-        try {
-            NativeExtension.load(connection, this.extensionPath, this.entryPoint);
-        }
-        catch (SQLException | IllegalArgumentException ex) {
-            throw HonkerConfigurationException.nativeExtension(this.extensionPath, ex.getMessage(), ex);
-        }
-    }
+	private void loadNativeExtension(Connection connection) {
+		try {
+			NativeExtension.load(connection, this.extensionPath, this.entryPoint);
+		}
+		catch (SQLException | IllegalArgumentException ex) {
+			throw HonkerConfigurationException.nativeExtension(this.extensionPath, ex.getMessage(), ex);
+		}
+	}
+
 }

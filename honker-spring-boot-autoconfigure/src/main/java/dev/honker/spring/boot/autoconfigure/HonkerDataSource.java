@@ -13,47 +13,48 @@ import org.sqlite.SQLiteConnection;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
- * Wraps a DataSource Honker cannot configure from the inside (anything but a not-yet-started
- * {@code HikariDataSource}): each physical SQLite connection is prepared with
- * {@link HonkerConnectionSetup} the first time it is handed out. Connections to other databases pass
- * through untouched.
+ * Wraps a DataSource Honker cannot configure from the inside (anything but a
+ * not-yet-started {@code HikariDataSource}): each physical SQLite connection is prepared
+ * with {@link HonkerConnectionSetup} the first time it is handed out. Connections to
+ * other databases pass through untouched.
  */
 final class HonkerDataSource extends DelegatingDataSource {
 
-    private final HonkerConnectionSetup setup;
+	private final HonkerConnectionSetup setup;
 
-    private final Set<SQLiteConnection> prepared = Collections.synchronizedSet(
-            Collections.newSetFromMap(new WeakHashMap<>()));
+	private final Set<SQLiteConnection> prepared = Collections
+		.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
-    HonkerDataSource(DataSource target, HonkerConnectionSetup setup) {
-        super(target);
-        this.setup = setup;
-    }
+	HonkerDataSource(DataSource target, HonkerConnectionSetup setup) {
+		super(target);
+		this.setup = setup;
+	}
 
-    @Override
-    public Connection getConnection() throws SQLException {
-        return prepared(super.getConnection());
-    }
+	@Override
+	public Connection getConnection() throws SQLException {
+		return prepared(super.getConnection());
+	}
 
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        return prepared(super.getConnection(username, password));
-    }
+	@Override
+	public Connection getConnection(String username, String password) throws SQLException {
+		return prepared(super.getConnection(username, password));
+	}
 
-    private Connection prepared(Connection connection) throws SQLException {
-        try {
-            if (connection.isWrapperFor(SQLiteConnection.class)) {
-                SQLiteConnection physical = connection.unwrap(SQLiteConnection.class);
-                if (!this.prepared.contains(physical)) {
-                    this.setup.prepare(connection);
-                    this.prepared.add(physical);
-                }
-            }
-            return connection;
-        }
-        catch (SQLException | RuntimeException ex) {
-            HonkerConnectionSetup.closeAfterFailure(connection, ex);
-            throw ex;
-        }
-    }
+	private Connection prepared(Connection connection) throws SQLException {
+		try {
+			if (connection.isWrapperFor(SQLiteConnection.class)) {
+				SQLiteConnection physical = connection.unwrap(SQLiteConnection.class);
+				if (!this.prepared.contains(physical)) {
+					this.setup.prepare(connection);
+					this.prepared.add(physical);
+				}
+			}
+			return connection;
+		}
+		catch (SQLException | RuntimeException ex) {
+			HonkerConnectionSetup.closeAfterFailure(connection, ex);
+			throw ex;
+		}
+	}
+
 }

@@ -8,50 +8,52 @@ import org.springframework.core.Ordered;
 import org.springframework.util.ClassUtils;
 
 /**
- * Makes every new physical connection of the application's SQLite DataSources carry the Honker
- * functions (see {@link HonkerConnectionSetup}).
+ * Makes every new physical connection of the application's SQLite DataSources carry the
+ * Honker functions (see {@link HonkerConnectionSetup}).
  *
- * <p>A {@code HikariDataSource} that has not started yet, such as the one Spring Boot creates from
- * {@code spring.datasource.*}, keeps its URL, {@code data-source-properties} and pool settings and gets
- * a connection factory that prepares each connection before the pool's own
- * {@code connection-init-sql} runs. Any other DataSource is wrapped, so each physical connection is
- * prepared the first time it is handed out. DataSources whose URL is known not to be SQLite are left
- * alone; in-memory SQLite URLs are refused.
+ * <p>
+ * A {@code HikariDataSource} that has not started yet, such as the one Spring Boot
+ * creates from {@code spring.datasource.*}, keeps its URL, {@code data-source-properties}
+ * and pool settings and gets a connection factory that prepares each connection before
+ * the pool's own {@code connection-init-sql} runs. Any other DataSource is wrapped, so
+ * each physical connection is prepared the first time it is handed out. DataSources whose
+ * URL is known not to be SQLite are left alone; in-memory SQLite URLs are refused.
  */
 final class HonkerDataSourcePostProcessor implements BeanPostProcessor, Ordered {
 
-    private static final boolean HIKARI_PRESENT = ClassUtils.isPresent("com.zaxxer.hikari.HikariDataSource",
-            HonkerDataSourcePostProcessor.class.getClassLoader());
+	private static final boolean HIKARI_PRESENT = ClassUtils.isPresent("com.zaxxer.hikari.HikariDataSource",
+			HonkerDataSourcePostProcessor.class.getClassLoader());
 
-    private final ObjectProvider<HonkerProperties> properties;
+	private final ObjectProvider<HonkerProperties> properties;
 
-    HonkerDataSourcePostProcessor(ObjectProvider<HonkerProperties> properties) {
-        this.properties = properties;
-    }
+	HonkerDataSourcePostProcessor(ObjectProvider<HonkerProperties> properties) {
+		this.properties = properties;
+	}
 
-    @Override
-    public Object postProcessAfterInitialization(Object bean, String beanName) {
-        if (!(bean instanceof DataSource dataSource) || bean instanceof HonkerDataSource) {
-            return bean;
-        }
-        String url = SqliteUrl.of(dataSource);
-        if (url != null && !SqliteUrl.isSqlite(url)) {
-            return bean;
-        }
-        if (url != null && SqliteUrl.isInMemory(url)) {
-            throw HonkerConfigurationException.inMemoryDatabase(url);
-        }
-        HonkerProperties honker = this.properties.getObject();
-        HonkerConnectionSetup setup = HonkerConnectionSetup.from(honker);
-        boolean bootstrapOnConnect = honker.getBootstrap() == HonkerProperties.BootstrapMode.CONNECT;
-        if (HIKARI_PRESENT && HikariSupport.install(dataSource, setup, bootstrapOnConnect)) {
-            return bean;
-        }
-        return new HonkerDataSource(dataSource, setup.withBootstrap(bootstrapOnConnect));
-    }
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) {
+		if (!(bean instanceof DataSource dataSource) || bean instanceof HonkerDataSource) {
+			return bean;
+		}
+		String url = SqliteUrl.of(dataSource);
+		if (url != null && !SqliteUrl.isSqlite(url)) {
+			return bean;
+		}
+		if (url != null && SqliteUrl.isInMemory(url)) {
+			throw HonkerConfigurationException.inMemoryDatabase(url);
+		}
+		HonkerProperties honker = this.properties.getObject();
+		HonkerConnectionSetup setup = HonkerConnectionSetup.from(honker);
+		boolean bootstrapOnConnect = honker.getBootstrap() == HonkerProperties.BootstrapMode.CONNECT;
+		if (HIKARI_PRESENT && HikariSupport.install(dataSource, setup, bootstrapOnConnect)) {
+			return bean;
+		}
+		return new HonkerDataSource(dataSource, setup.withBootstrap(bootstrapOnConnect));
+	}
 
-    @Override
-    public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE;
-    }
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
 }

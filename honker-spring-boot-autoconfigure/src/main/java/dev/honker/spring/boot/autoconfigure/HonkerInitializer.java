@@ -15,96 +15,100 @@ import org.sqlite.SQLiteConnection;
 import org.springframework.beans.factory.InitializingBean;
 
 /**
- * Checks the application's DataSource once at startup and, in {@code honker.bootstrap=startup} mode,
- * creates the Honker schema with {@code honker_bootstrap()}. Logs one INFO line saying what Honker
- * found and did, and one WARN line when the database is not in WAL mode.
+ * Checks the application's DataSource once at startup and, in
+ * {@code honker.bootstrap=startup} mode, creates the Honker schema with
+ * {@code honker_bootstrap()}. Logs one INFO line saying what Honker found and did, and
+ * one WARN line when the database is not in WAL mode.
  *
- * <p>Spring Boot treats it as a database initializer, so beans that depend on database
+ * <p>
+ * Spring Boot treats it as a database initializer, so beans that depend on database
  * initialization (JPA, {@code JdbcTemplate}, ...) are created after it.
  */
 final class HonkerInitializer implements InitializingBean {
 
-    private static final Log logger = LogFactory.getLog(HonkerInitializer.class);
+	private static final Log logger = LogFactory.getLog(HonkerInitializer.class);
 
-    private final DataSource dataSource;
+	private final DataSource dataSource;
 
-    private final HonkerProperties properties;
+	private final HonkerProperties properties;
 
-    private final boolean forcedOn;
+	private final boolean forcedOn;
 
-    HonkerInitializer(DataSource dataSource, HonkerProperties properties, boolean forcedOn) {
-        this.dataSource = dataSource;
-        this.properties = properties;
-        this.forcedOn = forcedOn;
-    }
+	HonkerInitializer(DataSource dataSource, HonkerProperties properties, boolean forcedOn) {
+		this.dataSource = dataSource;
+		this.properties = properties;
+		this.forcedOn = forcedOn;
+	}
 
-    @Override
-    public void afterPropertiesSet() throws SQLException {
-        String url = SqliteUrl.of(this.dataSource);
-        if (url != null && !SqliteUrl.isSqlite(url)) {
-            backOff(url);
-            return;
-        }
-        try (Connection connection = this.dataSource.getConnection()) {
-            if (!connection.isWrapperFor(SQLiteConnection.class)) {
-                backOff(connection.getMetaData().getURL());
-                return;
-            }
-            String file = mainDatabaseFile(connection);
-            if (file.isEmpty()) {
-                throw HonkerConfigurationException.inMemoryDatabase(connection.getMetaData().getURL());
-            }
-            HonkerProperties.BootstrapMode bootstrap = this.properties.getBootstrap();
-            if (bootstrap == HonkerProperties.BootstrapMode.STARTUP) {
-                HonkerConnectionSetup.bootstrap(connection);
-            }
-            String journalMode = queryText(connection, "PRAGMA journal_mode").toLowerCase(Locale.ROOT);
-            if (!"wal".equals(journalMode)) {
-                logger.warn("Honker: " + file + " is in journal_mode=" + journalMode + ", not WAL. Outside WAL mode"
-                        + " a writing transaction blocks every reader (listeners, the commit watcher, workers in"
-                        + " other processes) and they block it, so enqueues and claims fail with SQLITE_BUSY under"
-                        + " load. Set honker.sqlite.journal-mode=WAL or add journal_mode=WAL to the JDBC URL.");
-            }
-            logger.info("Honker: " + (this.properties.getExtension().getPath() != null
-                    ? "native extension " + this.properties.getExtension().getPath().toAbsolutePath()
-                    : "embedded Java functions")
-                    + " on " + file + ", journal_mode=" + journalMode + ", bootstrap="
-                    + bootstrap.name().toLowerCase(Locale.ROOT) + " (" + describe(bootstrap) + ")");
-        }
-    }
+	@Override
+	public void afterPropertiesSet() throws SQLException {
+		String url = SqliteUrl.of(this.dataSource);
+		if (url != null && !SqliteUrl.isSqlite(url)) {
+			backOff(url);
+			return;
+		}
+		try (Connection connection = this.dataSource.getConnection()) {
+			if (!connection.isWrapperFor(SQLiteConnection.class)) {
+				backOff(connection.getMetaData().getURL());
+				return;
+			}
+			String file = mainDatabaseFile(connection);
+			if (file.isEmpty()) {
+				throw HonkerConfigurationException.inMemoryDatabase(connection.getMetaData().getURL());
+			}
+			HonkerProperties.BootstrapMode bootstrap = this.properties.getBootstrap();
+			if (bootstrap == HonkerProperties.BootstrapMode.STARTUP) {
+				HonkerConnectionSetup.bootstrap(connection);
+			}
+			String journalMode = queryText(connection, "PRAGMA journal_mode").toLowerCase(Locale.ROOT);
+			if (!"wal".equals(journalMode)) {
+				logger.warn("Honker: " + file + " is in journal_mode=" + journalMode + ", not WAL. Outside WAL mode"
+						+ " a writing transaction blocks every reader (listeners, the commit watcher, workers in"
+						+ " other processes) and they block it, so enqueues and claims fail with SQLITE_BUSY under"
+						+ " load. Set honker.sqlite.journal-mode=WAL or add journal_mode=WAL to the JDBC URL.");
+			}
+			logger.info("Honker: "
+					+ (this.properties.getExtension().getPath() != null
+							? "native extension " + this.properties.getExtension().getPath().toAbsolutePath()
+							: "embedded Java functions")
+					+ " on " + file + ", journal_mode=" + journalMode + ", bootstrap="
+					+ bootstrap.name().toLowerCase(Locale.ROOT) + " (" + describe(bootstrap) + ")");
+		}
+	}
 
-    private void backOff(String url) {
-        String scheme = SqliteUrl.scheme(url);
-        if (this.forcedOn) {
-            throw HonkerConfigurationException.notSqlite(scheme);
-        }
-        logger.debug("Honker is off: the DataSource is " + scheme + ", not jdbc:sqlite:");
-    }
+	private void backOff(String url) {
+		String scheme = SqliteUrl.scheme(url);
+		if (this.forcedOn) {
+			throw HonkerConfigurationException.notSqlite(scheme);
+		}
+		logger.debug("Honker is off: the DataSource is " + scheme + ", not jdbc:sqlite:");
+	}
 
-    private static String describe(HonkerProperties.BootstrapMode bootstrap) {
-        return switch (bootstrap) {
-            case STARTUP -> "schema created or checked at startup";
-            case CONNECT -> "schema created or checked on every new connection";
-            case NONE -> "schema left to the application's migrations";
-        };
-    }
+	private static String describe(HonkerProperties.BootstrapMode bootstrap) {
+		return switch (bootstrap) {
+			case STARTUP -> "schema created or checked at startup";
+			case CONNECT -> "schema created or checked on every new connection";
+			case NONE -> "schema left to the application's migrations";
+		};
+	}
 
-    static String mainDatabaseFile(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-                ResultSet databases = statement.executeQuery("PRAGMA database_list")) {
-            while (databases.next()) {
-                if ("main".equals(databases.getString("name"))) {
-                    String file = databases.getString("file");
-                    return (file != null) ? file : "";
-                }
-            }
-            return "";
-        }
-    }
+	static String mainDatabaseFile(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet databases = statement.executeQuery("PRAGMA database_list")) {
+			while (databases.next()) {
+				if ("main".equals(databases.getString("name"))) {
+					String file = databases.getString("file");
+					return (file != null) ? file : "";
+				}
+			}
+			return "";
+		}
+	}
 
-    private static String queryText(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            return rows.next() ? rows.getString(1) : "";
-        }
-    }
+	private static String queryText(Connection connection, String sql) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+			return rows.next() ? rows.getString(1) : "";
+		}
+	}
+
 }

@@ -34,16 +34,17 @@ import dev.honker.spring.watch.WatcherOptions;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The worker side of Honker: the commit watcher of the application's SQLite database and the
- * infrastructure that runs {@code @HonkerListener} methods. Active under the same conditions as
- * {@link HonkerAutoConfiguration}. The watcher and the container factory are created only when there
- * is a listener method (or another bean asks for them), so an application whose DataSource turns out
- * not to be SQLite at runtime is only refused when it declares listeners.
+ * The worker side of Honker: the commit watcher of the application's SQLite database and
+ * the infrastructure that runs {@code @HonkerListener} methods. Active under the same
+ * conditions as {@link HonkerAutoConfiguration}. The watcher and the container factory
+ * are created only when there is a listener method (or another bean asks for them), so an
+ * application whose DataSource turns out not to be SQLite at runtime is only refused when
+ * it declares listeners.
  */
-@AutoConfiguration(after = HonkerAutoConfiguration.class, afterName = {
-        "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
-        "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
-        "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
+@AutoConfiguration(after = HonkerAutoConfiguration.class,
+		afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
+				"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
+				"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
 @ConditionalOnClass({ SQLiteConnection.class, JdbcTemplate.class, JsonMapper.class })
 @ConditionalOnBooleanProperty(name = "honker.enabled", matchIfMissing = true)
 @Conditional(OnSqliteUrlCondition.class)
@@ -51,91 +52,93 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableConfigurationProperties(HonkerProperties.class)
 public final class HonkerListenerAutoConfiguration {
 
-    /** The JVM-shared commit watcher of the DataSource's database file. */
-    @Bean
-    @Lazy
-    @ConditionalOnMissingBean
-    DatabaseWatcher honkerDatabaseWatcher(DataSource dataSource, HonkerProperties properties) {
-        HonkerProperties.Watcher watcher = properties.getWatcher();
-        return new DatabaseWatcher(databaseFile(dataSource),
-                new WatcherOptions(watcher.getPollInterval(), watcher.getIdentityCheckInterval()));
-    }
+	/** The JVM-shared commit watcher of the DataSource's database file. */
+	@Bean
+	@Lazy
+	@ConditionalOnMissingBean
+	DatabaseWatcher honkerDatabaseWatcher(DataSource dataSource, HonkerProperties properties) {
+		HonkerProperties.Watcher watcher = properties.getWatcher();
+		return new DatabaseWatcher(databaseFile(dataSource),
+				new WatcherOptions(watcher.getPollInterval(), watcher.getIdentityCheckInterval()));
+	}
 
-    /** Creates a container for each {@code @HonkerListener} method. */
-    @Bean
-    @Lazy
-    @ConditionalOnMissingBean
-    HonkerListenerContainerFactory honkerListenerContainerFactory(DataSource dataSource, DatabaseWatcher watcher,
-            ObjectProvider<JsonMapper> mapper, ObjectProvider<PlatformTransactionManager> transactionManager,
-            HonkerProperties properties) {
-        return new HonkerListenerContainerFactory(dataSource, watcher, mapper.getIfUnique(JsonMapper::shared),
-                listenerDefaults(properties.getListener()), transactionManager.getIfUnique());
-    }
+	/** Creates a container for each {@code @HonkerListener} method. */
+	@Bean
+	@Lazy
+	@ConditionalOnMissingBean
+	HonkerListenerContainerFactory honkerListenerContainerFactory(DataSource dataSource, DatabaseWatcher watcher,
+			ObjectProvider<JsonMapper> mapper, ObjectProvider<PlatformTransactionManager> transactionManager,
+			HonkerProperties properties) {
+		return new HonkerListenerContainerFactory(dataSource, watcher, mapper.getIfUnique(JsonMapper::shared),
+				listenerDefaults(properties.getListener()), transactionManager.getIfUnique());
+	}
 
-    /** Holds the listener containers by id; pause and resume listeners through it. */
-    @Bean
-    @ConditionalOnMissingBean
-    HonkerListenerEndpointRegistry honkerListenerEndpointRegistry() {
-        return new HonkerListenerEndpointRegistry();
-    }
+	/** Holds the listener containers by id; pause and resume listeners through it. */
+	@Bean
+	@ConditionalOnMissingBean
+	HonkerListenerEndpointRegistry honkerListenerEndpointRegistry() {
+		return new HonkerListenerEndpointRegistry();
+	}
 
-    /** Finds {@code @HonkerListener} methods. */
-    @Bean
-    @ConditionalOnMissingBean
-    static HonkerListenerAnnotationBeanPostProcessor honkerListenerAnnotationBeanPostProcessor() {
-        return new HonkerListenerAnnotationBeanPostProcessor();
-    }
+	/** Finds {@code @HonkerListener} methods. */
+	@Bean
+	@ConditionalOnMissingBean
+	static HonkerListenerAnnotationBeanPostProcessor honkerListenerAnnotationBeanPostProcessor() {
+		return new HonkerListenerAnnotationBeanPostProcessor();
+	}
 
-    static ListenerDefaults listenerDefaults(HonkerProperties.Listener listener) {
-        HonkerProperties.Backoff backoff = listener.getBackoff();
-        RetryBackoff retryBackoff;
-        try {
-            retryBackoff = new RetryBackoff(backoff.getInitialInterval(), backoff.getMultiplier(), backoff.getMaxInterval(),
-                    backoff.getJitter());
-        }
-        catch (IllegalArgumentException ex) {
-            throw new IllegalArgumentException("honker.listener.backoff." + ex.getMessage(), ex);
-        }
-        return new ListenerDefaults(listener.getConcurrency(), listener.isAutoStartup(), listener.getVisibilityTimeout(),
-                listener.getIdlePollInterval(), listener.getShutdownTimeout(), listener.getAckMode(), retryBackoff,
-                exceptionTypes(listener.getNonRetryableExceptions()));
-    }
+	static ListenerDefaults listenerDefaults(HonkerProperties.Listener listener) {
+		HonkerProperties.Backoff backoff = listener.getBackoff();
+		RetryBackoff retryBackoff;
+		try {
+			retryBackoff = new RetryBackoff(backoff.getInitialInterval(), backoff.getMultiplier(),
+					backoff.getMaxInterval(), backoff.getJitter());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("honker.listener.backoff." + ex.getMessage(), ex);
+		}
+		return new ListenerDefaults(listener.getConcurrency(), listener.isAutoStartup(),
+				listener.getVisibilityTimeout(), listener.getIdlePollInterval(), listener.getShutdownTimeout(),
+				listener.getAckMode(), retryBackoff, exceptionTypes(listener.getNonRetryableExceptions()));
+	}
 
-    private static List<Class<? extends Throwable>> exceptionTypes(List<String> names) {
-        List<Class<? extends Throwable>> types = new ArrayList<>();
-        for (String name : names) {
-            Class<?> type;
-            try {
-                type = ClassUtils.forName(name.trim(), HonkerListenerAutoConfiguration.class.getClassLoader());
-            }
-            catch (ClassNotFoundException | LinkageError ex) {
-                throw new IllegalArgumentException("honker.listener.non-retryable-exceptions: class '" + name
-                        + "' is not on the classpath", ex);
-            }
-            if (!Throwable.class.isAssignableFrom(type)) {
-                throw new IllegalArgumentException("honker.listener.non-retryable-exceptions: '" + name
-                        + "' is not an exception type");
-            }
-            types.add(type.asSubclass(Throwable.class));
-        }
-        return types;
-    }
+	private static List<Class<? extends Throwable>> exceptionTypes(List<String> names) {
+		List<Class<? extends Throwable>> types = new ArrayList<>();
+		for (String name : names) {
+			Class<?> type;
+			try {
+				type = ClassUtils.forName(name.trim(), HonkerListenerAutoConfiguration.class.getClassLoader());
+			}
+			catch (ClassNotFoundException | LinkageError ex) {
+				throw new IllegalArgumentException(
+						"honker.listener.non-retryable-exceptions: class '" + name + "' is not on the classpath", ex);
+			}
+			if (!Throwable.class.isAssignableFrom(type)) {
+				throw new IllegalArgumentException(
+						"honker.listener.non-retryable-exceptions: '" + name + "' is not an exception type");
+			}
+			types.add(type.asSubclass(Throwable.class));
+		}
+		return types;
+	}
 
-    /** The file of the DataSource's main database, as SQLite reports it. */
-    static Path databaseFile(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection()) {
-            if (!connection.isWrapperFor(SQLiteConnection.class)) {
-                throw HonkerConfigurationException.listenersNeedSqlite(
-                        SqliteUrl.scheme(connection.getMetaData().getURL()));
-            }
-            String file = HonkerInitializer.mainDatabaseFile(connection);
-            if (file.isEmpty()) {
-                throw HonkerConfigurationException.inMemoryDatabase(connection.getMetaData().getURL());
-            }
-            return Path.of(file);
-        }
-        catch (SQLException ex) {
-            throw new IllegalStateException("honker: cannot find the database file of the DataSource: " + ex.getMessage(), ex);
-        }
-    }
+	/** The file of the DataSource's main database, as SQLite reports it. */
+	static Path databaseFile(DataSource dataSource) {
+		try (Connection connection = dataSource.getConnection()) {
+			if (!connection.isWrapperFor(SQLiteConnection.class)) {
+				throw HonkerConfigurationException
+					.listenersNeedSqlite(SqliteUrl.scheme(connection.getMetaData().getURL()));
+			}
+			String file = HonkerInitializer.mainDatabaseFile(connection);
+			if (file.isEmpty()) {
+				throw HonkerConfigurationException.inMemoryDatabase(connection.getMetaData().getURL());
+			}
+			return Path.of(file);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(
+					"honker: cannot find the database file of the DataSource: " + ex.getMessage(), ex);
+		}
+	}
+
 }

@@ -15,317 +15,341 @@ import dev.honker.spring.listener.AckMode;
 @ConfigurationProperties("honker")
 public class HonkerProperties {
 
-    /**
-     * Whether to enable Honker on a SQLite DataSource.
-     */
-    private boolean enabled = true;
-
-    /**
-     * When to create the Honker schema with honker_bootstrap(): once at startup, on every new
-     * connection, or never (leave it to your own migrations).
-     */
-    private BootstrapMode bootstrap = BootstrapMode.STARTUP;
-
-    private final Extension extension = new Extension();
-
-    private final Sqlite sqlite = new Sqlite();
-
-    private final Watcher watcher = new Watcher();
-
-    private final Listener listener = new Listener();
-
-    public boolean isEnabled() {
-        return this.enabled;
-    }
-
-    public void setEnabled(boolean enabled) {
-        this.enabled = enabled;
-    }
-
-    public BootstrapMode getBootstrap() {
-        return this.bootstrap;
-    }
-
-    public void setBootstrap(BootstrapMode bootstrap) {
-        this.bootstrap = bootstrap;
-    }
-
-    public Extension getExtension() {
-        return this.extension;
-    }
-
-    public Sqlite getSqlite() {
-        return this.sqlite;
-    }
-
-    public Watcher getWatcher() {
-        return this.watcher;
-    }
-
-    public Listener getListener() {
-        return this.listener;
-    }
-
-    /** When honker_bootstrap() runs. */
-    public enum BootstrapMode {
-        /** Once, when the application context starts. */
-        STARTUP,
-        /** On every new pooled connection, through Hikari's connection-init-sql (for development). */
-        CONNECT,
-        /** Never: the schema comes from the application's own migrations. */
-        NONE
-    }
-
-    /** Where the Honker SQL functions come from. */
-    public static class Extension {
-
-        /**
-         * Path to a native libhonker_ext shared library to load on every connection instead of the
-         * embedded Java functions. When unset, the embedded functions are used.
-         */
-        private Path path;
-
-        /**
-         * Entry point of the native extension.
-         */
-        private String entryPoint = "sqlite3_honkerext_init";
-
-        public Path getPath() {
-            return this.path;
-        }
-
-        public void setPath(Path path) {
-            this.path = path;
-        }
-
-        public String getEntryPoint() {
-            return this.entryPoint;
-        }
-
-        public void setEntryPoint(String entryPoint) {
-            this.entryPoint = entryPoint;
-        }
-    }
-
-    /** Opt-in PRAGMAs for the application's connections; when unset, Honker leaves them alone. */
-    public static class Sqlite {
-
-        /**
-         * Journal mode to set on every pooled connection, for example WAL. When unset, the
-         * connection's own setting is kept.
-         */
-        private String journalMode;
-
-        /**
-         * Busy timeout to set on every pooled connection. When unset, the connection's own setting
-         * is kept.
-         */
-        private Duration busyTimeout;
-
-        public String getJournalMode() {
-            return this.journalMode;
-        }
-
-        public void setJournalMode(String journalMode) {
-            this.journalMode = journalMode;
-        }
-
-        public Duration getBusyTimeout() {
-            return this.busyTimeout;
-        }
-
-        public void setBusyTimeout(Duration busyTimeout) {
-            this.busyTimeout = busyTimeout;
-        }
-    }
-
-    /** The commit watcher that wakes listeners. */
-    public static class Watcher {
-
-        /**
-         * How often the watcher polls PRAGMA data_version on its own connection.
-         */
-        private Duration pollInterval = Duration.ofMillis(1);
-
-        /**
-         * How often the watcher checks that the database file has not been replaced.
-         */
-        private Duration identityCheckInterval = Duration.ofMillis(100);
-
-        public Duration getPollInterval() {
-            return this.pollInterval;
-        }
-
-        public void setPollInterval(Duration pollInterval) {
-            this.pollInterval = pollInterval;
-        }
-
-        public Duration getIdentityCheckInterval() {
-            return this.identityCheckInterval;
-        }
-
-        public void setIdentityCheckInterval(Duration identityCheckInterval) {
-            this.identityCheckInterval = identityCheckInterval;
-        }
-    }
-
-    /** Defaults for {@code @HonkerListener} containers; an annotation attribute overrides them. */
-    public static class Listener {
-
-        /**
-         * Whether listener containers start with the application context.
-         */
-        private boolean autoStartup = true;
-
-        /**
-         * Number of handler threads per listener.
-         */
-        private int concurrency = 1;
-
-        /**
-         * How long a claimed job stays invisible to other workers before it may be reclaimed.
-         * Whole seconds.
-         */
-        private Duration visibilityTimeout = Duration.ofSeconds(300);
-
-        /**
-         * Slowest re-check of a queue when no commit or deadline wakes the listener; a safety net.
-         */
-        private Duration idlePollInterval = Duration.ofSeconds(5);
-
-        /**
-         * How long shutdown waits for running handlers before leaving their claims to expire.
-         */
-        private Duration shutdownTimeout = Duration.ofSeconds(30);
-
-        /**
-         * When a job is acknowledged: after the handler returns, or in one transaction with the
-         * handler's own database writes.
-         */
-        private AckMode ackMode = AckMode.AFTER_HANDLER;
-
-        /**
-         * Fully qualified names of exception types that are never retried: the job goes straight to
-         * the dead table.
-         */
-        private List<String> nonRetryableExceptions = new ArrayList<>();
-
-        private final Backoff backoff = new Backoff();
-
-        public boolean isAutoStartup() {
-            return this.autoStartup;
-        }
-
-        public void setAutoStartup(boolean autoStartup) {
-            this.autoStartup = autoStartup;
-        }
-
-        public int getConcurrency() {
-            return this.concurrency;
-        }
-
-        public void setConcurrency(int concurrency) {
-            this.concurrency = concurrency;
-        }
-
-        public Duration getVisibilityTimeout() {
-            return this.visibilityTimeout;
-        }
-
-        public void setVisibilityTimeout(Duration visibilityTimeout) {
-            this.visibilityTimeout = visibilityTimeout;
-        }
-
-        public Duration getIdlePollInterval() {
-            return this.idlePollInterval;
-        }
-
-        public void setIdlePollInterval(Duration idlePollInterval) {
-            this.idlePollInterval = idlePollInterval;
-        }
-
-        public Duration getShutdownTimeout() {
-            return this.shutdownTimeout;
-        }
-
-        public void setShutdownTimeout(Duration shutdownTimeout) {
-            this.shutdownTimeout = shutdownTimeout;
-        }
-
-        public AckMode getAckMode() {
-            return this.ackMode;
-        }
-
-        public void setAckMode(AckMode ackMode) {
-            this.ackMode = ackMode;
-        }
-
-        public List<String> getNonRetryableExceptions() {
-            return this.nonRetryableExceptions;
-        }
-
-        public void setNonRetryableExceptions(List<String> nonRetryableExceptions) {
-            this.nonRetryableExceptions = nonRetryableExceptions;
-        }
-
-        public Backoff getBackoff() {
-            return this.backoff;
-        }
-    }
-
-    /** Exponential backoff between attempts of a failed job. Honker schedules retries in whole seconds. */
-    public static class Backoff {
-
-        /**
-         * Delay before the second attempt.
-         */
-        private Duration initialInterval = Duration.ofSeconds(1);
-
-        /**
-         * Factor applied to the delay after each further failed attempt.
-         */
-        private double multiplier = 2.0;
-
-        /**
-         * Longest delay between attempts.
-         */
-        private Duration maxInterval = Duration.ofMinutes(5);
-
-        /**
-         * Random share of each delay added or removed, between 0 and 1, to spread retries out.
-         */
-        private double jitter = 0.1;
-
-        public Duration getInitialInterval() {
-            return this.initialInterval;
-        }
-
-        public void setInitialInterval(Duration initialInterval) {
-            this.initialInterval = initialInterval;
-        }
-
-        public double getMultiplier() {
-            return this.multiplier;
-        }
-
-        public void setMultiplier(double multiplier) {
-            this.multiplier = multiplier;
-        }
-
-        public Duration getMaxInterval() {
-            return this.maxInterval;
-        }
-
-        public void setMaxInterval(Duration maxInterval) {
-            this.maxInterval = maxInterval;
-        }
-
-        public double getJitter() {
-            return this.jitter;
-        }
-
-        public void setJitter(double jitter) {
-            this.jitter = jitter;
-        }
-    }
+	/**
+	 * Whether to enable Honker on a SQLite DataSource.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * When to create the Honker schema with honker_bootstrap(): once at startup, on every
+	 * new connection, or never (leave it to your own migrations).
+	 */
+	private BootstrapMode bootstrap = BootstrapMode.STARTUP;
+
+	private final Extension extension = new Extension();
+
+	private final Sqlite sqlite = new Sqlite();
+
+	private final Watcher watcher = new Watcher();
+
+	private final Listener listener = new Listener();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public BootstrapMode getBootstrap() {
+		return this.bootstrap;
+	}
+
+	public void setBootstrap(BootstrapMode bootstrap) {
+		this.bootstrap = bootstrap;
+	}
+
+	public Extension getExtension() {
+		return this.extension;
+	}
+
+	public Sqlite getSqlite() {
+		return this.sqlite;
+	}
+
+	public Watcher getWatcher() {
+		return this.watcher;
+	}
+
+	public Listener getListener() {
+		return this.listener;
+	}
+
+	/** When honker_bootstrap() runs. */
+	public enum BootstrapMode {
+
+		/** Once, when the application context starts. */
+		STARTUP,
+		/**
+		 * On every new pooled connection, through Hikari's connection-init-sql (for
+		 * development).
+		 */
+		CONNECT,
+		/** Never: the schema comes from the application's own migrations. */
+		NONE
+
+	}
+
+	/** Where the Honker SQL functions come from. */
+	public static class Extension {
+
+		/**
+		 * Path to a native libhonker_ext shared library to load on every connection
+		 * instead of the embedded Java functions. When unset, the embedded functions are
+		 * used.
+		 */
+		private Path path;
+
+		/**
+		 * Entry point of the native extension.
+		 */
+		private String entryPoint = "sqlite3_honkerext_init";
+
+		public Path getPath() {
+			return this.path;
+		}
+
+		public void setPath(Path path) {
+			this.path = path;
+		}
+
+		public String getEntryPoint() {
+			return this.entryPoint;
+		}
+
+		public void setEntryPoint(String entryPoint) {
+			this.entryPoint = entryPoint;
+		}
+
+	}
+
+	/**
+	 * Opt-in PRAGMAs for the application's connections; when unset, Honker leaves them
+	 * alone.
+	 */
+	public static class Sqlite {
+
+		/**
+		 * Journal mode to set on every pooled connection, for example WAL. When unset,
+		 * the connection's own setting is kept.
+		 */
+		private String journalMode;
+
+		/**
+		 * Busy timeout to set on every pooled connection. When unset, the connection's
+		 * own setting is kept.
+		 */
+		private Duration busyTimeout;
+
+		public String getJournalMode() {
+			return this.journalMode;
+		}
+
+		public void setJournalMode(String journalMode) {
+			this.journalMode = journalMode;
+		}
+
+		public Duration getBusyTimeout() {
+			return this.busyTimeout;
+		}
+
+		public void setBusyTimeout(Duration busyTimeout) {
+			this.busyTimeout = busyTimeout;
+		}
+
+	}
+
+	/** The commit watcher that wakes listeners. */
+	public static class Watcher {
+
+		/**
+		 * How often the watcher polls PRAGMA data_version on its own connection.
+		 */
+		private Duration pollInterval = Duration.ofMillis(1);
+
+		/**
+		 * How often the watcher checks that the database file has not been replaced.
+		 */
+		private Duration identityCheckInterval = Duration.ofMillis(100);
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public Duration getIdentityCheckInterval() {
+			return this.identityCheckInterval;
+		}
+
+		public void setIdentityCheckInterval(Duration identityCheckInterval) {
+			this.identityCheckInterval = identityCheckInterval;
+		}
+
+	}
+
+	/**
+	 * Defaults for {@code @HonkerListener} containers; an annotation attribute overrides
+	 * them.
+	 */
+	public static class Listener {
+
+		/**
+		 * Whether listener containers start with the application context.
+		 */
+		private boolean autoStartup = true;
+
+		/**
+		 * Number of handler threads per listener.
+		 */
+		private int concurrency = 1;
+
+		/**
+		 * How long a claimed job stays invisible to other workers before it may be
+		 * reclaimed. Whole seconds.
+		 */
+		private Duration visibilityTimeout = Duration.ofSeconds(300);
+
+		/**
+		 * Slowest re-check of a queue when no commit or deadline wakes the listener; a
+		 * safety net.
+		 */
+		private Duration idlePollInterval = Duration.ofSeconds(5);
+
+		/**
+		 * How long shutdown waits for running handlers before leaving their claims to
+		 * expire.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * When a job is acknowledged: after the handler returns, or in one transaction
+		 * with the handler's own database writes.
+		 */
+		private AckMode ackMode = AckMode.AFTER_HANDLER;
+
+		/**
+		 * Fully qualified names of exception types that are never retried: the job goes
+		 * straight to the dead table.
+		 */
+		private List<String> nonRetryableExceptions = new ArrayList<>();
+
+		private final Backoff backoff = new Backoff();
+
+		public boolean isAutoStartup() {
+			return this.autoStartup;
+		}
+
+		public void setAutoStartup(boolean autoStartup) {
+			this.autoStartup = autoStartup;
+		}
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public Duration getVisibilityTimeout() {
+			return this.visibilityTimeout;
+		}
+
+		public void setVisibilityTimeout(Duration visibilityTimeout) {
+			this.visibilityTimeout = visibilityTimeout;
+		}
+
+		public Duration getIdlePollInterval() {
+			return this.idlePollInterval;
+		}
+
+		public void setIdlePollInterval(Duration idlePollInterval) {
+			this.idlePollInterval = idlePollInterval;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public AckMode getAckMode() {
+			return this.ackMode;
+		}
+
+		public void setAckMode(AckMode ackMode) {
+			this.ackMode = ackMode;
+		}
+
+		public List<String> getNonRetryableExceptions() {
+			return this.nonRetryableExceptions;
+		}
+
+		public void setNonRetryableExceptions(List<String> nonRetryableExceptions) {
+			this.nonRetryableExceptions = nonRetryableExceptions;
+		}
+
+		public Backoff getBackoff() {
+			return this.backoff;
+		}
+
+	}
+
+	/**
+	 * Exponential backoff between attempts of a failed job. Honker schedules retries in
+	 * whole seconds.
+	 */
+	public static class Backoff {
+
+		/**
+		 * Delay before the second attempt.
+		 */
+		private Duration initialInterval = Duration.ofSeconds(1);
+
+		/**
+		 * Factor applied to the delay after each further failed attempt.
+		 */
+		private double multiplier = 2.0;
+
+		/**
+		 * Longest delay between attempts.
+		 */
+		private Duration maxInterval = Duration.ofMinutes(5);
+
+		/**
+		 * Random share of each delay added or removed, between 0 and 1, to spread retries
+		 * out.
+		 */
+		private double jitter = 0.1;
+
+		public Duration getInitialInterval() {
+			return this.initialInterval;
+		}
+
+		public void setInitialInterval(Duration initialInterval) {
+			this.initialInterval = initialInterval;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public Duration getMaxInterval() {
+			return this.maxInterval;
+		}
+
+		public void setMaxInterval(Duration maxInterval) {
+			this.maxInterval = maxInterval;
+		}
+
+		public double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(double jitter) {
+			this.jitter = jitter;
+		}
+
+	}
+
 }

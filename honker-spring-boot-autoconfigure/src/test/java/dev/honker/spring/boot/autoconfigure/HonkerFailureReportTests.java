@@ -15,26 +15,30 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
-/** Spring Boot finds Honker's failure analyzer through META-INF/spring.factories and prints its report. */
+/**
+ * Spring Boot finds Honker's failure analyzer through META-INF/spring.factories and
+ * prints its report.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class HonkerFailureReportTests {
 
-    @Test
-    void printsWhyAndWhatToDoWhenTheApplicationFailsToStart(CapturedOutput output) {
-        assertThatException().isThrownBy(() -> new SpringApplicationBuilder(Application.class)
-            .web(WebApplicationType.NONE)
-            .properties("spring.datasource.url=jdbc:sqlite::memory:")
-            .run()
-            .close());
-        assertThat(output).contains("APPLICATION FAILED TO START")
-            .contains("Honker cannot use the in-memory SQLite database 'jdbc:sqlite::memory:'")
-            .contains("Point spring.datasource.url at a database file");
-    }
+	@Test
+	void printsWhyAndWhatToDoWhenTheApplicationFailsToStart(CapturedOutput output) {
+		assertThatException()
+			.isThrownBy(() -> new SpringApplicationBuilder(Application.class).web(WebApplicationType.NONE)
+				.properties("spring.datasource.url=jdbc:sqlite::memory:")
+				.run()
+				.close());
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Honker cannot use the in-memory SQLite database 'jdbc:sqlite::memory:'")
+			.contains("Point spring.datasource.url at a database file");
+	}
 
-    @Configuration(proxyBeanMethods = false)
-    @ImportAutoConfiguration({ DataSourceAutoConfiguration.class, JacksonAutoConfiguration.class,
-            HonkerAutoConfiguration.class })
-    static class Application {
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ DataSourceAutoConfiguration.class, JacksonAutoConfiguration.class,
+			HonkerAutoConfiguration.class })
+	static class Application {
 
-    }
+	}
+
 }

@@ -39,119 +39,140 @@ import dev.honker.spring.listener.RetryBackoff;
 import dev.honker.spring.watch.DatabaseWatcher;
 import dev.honker.spring.watch.WatcherOptions;
 
-/** Conditions and properties of {@link HonkerListenerAutoConfiguration}, on real SQLite files and Boot's HikariCP pool. */
+/**
+ * Conditions and properties of {@link HonkerListenerAutoConfiguration}, on real SQLite
+ * files and Boot's HikariCP pool.
+ */
 class HonkerListenerAutoConfigurationTests {
 
-    @TempDir
-    Path directory;
+	@TempDir
+	Path directory;
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
-                    DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
-                    JacksonAutoConfiguration.class, PropertyPlaceholderAutoConfiguration.class, HonkerAutoConfiguration.class,
-                    HonkerListenerAutoConfiguration.class));
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+				DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
+				JacksonAutoConfiguration.class, PropertyPlaceholderAutoConfiguration.class,
+				HonkerAutoConfiguration.class, HonkerListenerAutoConfiguration.class));
 
-    private ApplicationContextRunner sqlite() {
-        return this.runner.withPropertyValues("spring.datasource.url=jdbc:sqlite:" + this.directory.resolve("app.db"),
-                "honker.sqlite.journal-mode=WAL");
-    }
+	private ApplicationContextRunner sqlite() {
+		return this.runner.withPropertyValues("spring.datasource.url=jdbc:sqlite:" + this.directory.resolve("app.db"),
+				"honker.sqlite.journal-mode=WAL");
+	}
 
-    @Test
-    void listenerInfrastructureOnASqliteDataSource() {
-        sqlite().run(context -> {
-            assertThat(context).hasNotFailed().hasSingleBean(HonkerListenerEndpointRegistry.class)
-                    .hasSingleBean(HonkerListenerAnnotationBeanPostProcessor.class)
-                    .hasSingleBean(HonkerListenerContainerFactory.class).hasSingleBean(DatabaseWatcher.class);
-            DatabaseWatcher watcher = context.getBean(DatabaseWatcher.class);
-            assertThat(watcher.file()).isEqualTo(this.directory.resolve("app.db").toAbsolutePath());
-            assertThat(watcher.options()).isEqualTo(WatcherOptions.DEFAULTS);
-        });
-    }
+	@Test
+	void listenerInfrastructureOnASqliteDataSource() {
+		sqlite().run(context -> {
+			assertThat(context).hasNotFailed()
+				.hasSingleBean(HonkerListenerEndpointRegistry.class)
+				.hasSingleBean(HonkerListenerAnnotationBeanPostProcessor.class)
+				.hasSingleBean(HonkerListenerContainerFactory.class)
+				.hasSingleBean(DatabaseWatcher.class);
+			DatabaseWatcher watcher = context.getBean(DatabaseWatcher.class);
+			assertThat(watcher.file()).isEqualTo(this.directory.resolve("app.db").toAbsolutePath());
+			assertThat(watcher.options()).isEqualTo(WatcherOptions.DEFAULTS);
+		});
+	}
 
-    @Test
-    void backsOffWithoutADataSource() {
-        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
-                HonkerAutoConfiguration.class, HonkerListenerAutoConfiguration.class)).run(context -> assertThat(context)
-                        .hasNotFailed().doesNotHaveBean(HonkerListenerEndpointRegistry.class).doesNotHaveBean(DatabaseWatcher.class));
-    }
+	@Test
+	void backsOffWithoutADataSource() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, HonkerAutoConfiguration.class,
+					HonkerListenerAutoConfiguration.class))
+			.run(context -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(HonkerListenerEndpointRegistry.class)
+				.doesNotHaveBean(DatabaseWatcher.class));
+	}
 
-    @Test
-    void backsOffWhenTheDataSourceUrlIsNotSqlite() {
-        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
-                HonkerAutoConfiguration.class, HonkerListenerAutoConfiguration.class))
-                .withBean(DataSource.class, () -> new DriverManagerDataSource("jdbc:sqlite:" + this.directory.resolve("x.db")))
-                .withPropertyValues("spring.datasource.url=jdbc:postgresql://localhost/app").run(context -> assertThat(context)
-                        .hasNotFailed().doesNotHaveBean(HonkerListenerEndpointRegistry.class).doesNotHaveBean(DatabaseWatcher.class));
-    }
+	@Test
+	void backsOffWhenTheDataSourceUrlIsNotSqlite() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, HonkerAutoConfiguration.class,
+					HonkerListenerAutoConfiguration.class))
+			.withBean(DataSource.class,
+					() -> new DriverManagerDataSource("jdbc:sqlite:" + this.directory.resolve("x.db")))
+			.withPropertyValues("spring.datasource.url=jdbc:postgresql://localhost/app")
+			.run(context -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(HonkerListenerEndpointRegistry.class)
+				.doesNotHaveBean(DatabaseWatcher.class));
+	}
 
-    @Test
-    void backsOffWhenHonkerIsDisabled() {
-        sqlite().withPropertyValues("honker.enabled=false").run(context -> assertThat(context).hasNotFailed()
-                .doesNotHaveBean(HonkerListenerEndpointRegistry.class).doesNotHaveBean(DatabaseWatcher.class));
-    }
+	@Test
+	void backsOffWhenHonkerIsDisabled() {
+		sqlite().withPropertyValues("honker.enabled=false")
+			.run(context -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(HonkerListenerEndpointRegistry.class)
+				.doesNotHaveBean(DatabaseWatcher.class));
+	}
 
-    @Test
-    void propertiesBecomeWatcherOptionsAndListenerDefaults() {
-        sqlite().withPropertyValues("honker.watcher.poll-interval=5ms", "honker.watcher.identity-check-interval=1s",
-                "honker.listener.concurrency=3", "honker.listener.auto-startup=false",
-                "honker.listener.visibility-timeout=45s", "honker.listener.idle-poll-interval=2s",
-                "honker.listener.shutdown-timeout=7s", "honker.listener.ack-mode=transactional",
-                "honker.listener.non-retryable-exceptions=java.lang.IllegalArgumentException",
-                "honker.listener.backoff.initial-interval=2s", "honker.listener.backoff.multiplier=3",
-                "honker.listener.backoff.max-interval=1m", "honker.listener.backoff.jitter=0.25").run(context -> {
-                    assertThat(context.getBean(DatabaseWatcher.class).options())
-                            .isEqualTo(new WatcherOptions(Duration.ofMillis(5), Duration.ofSeconds(1)));
-                    assertThat(context.getBean(HonkerListenerContainerFactory.class).getDefaults()).isEqualTo(
-                            new ListenerDefaults(3, false, Duration.ofSeconds(45), Duration.ofSeconds(2), Duration.ofSeconds(7),
-                                    AckMode.TRANSACTIONAL, new RetryBackoff(Duration.ofSeconds(2), 3.0, Duration.ofMinutes(1), 0.25),
-                                    List.of(IllegalArgumentException.class)));
-                });
-    }
+	@Test
+	void propertiesBecomeWatcherOptionsAndListenerDefaults() {
+		sqlite()
+			.withPropertyValues("honker.watcher.poll-interval=5ms", "honker.watcher.identity-check-interval=1s",
+					"honker.listener.concurrency=3", "honker.listener.auto-startup=false",
+					"honker.listener.visibility-timeout=45s", "honker.listener.idle-poll-interval=2s",
+					"honker.listener.shutdown-timeout=7s", "honker.listener.ack-mode=transactional",
+					"honker.listener.non-retryable-exceptions=java.lang.IllegalArgumentException",
+					"honker.listener.backoff.initial-interval=2s", "honker.listener.backoff.multiplier=3",
+					"honker.listener.backoff.max-interval=1m", "honker.listener.backoff.jitter=0.25")
+			.run(context -> {
+				assertThat(context.getBean(DatabaseWatcher.class).options())
+					.isEqualTo(new WatcherOptions(Duration.ofMillis(5), Duration.ofSeconds(1)));
+				assertThat(context.getBean(HonkerListenerContainerFactory.class).getDefaults())
+					.isEqualTo(new ListenerDefaults(3, false, Duration.ofSeconds(45), Duration.ofSeconds(2),
+							Duration.ofSeconds(7), AckMode.TRANSACTIONAL,
+							new RetryBackoff(Duration.ofSeconds(2), 3.0, Duration.ofMinutes(1), 0.25),
+							List.of(IllegalArgumentException.class)));
+			});
+	}
 
-    @Test
-    void backsOffForAUserWatcherBean() {
-        DatabaseWatcher own = new DatabaseWatcher(this.directory.resolve("app.db"), WatcherOptions.DEFAULTS);
-        sqlite().withBean(DatabaseWatcher.class, () -> own).run(context -> assertThat(context.getBean(DatabaseWatcher.class))
-                .isSameAs(own));
-    }
+	@Test
+	void backsOffForAUserWatcherBean() {
+		DatabaseWatcher own = new DatabaseWatcher(this.directory.resolve("app.db"), WatcherOptions.DEFAULTS);
+		sqlite().withBean(DatabaseWatcher.class, () -> own)
+			.run(context -> assertThat(context.getBean(DatabaseWatcher.class)).isSameAs(own));
+	}
 
-    @Test
-    void jobEnqueuedInATransactionByHonkerTemplateReachesTheListenerAfterCommit() {
-        sqlite().withBean(Greetings.class).run(context -> {
-            Greetings listener = context.getBean(Greetings.class);
-            HonkerTemplate honker = context.getBean(HonkerTemplate.class);
-            TransactionTemplate transaction = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
-            transaction.executeWithoutResult(status -> {
-                honker.enqueue("greetings", new Greeting("rolled back"));
-                status.setRollbackOnly();
-            });
-            transaction.executeWithoutResult(status -> honker.enqueue("greetings", new Greeting("hello")));
-            await().atMost(Duration.ofSeconds(30)).until(() -> listener.received.size() == 1);
-            assertThat(listener.received).containsExactly(new Greeting("hello"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> context.getBean(JdbcTemplate.class)
-                    .queryForObject("SELECT count(*) FROM _honker_live", Long.class) == 0);
-        });
-    }
+	@Test
+	void jobEnqueuedInATransactionByHonkerTemplateReachesTheListenerAfterCommit() {
+		sqlite().withBean(Greetings.class).run(context -> {
+			Greetings listener = context.getBean(Greetings.class);
+			HonkerTemplate honker = context.getBean(HonkerTemplate.class);
+			TransactionTemplate transaction = new TransactionTemplate(
+					context.getBean(PlatformTransactionManager.class));
+			transaction.executeWithoutResult(status -> {
+				honker.enqueue("greetings", new Greeting("rolled back"));
+				status.setRollbackOnly();
+			});
+			transaction.executeWithoutResult(status -> honker.enqueue("greetings", new Greeting("hello")));
+			await().atMost(Duration.ofSeconds(30)).until(() -> listener.received.size() == 1);
+			assertThat(listener.received).containsExactly(new Greeting("hello"));
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> context.getBean(JdbcTemplate.class)
+					.queryForObject("SELECT count(*) FROM _honker_live", Long.class) == 0);
+		});
+	}
 
-    @Test
-    void failureAnalysisExplainsAListenerConfigurationError() {
-        FailureAnalysis analysis = new HonkerListenerFailureAnalyzer()
-                .analyze(new IllegalStateException(new ListenerConfigurationException("@HonkerListener method X.y(): bad")));
-        assertThat(analysis.getDescription()).isEqualTo("@HonkerListener method X.y(): bad");
-        assertThat(analysis.getAction()).contains("at most one payload").contains("HonkerJob");
-    }
+	@Test
+	void failureAnalysisExplainsAListenerConfigurationError() {
+		FailureAnalysis analysis = new HonkerListenerFailureAnalyzer().analyze(
+				new IllegalStateException(new ListenerConfigurationException("@HonkerListener method X.y(): bad")));
+		assertThat(analysis.getDescription()).isEqualTo("@HonkerListener method X.y(): bad");
+		assertThat(analysis.getAction()).contains("at most one payload").contains("HonkerJob");
+	}
 
-    /** The payload of the end-to-end test. */
-    record Greeting(String text) {
-    }
+	/** The payload of the end-to-end test. */
+	record Greeting(String text) {
+	}
 
-    static class Greetings {
+	static class Greetings {
 
-        final List<Greeting> received = new CopyOnWriteArrayList<>();
+		final List<Greeting> received = new CopyOnWriteArrayList<>();
 
-        @HonkerListener(queue = "greetings")
-        void greet(Greeting greeting, HonkerJob job) {
-            this.received.add(greeting);
-        }
-    }
+		@HonkerListener(queue = "greetings")
+		void greet(Greeting greeting, HonkerJob job) {
+			this.received.add(greeting);
+		}
+
+	}
+
 }

@@ -22,105 +22,109 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * A Spring Data JPA repository save and a Honker enqueue commit and roll back together under
- * {@link JpaTransactionManager}, whether the job is enqueued with {@code HonkerTemplate} or with a native
- * {@code SELECT honker_enqueue(...)} query, also under concurrent load.
+ * A Spring Data JPA repository save and a Honker enqueue commit and roll back together
+ * under {@link JpaTransactionManager}, whether the job is enqueued with
+ * {@code HonkerTemplate} or with a native {@code SELECT honker_enqueue(...)} query, also
+ * under concurrent load.
  */
 class HonkerJpaTests {
 
-    private static final String ORPHAN_JOBS = """
-            SELECT count(*) FROM _honker_live j
-             WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = json_extract(j.payload, '$.orderId'))""";
+	private static final String ORPHAN_JOBS = """
+			SELECT count(*) FROM _honker_live j
+			 WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = json_extract(j.payload, '$.orderId'))""";
 
-    private static final String ORDERS_WITHOUT_JOB = """
-            SELECT count(*) FROM orders o
-             WHERE (SELECT count(*) FROM _honker_live j WHERE json_extract(j.payload, '$.orderId') = o.id) <> 1""";
+	private static final String ORDERS_WITHOUT_JOB = """
+			SELECT count(*) FROM orders o
+			 WHERE (SELECT count(*) FROM _honker_live j WHERE json_extract(j.payload, '$.orderId') = o.id) <> 1""";
 
-    @TempDir
-    Path directory;
+	@TempDir
+	Path directory;
 
-    private String url() {
-        return "jdbc:sqlite:" + this.directory.resolve("shop.db");
-    }
+	private String url() {
+		return "jdbc:sqlite:" + this.directory.resolve("shop.db");
+	}
 
-    @Test
-    void usesJpaTransactionManager() {
-        JpaTestApplication.runner(url()).run(context -> {
-            assertThat(context).hasNotFailed();
-            assertThat(context.getBean(PlatformTransactionManager.class)).isInstanceOf(JpaTransactionManager.class);
-        });
-    }
+	@Test
+	void usesJpaTransactionManager() {
+		JpaTestApplication.runner(url()).run(context -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(PlatformTransactionManager.class)).isInstanceOf(JpaTransactionManager.class);
+		});
+	}
 
-    @Test
-    void templateEnqueueCommitsAndRollsBackWithTheRepositorySave() {
-        JpaTestApplication.runner(url()).run(context -> {
-            OrderService service = context.getBean(OrderService.class);
-            long kept = service.placeOrder("book", false);
-            assertThatIllegalStateException().isThrownBy(() -> service.placeOrder("lamp", true));
+	@Test
+	void templateEnqueueCommitsAndRollsBackWithTheRepositorySave() {
+		JpaTestApplication.runner(url()).run(context -> {
+			OrderService service = context.getBean(OrderService.class);
+			long kept = service.placeOrder("book", false);
+			assertThatIllegalStateException().isThrownBy(() -> service.placeOrder("lamp", true));
 
-            assertThat(jdbc(context).queryForList("SELECT item FROM orders", String.class)).containsExactly("book");
-            assertThat(jdbc(context).queryForList("SELECT payload FROM _honker_live", String.class))
-                .containsExactly("{\"orderId\":" + kept + "}");
-        });
-    }
+			assertThat(jdbc(context).queryForList("SELECT item FROM orders", String.class)).containsExactly("book");
+			assertThat(jdbc(context).queryForList("SELECT payload FROM _honker_live", String.class))
+				.containsExactly("{\"orderId\":" + kept + "}");
+		});
+	}
 
-    @Test
-    void nativeQueryEnqueueCommitsAndRollsBackWithTheRepositorySave() {
-        JpaTestApplication.runner(url()).run(context -> {
-            OrderService service = context.getBean(OrderService.class);
-            long kept = service.placeOrderWithNativeQuery("pen", false);
-            assertThatIllegalStateException().isThrownBy(() -> service.placeOrderWithNativeQuery("ink", true));
+	@Test
+	void nativeQueryEnqueueCommitsAndRollsBackWithTheRepositorySave() {
+		JpaTestApplication.runner(url()).run(context -> {
+			OrderService service = context.getBean(OrderService.class);
+			long kept = service.placeOrderWithNativeQuery("pen", false);
+			assertThatIllegalStateException().isThrownBy(() -> service.placeOrderWithNativeQuery("ink", true));
 
-            assertThat(jdbc(context).queryForList("SELECT item FROM orders", String.class)).containsExactly("pen");
-            assertThat(jdbc(context).queryForList("SELECT payload FROM _honker_live", String.class))
-                .containsExactly("{\"orderId\":" + kept + "}");
-        });
-    }
+			assertThat(jdbc(context).queryForList("SELECT item FROM orders", String.class)).containsExactly("pen");
+			assertThat(jdbc(context).queryForList("SELECT payload FROM _honker_live", String.class))
+				.containsExactly("{\"orderId\":" + kept + "}");
+		});
+	}
 
-    @Test
-    void concurrentTransactionsLeaveNoOrphans() {
-        JpaTestApplication.runner(url()).run(context -> {
-            OrderService service = context.getBean(OrderService.class);
-            int calls = 2_000;
-            ExecutorService threads = Executors.newFixedThreadPool(4);
-            List<Future<Boolean>> outcomes = new ArrayList<>();
-            for (int i = 0; i < calls; i++) {
-                int call = i;
-                boolean fail = call % 4 == 3;
-                outcomes.add(threads.submit(() -> {
-                    try {
-                        if (call % 2 == 0) {
-                            service.placeOrder("item-" + call, fail);
-                        }
-                        else {
-                            service.placeOrderWithNativeQuery("item-" + call, fail);
-                        }
-                        return true;
-                    }
-                    catch (IllegalStateException expected) {
-                        return false;
-                    }
-                }));
-            }
-            threads.shutdown();
-            assertThat(threads.awaitTermination(5, TimeUnit.MINUTES)).isTrue();
-            long committed = 0;
-            for (Future<Boolean> outcome : outcomes) {
-                committed += outcome.get() ? 1 : 0;
-            }
-            assertThat(committed).isEqualTo(1_500);
+	@Test
+	void concurrentTransactionsLeaveNoOrphans() {
+		JpaTestApplication.runner(url()).run(context -> {
+			OrderService service = context.getBean(OrderService.class);
+			int calls = 2_000;
+			ExecutorService threads = Executors.newFixedThreadPool(4);
+			List<Future<Boolean>> outcomes = new ArrayList<>();
+			for (int i = 0; i < calls; i++) {
+				int call = i;
+				boolean fail = call % 4 == 3;
+				outcomes.add(threads.submit(() -> {
+					try {
+						if (call % 2 == 0) {
+							service.placeOrder("item-" + call, fail);
+						}
+						else {
+							service.placeOrderWithNativeQuery("item-" + call, fail);
+						}
+						return true;
+					}
+					catch (IllegalStateException expected) {
+						return false;
+					}
+				}));
+			}
+			threads.shutdown();
+			assertThat(threads.awaitTermination(5, TimeUnit.MINUTES)).isTrue();
+			long committed = 0;
+			for (Future<Boolean> outcome : outcomes) {
+				committed += outcome.get() ? 1 : 0;
+			}
+			assertThat(committed).isEqualTo(1_500);
 
-            JdbcTemplate jdbc = jdbc(context);
-            assertThat(jdbc.queryForObject("SELECT count(*) FROM orders", Long.class)).isEqualTo(1_500);
-            assertThat(jdbc.queryForObject("SELECT count(*) FROM _honker_live", Long.class)).isEqualTo(1_500);
-            assertThat(jdbc.queryForObject(ORPHAN_JOBS, Long.class)).isZero();
-            assertThat(jdbc.queryForObject(ORDERS_WITHOUT_JOB, Long.class)).isZero();
-            assertThat(jdbc.queryForObject("SELECT count(*) FROM orders WHERE CAST(substr(item, 6) AS INTEGER) % 4 = 3",
-                    Long.class)).as("no order of a failed call").isZero();
-        });
-    }
+			JdbcTemplate jdbc = jdbc(context);
+			assertThat(jdbc.queryForObject("SELECT count(*) FROM orders", Long.class)).isEqualTo(1_500);
+			assertThat(jdbc.queryForObject("SELECT count(*) FROM _honker_live", Long.class)).isEqualTo(1_500);
+			assertThat(jdbc.queryForObject(ORPHAN_JOBS, Long.class)).isZero();
+			assertThat(jdbc.queryForObject(ORDERS_WITHOUT_JOB, Long.class)).isZero();
+			assertThat(jdbc.queryForObject("SELECT count(*) FROM orders WHERE CAST(substr(item, 6) AS INTEGER) % 4 = 3",
+					Long.class))
+				.as("no order of a failed call")
+				.isZero();
+		});
+	}
 
-    private static JdbcTemplate jdbc(AssertableApplicationContext context) {
-        return new JdbcTemplate(context.getBean(DataSource.class));
-    }
+	private static JdbcTemplate jdbc(AssertableApplicationContext context) {
+		return new JdbcTemplate(context.getBean(DataSource.class));
+	}
+
 }

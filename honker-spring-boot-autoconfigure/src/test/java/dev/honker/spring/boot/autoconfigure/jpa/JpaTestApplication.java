@@ -15,44 +15,45 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.jpa.repository.config.EnableJpaRepositories;
 
-/** A Spring Data JPA application on a SQLite file with Hibernate's community SQLite dialect. */
+/**
+ * A Spring Data JPA application on a SQLite file with Hibernate's community SQLite
+ * dialect.
+ */
 @Configuration(proxyBeanMethods = false)
 @EntityScan(basePackageClasses = Order.class)
 @EnableJpaRepositories(basePackageClasses = OrderRepository.class)
 public class JpaTestApplication {
 
-    /**
-     * The order service.
-     *
-     * @param orders the repository
-     * @param honker the template
-     * @return the service
-     */
-    @Bean
-    public OrderService orderService(OrderRepository orders, HonkerTemplate honker) {
-        return new OrderService(orders, honker);
-    }
+	/**
+	 * The order service.
+	 * @param orders the repository
+	 * @param honker the template
+	 * @return the service
+	 */
+	@Bean
+	public OrderService orderService(OrderRepository orders, HonkerTemplate honker) {
+		return new OrderService(orders, honker);
+	}
 
-    /**
-     * A runner for this application on a database file, in WAL mode, whose transactions begin with
-     * {@code BEGIN IMMEDIATE} and wait up to 30 s for the write lock.
-     *
-     * @param url the {@code jdbc:sqlite:} URL
-     * @return the runner
-     */
-    public static ApplicationContextRunner runner(String url) {
-        return new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
-                    HibernateJpaAutoConfiguration.class, DataJpaRepositoriesAutoConfiguration.class,
-                    TransactionAutoConfiguration.class, JacksonAutoConfiguration.class,
-                    HonkerAutoConfiguration.class))
-            .withUserConfiguration(JpaTestApplication.class)
-            .withPropertyValues("spring.datasource.url=" + url,
-                    "spring.datasource.hikari.data-source-properties.journal_mode=WAL",
-                    "spring.datasource.hikari.data-source-properties.synchronous=NORMAL",
-                    "spring.datasource.hikari.data-source-properties.busy_timeout=30000",
-                    "spring.datasource.hikari.data-source-properties.transaction_mode=IMMEDIATE",
-                    "spring.jpa.database-platform=org.hibernate.community.dialect.SQLiteDialect",
-                    "spring.jpa.hibernate.ddl-auto=create");
-    }
+	/**
+	 * A runner for this application on a database file, in WAL mode, whose transactions
+	 * begin with {@code BEGIN IMMEDIATE} and wait up to 30 s for the write lock.
+	 * @param url the {@code jdbc:sqlite:} URL
+	 * @return the runner
+	 */
+	public static ApplicationContextRunner runner(String url) {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+					HibernateJpaAutoConfiguration.class, DataJpaRepositoriesAutoConfiguration.class,
+					TransactionAutoConfiguration.class, JacksonAutoConfiguration.class, HonkerAutoConfiguration.class))
+			.withUserConfiguration(JpaTestApplication.class)
+			.withPropertyValues("spring.datasource.url=" + url,
+					"spring.datasource.hikari.data-source-properties.journal_mode=WAL",
+					"spring.datasource.hikari.data-source-properties.synchronous=NORMAL",
+					"spring.datasource.hikari.data-source-properties.busy_timeout=30000",
+					"spring.datasource.hikari.data-source-properties.transaction_mode=IMMEDIATE",
+					"spring.jpa.database-platform=org.hibernate.community.dialect.SQLiteDialect",
+					"spring.jpa.hibernate.ddl-auto=create");
+	}
+
 }

@@ -11,40 +11,38 @@ import jakarta.persistence.Table;
 @Table(name = "orders")
 public class Order {
 
-    @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
-    private Long id;
+	@Id
+	@GeneratedValue(strategy = GenerationType.IDENTITY)
+	private Long id;
 
-    private String item;
+	private String item;
 
-    /** For JPA. */
-    protected Order() {
-    }
+	/** For JPA. */
+	protected Order() {
+	}
 
-    /**
-     * A new order.
-     *
-     * @param item what was ordered
-     */
-    public Order(String item) {
-        this.item = item;
-    }
+	/**
+	 * A new order.
+	 * @param item what was ordered
+	 */
+	public Order(String item) {
+		this.item = item;
+	}
 
-    /**
-     * The generated id.
-     *
-     * @return the id, once saved
-     */
-    public Long getId() {
-        return this.id;
-    }
+	/**
+	 * The generated id.
+	 * @return the id, once saved
+	 */
+	public Long getId() {
+		return this.id;
+	}
 
-    /**
-     * What was ordered.
-     *
-     * @return the item
-     */
-    public String getItem() {
-        return this.item;
-    }
+	/**
+	 * What was ordered.
+	 * @return the item
+	 */
+	public String getItem() {
+		return this.item;
+	}
+
 }

@@ -11,52 +11,58 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
 
-/** The order and its job, both written with Boot's {@link JdbcClient}, under {@code DataSourceTransactionManager}. */
+/**
+ * The order and its job, both written with Boot's {@link JdbcClient}, under
+ * {@code DataSourceTransactionManager}.
+ */
 class JdbcClientEnqueueTests extends TransactionalEnqueueContract {
 
-    @Override
-    ApplicationContextRunner withTechnology(ApplicationContextRunner runner) {
-        return runner
-            .withConfiguration(AutoConfigurations.of(JdbcTemplateAutoConfiguration.class,
-                    JdbcClientAutoConfiguration.class))
-            .withUserConfiguration(JdbcClientApplication.class);
-    }
+	@Override
+	ApplicationContextRunner withTechnology(ApplicationContextRunner runner) {
+		return runner
+			.withConfiguration(
+					AutoConfigurations.of(JdbcTemplateAutoConfiguration.class, JdbcClientAutoConfiguration.class))
+			.withUserConfiguration(JdbcClientApplication.class);
+	}
 
-    @Override
-    Class<? extends RuntimeException> enqueueErrorType() {
-        return DataAccessException.class;
-    }
+	@Override
+	Class<? extends RuntimeException> enqueueErrorType() {
+		return DataAccessException.class;
+	}
 
-    @Configuration(proxyBeanMethods = false)
-    static class JdbcClientApplication {
+	@Configuration(proxyBeanMethods = false)
+	static class JdbcClientApplication {
 
-        @Bean
-        JdbcClientOrderService orderService(JdbcClient jdbc) {
-            return new JdbcClientOrderService(jdbc);
-        }
-    }
+		@Bean
+		JdbcClientOrderService orderService(JdbcClient jdbc) {
+			return new JdbcClientOrderService(jdbc);
+		}
 
-    static class JdbcClientOrderService extends OrderService {
+	}
 
-        private final JdbcClient jdbc;
+	static class JdbcClientOrderService extends OrderService {
 
-        JdbcClientOrderService(JdbcClient jdbc) {
-            this.jdbc = jdbc;
-        }
+		private final JdbcClient jdbc;
 
-        @Override
-        long insertOrder(String item) {
-            KeyHolder id = new GeneratedKeyHolder();
-            this.jdbc.sql("INSERT INTO orders (item) VALUES (?)").param(item).update(id);
-            return id.getKey().longValue();
-        }
+		JdbcClientOrderService(JdbcClient jdbc) {
+			this.jdbc = jdbc;
+		}
 
-        @Override
-        long enqueue(String queue, String payload) {
-            return this.jdbc.sql("SELECT honker_enqueue(?, ?, NULL, NULL, 0, 3, NULL)")
-                .params(queue, payload)
-                .query(Long.class)
-                .single();
-        }
-    }
+		@Override
+		long insertOrder(String item) {
+			KeyHolder id = new GeneratedKeyHolder();
+			this.jdbc.sql("INSERT INTO orders (item) VALUES (?)").param(item).update(id);
+			return id.getKey().longValue();
+		}
+
+		@Override
+		long enqueue(String queue, String payload) {
+			return this.jdbc.sql("SELECT honker_enqueue(?, ?, NULL, NULL, 0, 3, NULL)")
+				.params(queue, payload)
+				.query(Long.class)
+				.single();
+		}
+
+	}
+
 }

@@ -17,57 +17,61 @@ import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.table;
 
 /**
- * The order and its job, both written with jOOQ 3.19 on the Spring transaction's connection
- * (through {@link TransactionAwareDataSourceProxy}), under {@code DataSourceTransactionManager}.
+ * The order and its job, both written with jOOQ 3.19 on the Spring transaction's
+ * connection (through {@link TransactionAwareDataSourceProxy}), under
+ * {@code DataSourceTransactionManager}.
  */
 class JooqEnqueueTests extends TransactionalEnqueueContract {
 
-    @Override
-    ApplicationContextRunner withTechnology(ApplicationContextRunner runner) {
-        return runner.withUserConfiguration(JooqApplication.class);
-    }
+	@Override
+	ApplicationContextRunner withTechnology(ApplicationContextRunner runner) {
+		return runner.withUserConfiguration(JooqApplication.class);
+	}
 
-    @Override
-    Class<? extends RuntimeException> enqueueErrorType() {
-        return DataAccessException.class;
-    }
+	@Override
+	Class<? extends RuntimeException> enqueueErrorType() {
+		return DataAccessException.class;
+	}
 
-    @Configuration(proxyBeanMethods = false)
-    static class JooqApplication {
+	@Configuration(proxyBeanMethods = false)
+	static class JooqApplication {
 
-        @Bean
-        DSLContext dsl(DataSource dataSource) {
-            return DSL.using(new DataSourceConnectionProvider(new TransactionAwareDataSourceProxy(dataSource)),
-                    SQLDialect.SQLITE);
-        }
+		@Bean
+		DSLContext dsl(DataSource dataSource) {
+			return DSL.using(new DataSourceConnectionProvider(new TransactionAwareDataSourceProxy(dataSource)),
+					SQLDialect.SQLITE);
+		}
 
-        @Bean
-        JooqOrderService orderService(DSLContext dsl) {
-            return new JooqOrderService(dsl);
-        }
-    }
+		@Bean
+		JooqOrderService orderService(DSLContext dsl) {
+			return new JooqOrderService(dsl);
+		}
 
-    static class JooqOrderService extends OrderService {
+	}
 
-        private final DSLContext dsl;
+	static class JooqOrderService extends OrderService {
 
-        JooqOrderService(DSLContext dsl) {
-            this.dsl = dsl;
-        }
+		private final DSLContext dsl;
 
-        @Override
-        long insertOrder(String item) {
-            return this.dsl.insertInto(table("orders"))
-                .set(field("item", String.class), item)
-                .returningResult(field("id", Long.class))
-                .fetchSingle()
-                .value1();
-        }
+		JooqOrderService(DSLContext dsl) {
+			this.dsl = dsl;
+		}
 
-        @Override
-        long enqueue(String queue, String payload) {
-            return ((Number) this.dsl.fetchValue("SELECT honker_enqueue(?, ?, NULL, NULL, 0, 3, NULL)", queue, payload))
-                .longValue();
-        }
-    }
+		@Override
+		long insertOrder(String item) {
+			return this.dsl.insertInto(table("orders"))
+				.set(field("item", String.class), item)
+				.returningResult(field("id", Long.class))
+				.fetchSingle()
+				.value1();
+		}
+
+		@Override
+		long enqueue(String queue, String payload) {
+			return ((Number) this.dsl.fetchValue("SELECT honker_enqueue(?, ?, NULL, NULL, 0, 3, NULL)", queue, payload))
+				.longValue();
+		}
+
+	}
+
 }

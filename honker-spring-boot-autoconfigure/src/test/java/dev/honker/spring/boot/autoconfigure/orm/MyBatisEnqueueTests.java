@@ -22,107 +22,116 @@ import org.springframework.transaction.support.TransactionTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The order and its job, both written by a MyBatis {@code @Mapper} that the MyBatis starter finds and
- * binds to the Spring transaction, under {@code DataSourceTransactionManager}; and two identical enqueues in
- * one transaction are two jobs, not one answer from MyBatis's session cache.
+ * The order and its job, both written by a MyBatis {@code @Mapper} that the MyBatis
+ * starter finds and binds to the Spring transaction, under
+ * {@code DataSourceTransactionManager}; and two identical enqueues in one transaction are
+ * two jobs, not one answer from MyBatis's session cache.
  */
 class MyBatisEnqueueTests extends TransactionalEnqueueContract {
 
-    @Override
-    ApplicationContextRunner withTechnology(ApplicationContextRunner runner) {
-        return runner.withConfiguration(AutoConfigurations.of(MybatisAutoConfiguration.class))
-            .withUserConfiguration(MyBatisApplication.class);
-    }
+	@Override
+	ApplicationContextRunner withTechnology(ApplicationContextRunner runner) {
+		return runner.withConfiguration(AutoConfigurations.of(MybatisAutoConfiguration.class))
+			.withUserConfiguration(MyBatisApplication.class);
+	}
 
-    @Override
-    Class<? extends RuntimeException> enqueueErrorType() {
-        return DataAccessException.class;
-    }
+	@Override
+	Class<? extends RuntimeException> enqueueErrorType() {
+		return DataAccessException.class;
+	}
 
-    @Test
-    void identicalEnqueuesInOneTransactionAreTwoJobs() {
-        run(context -> {
-            OrderMapper mapper = context.getBean(OrderMapper.class);
-            TransactionTemplate transaction = new TransactionTemplate(
-                    context.getBean(PlatformTransactionManager.class));
-            List<Long> ids = transaction.execute((status) -> List.of(mapper.enqueue(OrderService.QUEUE, "{}"),
-                    mapper.enqueue(OrderService.QUEUE, "{}")));
+	@Test
+	void identicalEnqueuesInOneTransactionAreTwoJobs() {
+		run(context -> {
+			OrderMapper mapper = context.getBean(OrderMapper.class);
+			TransactionTemplate transaction = new TransactionTemplate(
+					context.getBean(PlatformTransactionManager.class));
+			List<Long> ids = transaction.execute((status) -> List.of(mapper.enqueue(OrderService.QUEUE, "{}"),
+					mapper.enqueue(OrderService.QUEUE, "{}")));
 
-            assertThat(ids).doesNotHaveDuplicates();
-            assertThat(jdbc(context).queryForObject("SELECT count(*) FROM _honker_live", Long.class)).isEqualTo(2);
-        });
-    }
+			assertThat(ids).doesNotHaveDuplicates();
+			assertThat(jdbc(context).queryForObject("SELECT count(*) FROM _honker_live", Long.class)).isEqualTo(2);
+		});
+	}
 
-    /** Like a {@code @SpringBootApplication}: its package is where the MyBatis starter looks for mappers. */
-    @Configuration(proxyBeanMethods = false)
-    @AutoConfigurationPackage
-    static class MyBatisApplication {
+	/**
+	 * Like a {@code @SpringBootApplication}: its package is where the MyBatis starter
+	 * looks for mappers.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@AutoConfigurationPackage
+	static class MyBatisApplication {
 
-        @Bean
-        MyBatisOrderService orderService(OrderMapper mapper) {
-            return new MyBatisOrderService(mapper);
-        }
-    }
+		@Bean
+		MyBatisOrderService orderService(OrderMapper mapper) {
+			return new MyBatisOrderService(mapper);
+		}
 
-    @Mapper
-    interface OrderMapper {
+	}
 
-        @Insert("INSERT INTO orders (item) VALUES (#{item})")
-        @Options(useGeneratedKeys = true, keyProperty = "id")
-        void insert(NewOrder order);
+	@Mapper
+	interface OrderMapper {
 
-        /**
-         * Enqueues a job. {@code flushCache} makes MyBatis run it every time: without it, a second call with
-         * the same arguments in one transaction returns the first job's id from the session's local cache
-         * and enqueues nothing.
-         */
-        @Select("SELECT honker_enqueue(#{queue}, #{payload}, NULL, NULL, 0, 3, NULL)")
-        @Options(flushCache = Options.FlushCachePolicy.TRUE)
-        long enqueue(@Param("queue") String queue, @Param("payload") String payload);
-    }
+		@Insert("INSERT INTO orders (item) VALUES (#{item})")
+		@Options(useGeneratedKeys = true, keyProperty = "id")
+		void insert(NewOrder order);
 
-    /** The parameter of {@link OrderMapper#insert}, which receives the generated id. */
-    static class NewOrder {
+		/**
+		 * Enqueues a job. {@code flushCache} makes MyBatis run it every time: without it,
+		 * a second call with the same arguments in one transaction returns the first
+		 * job's id from the session's local cache and enqueues nothing.
+		 */
+		@Select("SELECT honker_enqueue(#{queue}, #{payload}, NULL, NULL, 0, 3, NULL)")
+		@Options(flushCache = Options.FlushCachePolicy.TRUE)
+		long enqueue(@Param("queue") String queue, @Param("payload") String payload);
 
-        private final String item;
+	}
 
-        private Long id;
+	/** The parameter of {@link OrderMapper#insert}, which receives the generated id. */
+	static class NewOrder {
 
-        NewOrder(String item) {
-            this.item = item;
-        }
+		private final String item;
 
-        public String getItem() {
-            return this.item;
-        }
+		private Long id;
 
-        public Long getId() {
-            return this.id;
-        }
+		NewOrder(String item) {
+			this.item = item;
+		}
 
-        public void setId(Long id) {
-            this.id = id;
-        }
-    }
+		public String getItem() {
+			return this.item;
+		}
 
-    static class MyBatisOrderService extends OrderService {
+		public Long getId() {
+			return this.id;
+		}
 
-        private final OrderMapper mapper;
+		public void setId(Long id) {
+			this.id = id;
+		}
 
-        MyBatisOrderService(OrderMapper mapper) {
-            this.mapper = mapper;
-        }
+	}
 
-        @Override
-        long insertOrder(String item) {
-            NewOrder order = new NewOrder(item);
-            this.mapper.insert(order);
-            return order.getId();
-        }
+	static class MyBatisOrderService extends OrderService {
 
-        @Override
-        long enqueue(String queue, String payload) {
-            return this.mapper.enqueue(queue, payload);
-        }
-    }
+		private final OrderMapper mapper;
+
+		MyBatisOrderService(OrderMapper mapper) {
+			this.mapper = mapper;
+		}
+
+		@Override
+		long insertOrder(String item) {
+			NewOrder order = new NewOrder(item);
+			this.mapper.insert(order);
+			return order.getId();
+		}
+
+		@Override
+		long enqueue(String queue, String payload) {
+			return this.mapper.enqueue(queue, payload);
+		}
+
+	}
+
 }

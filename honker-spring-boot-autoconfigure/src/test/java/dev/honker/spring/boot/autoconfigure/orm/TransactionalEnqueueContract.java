@@ -29,154 +29,163 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * The promise every data-access technology must keep: an {@code INSERT INTO orders} and a
- * {@code SELECT honker_enqueue(...)} in one {@code @Transactional} method commit together or not at
- * all, and a failed Honker call caught inside the transaction leaves the earlier writes in it.
- * Each subclass runs the same tests on a Boot context with its technology's {@link OrderService}.
+ * {@code SELECT honker_enqueue(...)} in one {@code @Transactional} method commit together
+ * or not at all, and a failed Honker call caught inside the transaction leaves the
+ * earlier writes in it. Each subclass runs the same tests on a Boot context with its
+ * technology's {@link OrderService}.
  */
 abstract class TransactionalEnqueueContract {
 
-    private static final String ORPHAN_JOBS = """
-            SELECT count(*) FROM _honker_live j
-             WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = json_extract(j.payload, '$.orderId'))""";
+	private static final String ORPHAN_JOBS = """
+			SELECT count(*) FROM _honker_live j
+			 WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = json_extract(j.payload, '$.orderId'))""";
 
-    private static final String ORDERS_WITHOUT_ONE_JOB = """
-            SELECT count(*) FROM orders o
-             WHERE (SELECT count(*) FROM _honker_live j WHERE json_extract(j.payload, '$.orderId') = o.id) <> 1""";
+	private static final String ORDERS_WITHOUT_ONE_JOB = """
+			SELECT count(*) FROM orders o
+			 WHERE (SELECT count(*) FROM _honker_live j WHERE json_extract(j.payload, '$.orderId') = o.id) <> 1""";
 
-    @TempDir
-    Path directory;
+	@TempDir
+	Path directory;
 
-    /**
-     * Adds the technology's auto-configurations and a user configuration with its {@link OrderService}.
-     *
-     * @param runner a runner with a Hikari SQLite DataSource, its transaction manager and Honker
-     * @return the runner for this technology
-     */
-    abstract ApplicationContextRunner withTechnology(ApplicationContextRunner runner);
+	/**
+	 * Adds the technology's auto-configurations and a user configuration with its
+	 * {@link OrderService}.
+	 * @param runner a runner with a Hikari SQLite DataSource, its transaction manager and
+	 * Honker
+	 * @return the runner for this technology
+	 */
+	abstract ApplicationContextRunner withTechnology(ApplicationContextRunner runner);
 
-    /**
-     * The exception type the technology throws for a failed {@code honker_enqueue} call.
-     *
-     * @return the type
-     */
-    abstract Class<? extends RuntimeException> enqueueErrorType();
+	/**
+	 * The exception type the technology throws for a failed {@code honker_enqueue} call.
+	 * @return the type
+	 */
+	abstract Class<? extends RuntimeException> enqueueErrorType();
 
-    /** Runs a test on a started context whose database has an empty {@code orders} table. */
-    void run(ContextConsumer<AssertableApplicationContext> test) {
-        withTechnology(new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
-                    DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
-                    HonkerAutoConfiguration.class))
-            .withPropertyValues("spring.datasource.url=jdbc:sqlite:" + this.directory.resolve("shop.db"),
-                    "spring.datasource.hikari.data-source-properties.journal_mode=WAL",
-                    "spring.datasource.hikari.data-source-properties.synchronous=NORMAL",
-                    "spring.datasource.hikari.data-source-properties.busy_timeout=30000",
-                    "spring.datasource.hikari.data-source-properties.transaction_mode=IMMEDIATE"))
-            .run(context -> {
-                assertThat(context).hasNotFailed();
-                jdbc(context).execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, item TEXT NOT NULL)");
-                test.accept(context);
-            });
-    }
+	/**
+	 * Runs a test on a started context whose database has an empty {@code orders} table.
+	 */
+	void run(ContextConsumer<AssertableApplicationContext> test) {
+		withTechnology(new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+					DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
+					HonkerAutoConfiguration.class))
+			.withPropertyValues("spring.datasource.url=jdbc:sqlite:" + this.directory.resolve("shop.db"),
+					"spring.datasource.hikari.data-source-properties.journal_mode=WAL",
+					"spring.datasource.hikari.data-source-properties.synchronous=NORMAL",
+					"spring.datasource.hikari.data-source-properties.busy_timeout=30000",
+					"spring.datasource.hikari.data-source-properties.transaction_mode=IMMEDIATE"))
+			.run(context -> {
+				assertThat(context).hasNotFailed();
+				jdbc(context).execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, item TEXT NOT NULL)");
+				test.accept(context);
+			});
+	}
 
-    @Test
-    void commitKeepsTheOrderAndItsJob() {
-        run(context -> {
-            long id = service(context).placeOrder("book", false);
+	@Test
+	void commitKeepsTheOrderAndItsJob() {
+		run(context -> {
+			long id = service(context).placeOrder("book", false);
 
-            assertThat(jdbc(context).queryForList("SELECT item FROM orders", String.class)).containsExactly("book");
-            assertThat(jobsWithPayload(context, OrderService.payload(id))).isOne();
-        });
-    }
+			assertThat(jdbc(context).queryForList("SELECT item FROM orders", String.class)).containsExactly("book");
+			assertThat(jobsWithPayload(context, OrderService.payload(id))).isOne();
+		});
+	}
 
-    @Test
-    void exceptionAfterBothWritesKeepsNeither() {
-        run(context -> {
-            long kept = service(context).placeOrder("book", false);
-            assertThatIllegalStateException().isThrownBy(() -> service(context).placeOrder("lamp", true))
-                .withMessage("payment declined");
+	@Test
+	void exceptionAfterBothWritesKeepsNeither() {
+		run(context -> {
+			long kept = service(context).placeOrder("book", false);
+			assertThatIllegalStateException().isThrownBy(() -> service(context).placeOrder("lamp", true))
+				.withMessage("payment declined");
 
-            assertThat(jdbc(context).queryForList("SELECT item FROM orders", String.class)).containsExactly("book");
-            assertThat(jdbc(context).queryForList("SELECT payload FROM _honker_live", String.class))
-                .containsExactly(OrderService.payload(kept));
-        });
-    }
+			assertThat(jdbc(context).queryForList("SELECT item FROM orders", String.class)).containsExactly("book");
+			assertThat(jdbc(context).queryForList("SELECT payload FROM _honker_live", String.class))
+				.containsExactly(OrderService.payload(kept));
+		});
+	}
 
-    @Test
-    void failedEnqueueCaughtInTheTransactionKeepsTheEarlierInsert() {
-        run(context -> {
-            RuntimeException failure = service(context).placeOrderAfterFailedEnqueue("book");
+	@Test
+	void failedEnqueueCaughtInTheTransactionKeepsTheEarlierInsert() {
+		run(context -> {
+			RuntimeException failure = service(context).placeOrderAfterFailedEnqueue("book");
 
-            assertThat(failure).isInstanceOf(enqueueErrorType())
-                .rootCause()
-                .isInstanceOf(SQLException.class)
-                .hasMessageContaining("honker_enqueue: Invalid function parameter type Null at index 0 "
-                        + "(queue must be Text)");
-            List<Long> ids = jdbc(context).queryForList("SELECT id FROM orders WHERE item = 'book'", Long.class);
-            assertThat(ids).hasSize(1);
-            assertThat(jdbc(context).queryForList("SELECT payload FROM _honker_live", String.class))
-                .containsExactly(OrderService.payload(ids.get(0)));
-        });
-    }
+			assertThat(failure).isInstanceOf(enqueueErrorType())
+				.rootCause()
+				.isInstanceOf(SQLException.class)
+				.hasMessageContaining(
+						"honker_enqueue: Invalid function parameter type Null at index 0 " + "(queue must be Text)");
+			List<Long> ids = jdbc(context).queryForList("SELECT id FROM orders WHERE item = 'book'", Long.class);
+			assertThat(ids).hasSize(1);
+			assertThat(jdbc(context).queryForList("SELECT payload FROM _honker_live", String.class))
+				.containsExactly(OrderService.payload(ids.get(0)));
+		});
+	}
 
-    @Test
-    void concurrentTransactionsLeaveNoOrphans() {
-        run(context -> {
-            OrderService service = service(context);
-            int threads = 4;
-            int callsPerThread = 200;
-            List<Callable<Integer>> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int first = t * callsPerThread;
-                workers.add(() -> placeOrders(service, first, callsPerThread));
-            }
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            int committed = 0;
-            try {
-                for (Future<Integer> worker : pool.invokeAll(workers)) {
-                    committed += worker.get();
-                }
-            }
-            finally {
-                pool.shutdownNow();
-            }
-            assertThat(committed).isEqualTo(600);
+	@Test
+	void concurrentTransactionsLeaveNoOrphans() {
+		run(context -> {
+			OrderService service = service(context);
+			int threads = 4;
+			int callsPerThread = 200;
+			List<Callable<Integer>> workers = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				int first = t * callsPerThread;
+				workers.add(() -> placeOrders(service, first, callsPerThread));
+			}
+			ExecutorService pool = Executors.newFixedThreadPool(threads);
+			int committed = 0;
+			try {
+				for (Future<Integer> worker : pool.invokeAll(workers)) {
+					committed += worker.get();
+				}
+			}
+			finally {
+				pool.shutdownNow();
+			}
+			assertThat(committed).isEqualTo(600);
 
-            JdbcTemplate jdbc = jdbc(context);
-            assertThat(jdbc.queryForObject("SELECT count(*) FROM orders", Long.class)).isEqualTo(600);
-            assertThat(jdbc.queryForObject("SELECT count(*) FROM _honker_live", Long.class)).isEqualTo(600);
-            assertThat(jdbc.queryForObject(ORPHAN_JOBS, Long.class)).isZero();
-            assertThat(jdbc.queryForObject(ORDERS_WITHOUT_ONE_JOB, Long.class)).isZero();
-            assertThat(jdbc.queryForObject("SELECT count(*) FROM orders WHERE CAST(substr(item, 6) AS INTEGER) % 4 = 3",
-                    Long.class)).as("orders of calls that threw").isZero();
-        });
-    }
+			JdbcTemplate jdbc = jdbc(context);
+			assertThat(jdbc.queryForObject("SELECT count(*) FROM orders", Long.class)).isEqualTo(600);
+			assertThat(jdbc.queryForObject("SELECT count(*) FROM _honker_live", Long.class)).isEqualTo(600);
+			assertThat(jdbc.queryForObject(ORPHAN_JOBS, Long.class)).isZero();
+			assertThat(jdbc.queryForObject(ORDERS_WITHOUT_ONE_JOB, Long.class)).isZero();
+			assertThat(jdbc.queryForObject("SELECT count(*) FROM orders WHERE CAST(substr(item, 6) AS INTEGER) % 4 = 3",
+					Long.class))
+				.as("orders of calls that threw")
+				.isZero();
+		});
+	}
 
-    /** Calls {@code placeOrder} for items {@code item-first ...}, every fourth one throwing; returns the commits. */
-    private static int placeOrders(OrderService service, int first, int count) {
-        int committed = 0;
-        for (int call = first; call < first + count; call++) {
-            try {
-                service.placeOrder("item-" + call, call % 4 == 3);
-                committed++;
-            }
-            catch (IllegalStateException expected) {
-                // rolled back: neither the order nor its job
-            }
-        }
-        return committed;
-    }
+	/**
+	 * Calls {@code placeOrder} for items {@code item-first ...}, every fourth one
+	 * throwing; returns the commits.
+	 */
+	private static int placeOrders(OrderService service, int first, int count) {
+		int committed = 0;
+		for (int call = first; call < first + count; call++) {
+			try {
+				service.placeOrder("item-" + call, call % 4 == 3);
+				committed++;
+			}
+			catch (IllegalStateException expected) {
+				// rolled back: neither the order nor its job
+			}
+		}
+		return committed;
+	}
 
-    private static OrderService service(AssertableApplicationContext context) {
-        return context.getBean(OrderService.class);
-    }
+	private static OrderService service(AssertableApplicationContext context) {
+		return context.getBean(OrderService.class);
+	}
 
-    private static long jobsWithPayload(AssertableApplicationContext context, String payload) {
-        return jdbc(context).queryForObject("SELECT count(*) FROM _honker_live WHERE queue = ? AND payload = ?",
-                Long.class, OrderService.QUEUE, payload);
-    }
+	private static long jobsWithPayload(AssertableApplicationContext context, String payload) {
+		return jdbc(context).queryForObject("SELECT count(*) FROM _honker_live WHERE queue = ? AND payload = ?",
+				Long.class, OrderService.QUEUE, payload);
+	}
 
-    static JdbcTemplate jdbc(AssertableApplicationContext context) {
-        return new JdbcTemplate(context.getBean(DataSource.class));
-    }
+	static JdbcTemplate jdbc(AssertableApplicationContext context) {
+		return new JdbcTemplate(context.getBean(DataSource.class));
+	}
+
 }
