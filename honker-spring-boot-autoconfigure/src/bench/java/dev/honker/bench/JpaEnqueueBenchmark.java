@@ -73,7 +73,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>
  * Not a test: run it with
  * {@code ./mvnw -q -B -pl honker-spring-boot-autoconfigure test-compile
- * exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.honker.bench.JpaEnqueueBenchmark}.
+ * exec:java -Dbench=JpaEnqueueBenchmark}.
  */
 public final class JpaEnqueueBenchmark {
 
