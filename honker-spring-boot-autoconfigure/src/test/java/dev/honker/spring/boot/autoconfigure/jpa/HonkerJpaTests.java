@@ -141,6 +141,8 @@ class HonkerJpaTests {
 
 				assertThat(verdict.consistent()).as("%s: %s", report, verdict).isTrue();
 				assertThat(report.failed()).as("calls that met a busy database").isNotEmpty();
+				assertThat(report.errorsByType()).as("the one exception of a busy database")
+					.containsOnlyKeys("CannotCreateTransactionException");
 				assertThat(report.succeeded()).isNotEmpty();
 			});
 	}

@@ -180,6 +180,8 @@ abstract class TransactionalEnqueueContract {
 
 			assertThat(verdict.consistent()).as("%s: %s", report, verdict).isTrue();
 			assertThat(report.failed()).as("calls that met a busy database").isNotEmpty();
+			assertThat(report.errorsByType()).as("the one exception of a busy database")
+				.containsOnlyKeys("CannotCreateTransactionException");
 			assertThat(report.succeeded()).isNotEmpty();
 		});
 	}
