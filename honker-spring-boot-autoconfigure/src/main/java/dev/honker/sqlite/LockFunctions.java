@@ -31,7 +31,7 @@ final class LockFunctions {
 		registrar.define("honker_lock_renew", List.of("name", "owner", "ttl_s"), f -> {
 			String name = f.text(0);
 			String owner = f.text(1);
-			long ttl = f.integer(2);
+			long ttl = HonkerTime.relative("ttl_s", f.integer(2));
 			if (ttl <= 0) {
 				throw new FunctionException("ttl_s must be positive, got " + ttl);
 			}
@@ -46,7 +46,7 @@ final class LockFunctions {
 	private static void acquire(SqlFunction f) throws SQLException {
 		String name = f.text(0);
 		String owner = f.text(1);
-		long ttl = f.integer(2);
+		long ttl = HonkerTime.relative("ttl_s", f.integer(2));
 		Statements statements = f.statements();
 		long now = statements.now();
 		f.resultLong(statements.inSavepoint(() -> {

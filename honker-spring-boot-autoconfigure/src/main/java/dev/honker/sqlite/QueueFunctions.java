@@ -118,8 +118,9 @@ final class QueueFunctions {
 		registrar.define("honker_enqueue",
 				List.of("queue", "payload", "run_at", "delay", "priority", "max_attempts", "expires"),
 				f -> f.resultLong(f.statements()
-					.queryLong(ENQUEUE, f.text(0), f.text(1), f.integerOrNull(2), f.integerOrNull(3), f.integer(4),
-							f.integer(5), f.integerOrNull(6))));
+					.queryLong(ENQUEUE, f.text(0), f.text(1), HonkerTime.absoluteOrNull("run_at", f.integerOrNull(2)),
+							HonkerTime.relativeOrNull("delay", f.integerOrNull(3)), f.integer(4), f.integer(5),
+							HonkerTime.relativeOrNull("expires", f.integerOrNull(6)))));
 		registrar.define("honker_claim_batch", List.of("queue", "worker_id", "n", "timeout_s"),
 				QueueFunctions::claimBatch);
 		registrar.define("honker_ack", List.of("job_id", "worker_id"),
@@ -129,7 +130,8 @@ final class QueueFunctions {
 		registrar.define("honker_retry", List.of("job_id", "worker_id", "delay_s", "error"), QueueFunctions::retry);
 		registrar.define("honker_fail", List.of("job_id", "worker_id", "error"), QueueFunctions::fail);
 		registrar.define("honker_heartbeat", List.of("job_id", "worker_id", "extend_s"),
-				f -> f.resultLong(f.statements().update(HEARTBEAT, f.integer(0), f.text(1), f.integer(2))));
+				f -> f.resultLong(f.statements()
+					.update(HEARTBEAT, f.integer(0), f.text(1), HonkerTime.relative("extend_s", f.integer(2)))));
 		registrar.define("honker_cancel", List.of("job_id"),
 				f -> f.resultLong(f.statements().update(CANCEL, f.integer(0))));
 		registrar.define("honker_get_job", List.of("job_id"), QueueFunctions::getJob);
@@ -161,7 +163,7 @@ final class QueueFunctions {
 		String queue = f.text(0);
 		String worker = f.text(1);
 		long n = f.integer(2);
-		long timeout = f.integer(3);
+		long timeout = HonkerTime.relative("timeout_s", f.integer(3));
 		Statements statements = f.statements();
 		long now = statements.now();
 		f.resultText(statements.inSavepoint(() -> {
@@ -209,7 +211,7 @@ final class QueueFunctions {
 	private static void retry(SqlFunction f) throws SQLException {
 		long id = f.integer(0);
 		String worker = f.text(1);
-		long delay = f.integer(2);
+		long delay = HonkerTime.relative("delay_s", f.integer(2));
 		String error = f.text(3);
 		Statements statements = f.statements();
 		long now = statements.now();

@@ -29,14 +29,14 @@ final class RateLimitFunctions {
 		registrar.define("honker_rate_limit_try", List.of("name", "limit", "per"), f -> {
 			String name = f.text(0);
 			long limit = f.integer(1);
-			long per = f.integer(2);
+			long per = HonkerTime.relative("per", f.integer(2));
 			if (limit <= 0 || per <= 0) {
 				throw new FunctionException("limit and per must be positive, got limit " + limit + " and per " + per);
 			}
 			f.resultLong(f.statements().update(TRY, name, limit, per));
 		});
 		registrar.define("honker_rate_limit_sweep", List.of("older_than_s"),
-				f -> f.resultLong(f.statements().update(SWEEP, f.integer(0))));
+				f -> f.resultLong(f.statements().update(SWEEP, HonkerTime.relative("older_than_s", f.integer(0)))));
 	}
 
 }

@@ -28,7 +28,7 @@ final class ResultFunctions {
 
 	static void register(FunctionRegistrar registrar) throws SQLException {
 		registrar.define("honker_result_save", List.of("job_id", "value", "ttl_s"), f -> {
-			f.statements().update(SAVE, f.integer(0), f.text(1), f.integer(2));
+			f.statements().update(SAVE, f.integer(0), f.text(1), HonkerTime.relative("ttl_s", f.integer(2)));
 			f.resultLong(1);
 		});
 		registrar.define("honker_result_get", List.of("job_id"),

@@ -55,8 +55,8 @@ final class SchedulerFunctions {
 	}
 
 	static void register(FunctionRegistrar registrar) throws SQLException {
-		registrar.defineDeterministic("honker_cron_next_after", List.of("expr", "from_unix"),
-				f -> f.resultLong(nextAfter(CronExpression.parse(f.text(0)), f.integer(1))));
+		registrar.defineDeterministic("honker_cron_next_after", List.of("expr", "from_unix"), f -> f
+			.resultLong(nextAfter(CronExpression.parse(f.text(0)), HonkerTime.absoluteOrNull("from", f.integer(1)))));
 		registrar.defineOverloaded("honker_scheduler_register",
 				List.of("name", "queue", "cron_expr", "payload", "priority", "expires_s", "max_attempts"),
 				List.of(6, 7), SchedulerFunctions::registerTask);
@@ -90,7 +90,7 @@ final class SchedulerFunctions {
 		String cron = f.text(2);
 		String payload = f.text(3);
 		long priority = f.integer(4);
-		Long expires = f.integerOrNull(5);
+		Long expires = HonkerTime.relativeOrNull("expires_s", f.integerOrNull(5));
 		long maxAttempts = f.argumentCount() == 7 ? f.integer(6) : DEFAULT_MAX_ATTEMPTS;
 		CronExpression expression = CronExpression.parse(cron);
 		long nextFireAt = nextAfter(expression, f.statements().now());
@@ -110,7 +110,7 @@ final class SchedulerFunctions {
 	 * A second call with the same {@code now} fires nothing.
 	 */
 	private static void tick(SqlFunction f) throws SQLException {
-		long now = f.integer(0);
+		long now = HonkerTime.absoluteOrNull("now", f.integer(0));
 		Statements statements = f.statements();
 		List<DueTask> due = statements.queryList(DUE_TASKS,
 				row -> new DueTask(row.getString(1), row.getString(2), row.getString(3), row.getString(4),
@@ -177,7 +177,7 @@ final class SchedulerFunctions {
 		String cron = f.textOrNull(1);
 		String payload = f.textOrNull(2);
 		Long priority = f.integerOrNull(3);
-		Long expires = f.integerOrNull(4);
+		Long expires = HonkerTime.relativeOrNull("expires_s", f.integerOrNull(4));
 		boolean touchExpires = f.integer(5) != 0;
 		Long maxAttempts = withMaxAttempts ? f.integerOrNull(6) : null;
 		boolean touchMaxAttempts = withMaxAttempts && f.integer(7) != 0;

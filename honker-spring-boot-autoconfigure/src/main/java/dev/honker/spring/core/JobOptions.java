@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
+import dev.honker.sqlite.HonkerTime;
+
 /**
  * How a job is enqueued: when it may first run, its priority, how many attempts it gets
  * and when it expires. Immutable; each {@code with...} method returns a copy.
@@ -13,9 +15,9 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>
- * Honker stores times as whole Unix seconds, so durations must be whole seconds; anything
- * else is rejected with an {@link IllegalArgumentException} naming the option and the
- * value.
+ * Honker stores times as whole Unix seconds up to 9999-12-31T23:59:59Z, so durations must
+ * be whole seconds and end by then; anything else is rejected with an
+ * {@link IllegalArgumentException} naming the option and the value.
  */
 public final class JobOptions {
 
@@ -52,8 +54,8 @@ public final class JobOptions {
 	 * clock). Replaces any {@link #withRunAt(Instant) runAt}.
 	 * @param delay zero or more whole seconds
 	 * @return a copy with the delay
-	 * @throws IllegalArgumentException if the delay is null, negative or not whole
-	 * seconds
+	 * @throws IllegalArgumentException if the delay is null, negative, not whole seconds,
+	 * or ends after 9999-12-31T23:59:59Z
 	 */
 	public JobOptions withDelay(Duration delay) {
 		Seconds.notNegative("delay", delay);
@@ -65,11 +67,17 @@ public final class JobOptions {
 	 * whole second. Replaces any {@link #withDelay(Duration) delay}.
 	 * @param runAt the earliest start
 	 * @return a copy with the start time
-	 * @throws IllegalArgumentException if runAt is null
+	 * @throws IllegalArgumentException if runAt is null, or before 0001-01-01T00:00:00Z
+	 * or after 9999-12-31T23:59:59Z
 	 */
 	public JobOptions withRunAt(Instant runAt) {
 		if (runAt == null) {
 			throw new IllegalArgumentException("runAt must not be null");
+		}
+		long seconds = epochSecondRoundedUp(runAt);
+		if (seconds < HonkerTime.MIN_EPOCH_SECOND || seconds > HonkerTime.MAX_EPOCH_SECOND) {
+			throw new IllegalArgumentException("runAt must lie between 0001-01-01T00:00:00Z and"
+					+ " 9999-12-31T23:59:59Z, the times Honker stores, got " + runAt);
 		}
 		return new JobOptions(null, runAt, this.priority, this.maxAttempts, this.expires);
 	}
@@ -102,8 +110,8 @@ public final class JobOptions {
 	 * unclaimed expired jobs are moved to the dead table by a sweep.
 	 * @param expires one or more whole seconds
 	 * @return a copy with the expiry
-	 * @throws IllegalArgumentException if expires is null, not positive or not whole
-	 * seconds
+	 * @throws IllegalArgumentException if expires is null, not positive, not whole
+	 * seconds, or ends after 9999-12-31T23:59:59Z
 	 */
 	public JobOptions withExpires(Duration expires) {
 		Seconds.positive("expires", expires);
@@ -155,7 +163,11 @@ public final class JobOptions {
 		if (this.runAt == null) {
 			return null;
 		}
-		return this.runAt.getEpochSecond() + (this.runAt.getNano() > 0 ? 1 : 0);
+		return epochSecondRoundedUp(this.runAt);
+	}
+
+	private static long epochSecondRoundedUp(Instant instant) {
+		return instant.getEpochSecond() + (instant.getNano() > 0 ? 1 : 0);
 	}
 
 	@Override

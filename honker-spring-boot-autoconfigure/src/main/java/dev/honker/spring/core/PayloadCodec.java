@@ -2,6 +2,7 @@ package dev.honker.spring.core;
 
 import java.time.Instant;
 
+import dev.honker.sqlite.HonkerTime;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -78,7 +79,7 @@ final class PayloadCodec {
 
 	private static Instant instant(JsonNode row, String field) {
 		JsonNode value = row.get(field);
-		return (value == null || value.isNull()) ? null : Instant.ofEpochSecond(value.asLong());
+		return (value == null || value.isNull()) ? null : HonkerTime.toInstant(value.asLong());
 	}
 
 }

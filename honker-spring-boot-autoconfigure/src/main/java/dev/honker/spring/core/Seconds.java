@@ -2,6 +2,8 @@ package dev.honker.spring.core;
 
 import java.time.Duration;
 
+import dev.honker.sqlite.HonkerTime;
+
 /**
  * Checks the durations Honker stores as whole seconds, naming the option and value when
  * one is wrong.
@@ -36,6 +38,10 @@ final class Seconds {
 		if (value.getNano() != 0) {
 			throw new IllegalArgumentException(
 					option + " must be a whole number of seconds (Honker stores seconds), got " + value);
+		}
+		if (value.getSeconds() > HonkerTime.maxSecondsFromNow()) {
+			throw new IllegalArgumentException(option + " must end by 9999-12-31T23:59:59Z, the last time Honker"
+					+ " stores, so at most " + HonkerTime.maxSecondsFromNow() + " seconds from now, got " + value);
 		}
 		return value.getSeconds();
 	}

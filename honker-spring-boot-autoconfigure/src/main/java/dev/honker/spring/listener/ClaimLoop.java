@@ -19,6 +19,7 @@ import org.springframework.core.log.LogAccessor;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import dev.honker.spring.watch.Subscription;
+import dev.honker.sqlite.HonkerTime;
 import dev.honker.spring.watch.WatcherFailedException;
 
 /**
@@ -235,8 +236,13 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 		if (next == 0) {
 			return null;
 		}
-		Instant deadline = Instant.ofEpochSecond(next).plusMillis(1);
-		if (deadline.isAfter(Instant.now())) {
+		Instant deadline = HonkerTime.toInstant(next).plusMillis(1);
+		Instant now = Instant.now();
+		if (deadline.isAfter(now.plus(this.settings.idlePollInterval()))) {
+			// the idle poll comes first; a deadline centuries away is no number of nanos
+			return null;
+		}
+		if (deadline.isAfter(now)) {
 			return deadline;
 		}
 		// A deadline already past that claimed nothing: wait for a wake instead of

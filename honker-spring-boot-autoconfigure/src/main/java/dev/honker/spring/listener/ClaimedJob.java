@@ -1,6 +1,6 @@
 package dev.honker.spring.listener;
 
-import java.time.Instant;
+import dev.honker.sqlite.HonkerTime;
 
 /**
  * A job this worker has claimed, as honker_claim_batch returned it, plus its max_attempts
@@ -10,7 +10,7 @@ record ClaimedJob(long id, String queue, String payload, String workerId, long a
 		long claimExpiresAt) {
 
 	HonkerJob metadata() {
-		return new HonkerJob(this.id, this.queue, this.attempts, this.maxAttempts, Instant.ofEpochSecond(this.runAt),
-				Instant.ofEpochSecond(this.claimExpiresAt), this.workerId);
+		return new HonkerJob(this.id, this.queue, this.attempts, this.maxAttempts, HonkerTime.toInstant(this.runAt),
+				HonkerTime.toInstant(this.claimExpiresAt), this.workerId);
 	}
 }

@@ -9,7 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import org.slf4j.LoggerFactory;
 
 /** Records what one logger writes, at DEBUG and above, while a test runs. */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
 	private final Logger logger;
 
@@ -25,12 +25,12 @@ final class LogCapture implements AutoCloseable {
 		this.logger.addAppender(this.appender);
 	}
 
-	static LogCapture of(Class<?> loggerName) {
+	public static LogCapture of(Class<?> loggerName) {
 		return new LogCapture(loggerName);
 	}
 
 	/** The messages logged at exactly this level. */
-	List<String> messages(Level level) {
+	public List<String> messages(Level level) {
 		return this.appender.list.stream()
 			.filter(event -> event.getLevel() == level)
 			.map(ILoggingEvent::getFormattedMessage)
