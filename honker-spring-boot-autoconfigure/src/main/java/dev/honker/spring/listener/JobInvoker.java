@@ -111,11 +111,29 @@ final class JobInvoker {
 			return JobOutcome.ABANDONED;
 		}
 		catch (VirtualMachineError ex) {
-			throw ex;
+			return failedWithVirtualMachineError(job, context, ex, abandoned);
 		}
 		catch (Exception | Error ex) {
 			return failed(job, context, ex instanceof HandlerException wrapped ? wrapped.getCause() : ex, abandoned);
 		}
+	}
+
+	/**
+	 * A handler that ended with a {@link VirtualMachineError}
+	 * ({@link StackOverflowError}, {@link OutOfMemoryError}, ...): the job is logged with
+	 * the listener, and settled like any failed attempt (retried or dead-lettered by the
+	 * error handler), so its slot is freed and its claim no longer extended. The error is
+	 * not rethrown: the handler's stack has unwound, and a JVM that must stop on a real
+	 * out-of-memory error is told so with {@code -XX:+ExitOnOutOfMemoryError}, which acts
+	 * where the error is thrown.
+	 */
+	private JobOutcome failedWithVirtualMachineError(ClaimedJob job, JobContext context, VirtualMachineError error,
+			BooleanSupplier abandoned) {
+		LOG.error(error,
+				"Honker listener '" + this.listenerId + "': the handler of job " + job.id() + " (attempt "
+						+ job.attempts() + " of " + job.maxAttempts() + ") ended with " + error.getClass().getName()
+						+ "; settling the job as a failed attempt");
+		return failed(job, context, error, abandoned);
 	}
 
 	private Object convert(ClaimedJob job) {
