@@ -33,7 +33,9 @@ import dev.honker.spring.watch.WatcherFailedException;
  * that, the thread sleeps until the next commit, until {@code honker_queue_next_claim_at}
  * (a delayed job falls due or a claim expires), or at most the idle poll interval. A
  * handler still running after a third of the visibility timeout gets heartbeats, about
- * every third of it.
+ * every third of it. A pass that fails (a busy or read-only database) is tried again
+ * after 1 s, doubling up to 30 s, and commits do not cut that wait short; identical
+ * failures are logged once and then summarized (see {@link RepeatedFailures}).
  *
  * <p>
  * Stopping stops claiming, waits up to the shutdown timeout for running handlers while
@@ -44,7 +46,11 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 
 	private static final LogAccessor LOG = new LogAccessor(ClaimLoop.class);
 
-	private static final Duration RETRY_AFTER_ERROR = Duration.ofSeconds(1);
+	private static final Duration FIRST_RETRY_AFTER_ERROR = Duration.ofSeconds(1);
+
+	private static final Duration MAX_RETRY_AFTER_ERROR = Duration.ofSeconds(30);
+
+	private static final Duration FAILURE_SUMMARY_INTERVAL = Duration.ofMinutes(1);
 
 	private static final long DRAIN_SLICE_MILLIS = 50;
 
@@ -69,6 +75,8 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 	private final ScheduledThreadPoolExecutor heartbeats;
 
 	private final Thread thread;
+
+	private final RepeatedFailures claimFailures;
 
 	private final Map<Long, Running> inFlight = new ConcurrentHashMap<>();
 
@@ -101,6 +109,9 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 		heartbeatThreads.setDaemon(true);
 		this.heartbeats = new ScheduledThreadPoolExecutor(1, heartbeatThreads);
 		this.thread = new Thread(this::run, "honker-listener-" + settings.id());
+		this.claimFailures = new RepeatedFailures(LOG,
+				() -> "Honker listener '" + settings.id() + "': claiming from queue '" + settings.queue() + "'",
+				FIRST_RETRY_AFTER_ERROR, MAX_RETRY_AFTER_ERROR, FAILURE_SUMMARY_INTERVAL);
 	}
 
 	void start() {
@@ -166,18 +177,29 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 			Instant deadline;
 			try {
 				deadline = pass();
+				this.claimFailures.succeeded();
 			}
 			catch (SQLException | RuntimeException ex) {
 				if (ex instanceof WatcherFailedException failed) {
 					throw failed;
 				}
-				LOG.warn(ex, "Honker listener '" + this.settings.id() + "': claiming from queue '"
-						+ this.settings.queue() + "' failed; trying again in " + RETRY_AFTER_ERROR.toSeconds() + "s");
-				deadline = Instant.now().plus(RETRY_AFTER_ERROR);
+				waitBeforeRetry(this.claimFailures.failed(ex));
+				continue;
 			}
 			if (!this.stopping) {
 				this.subscription.await(deadline, this.settings.idlePollInterval());
 			}
+		}
+	}
+
+	/**
+	 * Waits out the backoff after a failed pass; commits do not cut it short (a database
+	 * that fails every claim would otherwise be retried on every commit), a stop does.
+	 */
+	private void waitBeforeRetry(Duration delay) throws InterruptedException {
+		Instant retryAt = Instant.now().plus(delay);
+		while (!this.stopping && Instant.now().isBefore(retryAt)) {
+			this.subscription.await(retryAt, delay);
 		}
 	}
 
