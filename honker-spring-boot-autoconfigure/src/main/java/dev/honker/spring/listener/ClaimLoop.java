@@ -290,7 +290,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 		Running running = this.inFlight.get(job.id());
 		running.handlerThread(Thread.currentThread());
 		try {
-			if (this.invoker.run(job, () -> this.abandoned)) {
+			if (this.invoker.run(job, () -> this.abandoned, running::handlerReturned)) {
 				this.succeeded.add(job.id());
 			}
 		}
@@ -313,15 +313,25 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 		for (Running running : this.inFlight.values()) {
 			if (now - running.lastBeat >= interval && !this.abandoned) {
 				running.lastBeat = now;
-				heartbeat(running.job);
+				heartbeat(running);
 			}
 		}
 	}
 
-	private void heartbeat(ClaimedJob job) {
+	/**
+	 * Extends a running job's claim. A heartbeat that finds the claim gone after the
+	 * handler method has returned raced with the job's own acknowledgement or settlement
+	 * (which report a claim really lost themselves), so only one that finds it gone while
+	 * the method still runs is a lost claim.
+	 */
+	private void heartbeat(Running running) {
+		ClaimedJob job = running.job;
 		try {
 			if (this.store.heartbeat(job.id(), this.workerId, this.settings.visibilitySeconds())) {
 				LOG.debug(() -> "heartbeat extended the claim of job " + job.id());
+			}
+			else if (running.hasHandlerReturned()) {
+				LOG.debug(() -> "heartbeat found the claim of job " + job.id() + " settled after its handler returned");
 			}
 			else {
 				LOG.warn("Honker listener '" + this.settings.id() + "': job " + job.id()
@@ -398,6 +408,8 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 
 		private Thread thread;
 
+		private volatile boolean handlerReturned;
+
 		Running(ClaimedJob job, long claimed) {
 			this.job = job;
 			this.lastBeat = claimed;
@@ -405,6 +417,14 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 
 		synchronized void handlerThread(Thread thread) {
 			this.thread = thread;
+		}
+
+		void handlerReturned() {
+			this.handlerReturned = true;
+		}
+
+		boolean hasHandlerReturned() {
+			return this.handlerReturned;
 		}
 
 		/**

@@ -2,6 +2,7 @@ package dev.honker.spring.listener;
 
 import java.lang.reflect.Type;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -19,6 +20,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 final class JobInvoker {
 
 	private static final LogAccessor LOG = new LogAccessor(JobInvoker.class);
+
+	private static final int SETTLE_TRIES = 3;
+
+	private static final Duration SETTLE_RETRY_PAUSE = Duration.ofMillis(250);
 
 	private final String listenerId;
 
@@ -63,9 +68,11 @@ final class JobInvoker {
 	 * Runs the job.
 	 * @param abandoned whether shutdown gave up on this job; then a failure is not
 	 * recorded and the claim is left to expire
+	 * @param handlerReturned called as soon as the handler method has returned or thrown,
+	 * before the job is acknowledged or settled
 	 * @return whether the handler succeeded and the job still has to be acknowledged
 	 */
-	boolean run(ClaimedJob job, BooleanSupplier abandoned) {
+	boolean run(ClaimedJob job, BooleanSupplier abandoned, Runnable handlerReturned) {
 		JobContext context = new JobContext(this.listenerId, job.metadata());
 		int entered = 0;
 		try {
@@ -73,7 +80,7 @@ final class JobInvoker {
 				entered++;
 				guard(interceptor, "beforeJob", () -> interceptor.beforeJob(context));
 			}
-			JobOutcome outcome = attempt(job, context, abandoned);
+			JobOutcome outcome = attempt(job, context, abandoned, handlerReturned);
 			return outcome == JobOutcome.SUCCEEDED && this.transaction == null;
 		}
 		finally {
@@ -84,7 +91,8 @@ final class JobInvoker {
 		}
 	}
 
-	private JobOutcome attempt(ClaimedJob job, JobContext context, BooleanSupplier abandoned) {
+	private JobOutcome attempt(ClaimedJob job, JobContext context, BooleanSupplier abandoned,
+			Runnable handlerReturned) {
 		Object payload;
 		try {
 			payload = convert(job);
@@ -96,10 +104,16 @@ final class JobInvoker {
 				+ " of " + job.maxAttempts() + ")");
 		try {
 			if (this.transaction == null) {
-				this.handler.handle(payload, context.job());
+				try {
+					this.handler.handle(payload, context.job());
+				}
+				finally {
+					handlerReturned.run();
+				}
 			}
 			else {
-				this.transaction.executeWithoutResult(status -> invokeAndAck(payload, job, context.job()));
+				this.transaction
+					.executeWithoutResult(status -> invokeAndAck(payload, job, context.job(), handlerReturned));
 			}
 			context.finish(JobOutcome.SUCCEEDED, null);
 			return JobOutcome.SUCCEEDED;
@@ -149,7 +163,7 @@ final class JobInvoker {
 		}
 	}
 
-	private void invokeAndAck(Object payload, ClaimedJob job, HonkerJob metadata) {
+	private void invokeAndAck(Object payload, ClaimedJob job, HonkerJob metadata, Runnable handlerReturned) {
 		try {
 			this.handler.handle(payload, metadata);
 		}
@@ -158,6 +172,9 @@ final class JobInvoker {
 		}
 		catch (Exception ex) {
 			throw new HandlerException(ex);
+		}
+		finally {
+			handlerReturned.run();
 		}
 		boolean acked;
 		try {
@@ -206,13 +223,7 @@ final class JobInvoker {
 
 	private JobOutcome settle(ClaimedJob job, FailureAction action) {
 		try {
-			boolean held = switch (action.kind()) {
-				case RETRY -> this.store.retry(job.id(), job.workerId(), Math.round(action.delay().toMillis() / 1000.0),
-						action.error());
-				case DEAD_LETTER -> this.store.fail(job.id(), job.workerId(), action.error());
-				case MOVE -> this.store.moveTo(job.id(), job.workerId(), action.queue(), job.payload());
-				case ACKNOWLEDGE -> this.store.ack(job.id(), job.workerId());
-			};
+			boolean held = record(job, action);
 			if (!held) {
 				LOG.warn("Honker listener '" + this.listenerId + "': job " + job.id()
 						+ " lost its claim before its failure was recorded (" + action + "); it runs again");
@@ -228,9 +239,41 @@ final class JobInvoker {
 			};
 		}
 		catch (SQLException ex) {
-			LOG.warn(ex, "Honker listener '" + this.listenerId + "': cannot " + action + " job " + job.id()
-					+ "; it runs again when its claim expires");
+			LOG.warn(ex, "Honker listener '" + this.listenerId + "': cannot " + action + " job " + job.id() + " after "
+					+ SETTLE_TRIES + " tries; it runs again when its claim expires");
 			return JobOutcome.ABANDONED;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			LOG.warn("Honker listener '" + this.listenerId + "': interrupted while recording the failure of job "
+					+ job.id() + "; it runs again when its claim expires");
+			return JobOutcome.ABANDONED;
+		}
+	}
+
+	/**
+	 * Applies the action in the database, trying {@link #SETTLE_TRIES} times, so that a
+	 * database busy beyond its busy timeout does not leave the job to its claim's expiry.
+	 * @return whether this worker still held the claim
+	 */
+	private boolean record(ClaimedJob job, FailureAction action) throws SQLException, InterruptedException {
+		for (int attempt = 1;; attempt++) {
+			try {
+				return switch (action.kind()) {
+					case RETRY -> this.store.retry(job.id(), job.workerId(),
+							Math.round(action.delay().toMillis() / 1000.0), action.error());
+					case DEAD_LETTER -> this.store.fail(job.id(), job.workerId(), action.error());
+					case MOVE -> this.store.moveTo(job.id(), job.workerId(), action.queue(), job.payload());
+					case ACKNOWLEDGE -> this.store.ack(job.id(), job.workerId());
+				};
+			}
+			catch (SQLException ex) {
+				if (attempt >= SETTLE_TRIES) {
+					throw ex;
+				}
+				LOG.debug(ex, () -> "recording the failure of job " + job.id() + " failed; trying again");
+				Thread.sleep(SETTLE_RETRY_PAUSE.toMillis() * attempt);
+			}
 		}
 	}
 
