@@ -44,17 +44,25 @@ public class HonkerConfigurationException extends RuntimeException {
 	}
 
 	static HonkerConfigurationException readOnlyDatabase(Path file, Throwable cause) {
+		return unwritable(file, "SQLite opened it read-only", cause);
+	}
+
+	static HonkerConfigurationException cannotOpenDatabase(Path file, Throwable cause) {
+		return unwritable(file, "SQLite cannot open it", cause);
+	}
+
+	private static HonkerConfigurationException unwritable(Path file, String problem, Throwable cause) {
 		Path directory = file.toAbsolutePath().getParent();
 		String user = System.getProperty("user.name");
 		return new HonkerConfigurationException(
-				"Honker cannot write the database file " + file + ": SQLite opened it read-only (" + cause.getMessage()
+				"Honker cannot write the database file " + file + ": " + problem + " (" + cause.getMessage()
 						+ "). The file is " + (Files.isWritable(file) ? "" : "not ") + "writable and its directory "
 						+ directory + " is " + (Files.isWritable(directory) ? "" : "not ") + "writable for user '"
 						+ user
 						+ "'. Enqueues, claims and acknowledgements all write, so listeners would fail on every job.",
 				"Give user '" + user + "' write access to " + file + " and to " + directory
-						+ " (SQLite creates its -wal, -shm or -journal files there), or point spring.datasource.url"
-						+ " at a writable file.",
+						+ " (SQLite creates its -wal, -shm or -journal files there, and a read-only file system"
+						+ " cannot hold them), or point spring.datasource.url at a writable file.",
 				cause);
 	}
 

@@ -16,6 +16,7 @@ import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.core.NestedExceptionUtils;
 
 /**
  * Checks the application's DataSource once at startup and, in
@@ -50,7 +51,7 @@ final class HonkerInitializer implements InitializingBean {
 			backOff(url);
 			return;
 		}
-		try (Connection connection = this.dataSource.getConnection()) {
+		try (Connection connection = open(url)) {
 			if (!connection.isWrapperFor(SQLiteConnection.class)) {
 				backOff(connection.getMetaData().getURL());
 				return;
@@ -86,6 +87,25 @@ final class HonkerInitializer implements InitializingBean {
 			throw HonkerConfigurationException.notSqlite(scheme);
 		}
 		logger.debug("Honker is off: the DataSource is " + scheme + ", not jdbc:sqlite:");
+	}
+
+	/**
+	 * The first connection; SQLite's {@code SQLITE_CANTOPEN} (a missing directory, or a
+	 * file system that is read-only, where WAL mode cannot create its files) fails
+	 * startup with an action.
+	 */
+	private Connection open(String url) throws SQLException {
+		try {
+			return this.dataSource.getConnection();
+		}
+		catch (SQLException ex) {
+			Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
+			if (url != null && cause instanceof SQLiteException sqlite
+					&& (sqlite.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_CANTOPEN.code) {
+				throw HonkerConfigurationException.cannotOpenDatabase(SqliteUrl.file(url), sqlite);
+			}
+			throw ex;
+		}
 	}
 
 	/**

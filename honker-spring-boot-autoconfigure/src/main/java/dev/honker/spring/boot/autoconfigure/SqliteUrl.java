@@ -2,6 +2,8 @@ package dev.honker.spring.boot.autoconfigure;
 
 import java.util.Locale;
 
+import java.nio.file.Path;
+
 import javax.sql.DataSource;
 
 import org.sqlite.SQLiteDataSource;
@@ -53,6 +55,19 @@ final class SqliteUrl {
 		}
 		int second = url.indexOf(':', url.indexOf(':') + 1);
 		return (second > 0) ? url.substring(0, second) : url;
+	}
+
+	/**
+	 * The database file a {@code jdbc:sqlite:} URL names (plain or {@code file:} form),
+	 * without its query parameters.
+	 */
+	static Path file(String url) {
+		String path = url.substring(PREFIX.length());
+		if (path.startsWith("file:")) {
+			path = path.substring("file:".length());
+		}
+		int query = path.indexOf('?');
+		return Path.of((query >= 0) ? path.substring(0, query) : path);
 	}
 
 	/**
