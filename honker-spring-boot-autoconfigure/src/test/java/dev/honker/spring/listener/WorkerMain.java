@@ -1,5 +1,8 @@
 package dev.honker.spring.listener;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryType;
+import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -26,8 +29,11 @@ import tools.jackson.databind.JsonNode;
  * with one {@code @HonkerListener} on {@code worker.queue}. {@code worker.mode} picks
  * what the handler does: {@code print} prints
  * {@code handled <job id> <System.nanoTime()>} as its first action, {@code block} records
- * the job in table {@code started} and then never returns, {@code noop} does nothing.
- * Other arguments are Spring properties, e.g.
+ * the job in table {@code started} and then never returns, {@code effect} inserts
+ * {@code (job_id, attempt, pid)} into table {@code effects} (in the acknowledgement's
+ * transaction with {@code --honker.listener.ack-mode=TRANSACTIONAL}), {@code noop} does
+ * nothing. With {@code --worker.stats-interval=10s} it also prints its heap after GC (see
+ * {@link #printHeapAfterGc}). Other arguments are Spring properties, e.g.
  * {@code --honker.listener.visibility-timeout=2s}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -49,9 +55,33 @@ public class WorkerMain {
 					"honker.sqlite.busy-timeout=10s")
 			.run(args);
 		System.out.println("worker ready " + ProcessHandle.current().pid());
+		Duration statsInterval = context.getEnvironment().getProperty("worker.stats-interval", Duration.class);
+		if (statsInterval != null) {
+			printHeapAfterGc(statsInterval);
+		}
 		if (context.getEnvironment().getProperty("worker.keep-alive", Boolean.class, false)) {
 			Thread.currentThread().join();
 		}
+	}
+
+	/**
+	 * Prints {@code heap-after-gc <bytes>} every {@code interval}: the heap in use after
+	 * the last collection of each pool, summed.
+	 */
+	private static void printHeapAfterGc(Duration interval) {
+		Thread printer = new Thread(() -> {
+			while (true) {
+				LockSupport.parkNanos(interval.toNanos());
+				long bytes = ManagementFactory.getMemoryPoolMXBeans()
+					.stream()
+					.filter(pool -> pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null)
+					.mapToLong(pool -> pool.getCollectionUsage().getUsed())
+					.sum();
+				System.out.println("heap-after-gc " + bytes);
+			}
+		}, "heap-after-gc");
+		printer.setDaemon(true);
+		printer.start();
 	}
 
 	@Bean
@@ -83,6 +113,8 @@ public class WorkerMain {
 						LockSupport.park(this);
 					}
 				}
+				case "effect" -> this.jdbc.update("INSERT INTO effects (job_id, attempt, pid) VALUES (?, ?, ?)",
+						job.id(), job.attempts(), ProcessHandle.current().pid());
 				default -> {
 				}
 			}
