@@ -20,11 +20,12 @@ public record WatcherOptions(Duration pollInterval, Duration identityCheckInterv
 
 	/**
 	 * Validates both intervals.
-	 * @throws IllegalArgumentException if an interval is missing, zero or negative
+	 * @throws IllegalArgumentException naming the interval ({@code poll-interval} or
+	 * {@code identity-check-interval}) if it is missing, zero or negative
 	 */
 	public WatcherOptions {
-		requirePositive("honker.watcher.poll-interval", pollInterval);
-		requirePositive("honker.watcher.identity-check-interval", identityCheckInterval);
+		requirePositive("poll-interval", pollInterval);
+		requirePositive("identity-check-interval", identityCheckInterval);
 	}
 
 	private static void requirePositive(String name, Duration value) {

@@ -228,11 +228,10 @@ class CommitWatcherTests {
 	void optionsRejectNonPositiveIntervals() {
 		assertThatThrownBy(() -> new WatcherOptions(Duration.ZERO, Duration.ofMillis(100)))
 			.isInstanceOf(IllegalArgumentException.class)
-			.hasMessageContaining("honker.watcher.poll-interval")
-			.hasMessageContaining("PT0S");
+			.hasMessage("poll-interval must be positive, got PT0S");
 		assertThatThrownBy(() -> new WatcherOptions(Duration.ofMillis(1), Duration.ofMillis(-1)))
 			.isInstanceOf(IllegalArgumentException.class)
-			.hasMessageContaining("honker.watcher.identity-check-interval");
+			.hasMessage("identity-check-interval must be positive, got PT-0.001S");
 	}
 
 	private DatabaseWatcher watcher() {

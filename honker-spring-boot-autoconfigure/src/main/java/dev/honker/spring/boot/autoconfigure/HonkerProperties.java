@@ -81,6 +81,32 @@ public class HonkerProperties {
 
 	}
 
+	/** SQLite's journal modes, as {@code PRAGMA journal_mode} sets them. */
+	public enum JournalMode {
+
+		/**
+		 * Write-ahead log: readers and the one writer work at the same time. Recommended
+		 * for Honker.
+		 */
+		WAL,
+
+		/** Rollback journal, deleted after each transaction (SQLite's default). */
+		DELETE,
+
+		/** Rollback journal, truncated after each transaction. */
+		TRUNCATE,
+
+		/** Rollback journal, its header zeroed after each transaction. */
+		PERSIST,
+
+		/** Rollback journal kept in memory; a crash can corrupt the database. */
+		MEMORY,
+
+		/** No rollback journal; ROLLBACK and crashes can corrupt the database. */
+		OFF
+
+	}
+
 	/** Where the Honker SQL functions come from. */
 	public static class Extension {
 
@@ -124,7 +150,7 @@ public class HonkerProperties {
 		 * Journal mode to set on every pooled connection, for example WAL. When unset,
 		 * the connection's own setting is kept.
 		 */
-		private String journalMode;
+		private JournalMode journalMode;
 
 		/**
 		 * Busy timeout to set on every pooled connection. When unset, the connection's
@@ -132,11 +158,11 @@ public class HonkerProperties {
 		 */
 		private Duration busyTimeout;
 
-		public String getJournalMode() {
+		public JournalMode getJournalMode() {
 			return this.journalMode;
 		}
 
-		public void setJournalMode(String journalMode) {
+		public void setJournalMode(JournalMode journalMode) {
 			this.journalMode = journalMode;
 		}
 
@@ -222,10 +248,11 @@ public class HonkerProperties {
 		private AckMode ackMode = AckMode.AFTER_HANDLER;
 
 		/**
-		 * Fully qualified names of exception types that are never retried: the job goes
-		 * straight to the dead table.
+		 * Exception types (fully qualified class names) that are never retried, with
+		 * their subclasses and the exceptions they cause: the job goes straight to the
+		 * dead table.
 		 */
-		private List<String> nonRetryableExceptions = new ArrayList<>();
+		private List<Class<? extends Throwable>> nonRetryableExceptions = new ArrayList<>();
 
 		private final Backoff backoff = new Backoff();
 
@@ -277,11 +304,11 @@ public class HonkerProperties {
 			this.ackMode = ackMode;
 		}
 
-		public List<String> getNonRetryableExceptions() {
+		public List<Class<? extends Throwable>> getNonRetryableExceptions() {
 			return this.nonRetryableExceptions;
 		}
 
-		public void setNonRetryableExceptions(List<String> nonRetryableExceptions) {
+		public void setNonRetryableExceptions(List<Class<? extends Throwable>> nonRetryableExceptions) {
 			this.nonRetryableExceptions = nonRetryableExceptions;
 		}
 
