@@ -50,8 +50,8 @@ final class HandlerMethod implements JobHandler<Object> {
 	static HandlerMethod of(Object bean, Method declared, Method invocable, Class<?> targetClass) {
 		String description = describe(declared);
 		if (Modifier.isStatic(declared.getModifiers())) {
-			throw new ListenerConfigurationException(
-					"@HonkerListener method " + description + " is static; make it an instance method of the bean");
+			throw new ListenerConfigurationException("@HonkerListener method " + description + " is static",
+					"Make it an instance method of the bean: the container calls it on the bean instance.");
 		}
 		int payloadIndex = NONE;
 		int jobIndex = NONE;
@@ -62,16 +62,21 @@ final class HandlerMethod implements JobHandler<Object> {
 			Class<?> raw = ResolvableType.forType(type).resolve();
 			if (raw == HonkerJob.class) {
 				if (jobIndex != NONE) {
-					throw unsupported(description, i, type, "a second HonkerJob parameter");
+					throw unsupported(description, i, type, "a second HonkerJob parameter",
+							"Remove the second HonkerJob parameter; one receives the job's metadata.");
 				}
 				jobIndex = i;
 			}
 			else {
 				if (payloadIndex != NONE) {
-					throw unsupported(description, i, type, "a second payload parameter");
+					throw unsupported(description, i, type, "a second payload parameter",
+							"Take one payload parameter (a record, POJO, String, JsonNode, Map or collection) and at most"
+									+ " one HonkerJob; put several values in one record.");
 				}
 				if (raw == null || ResolvableType.forType(type).hasUnresolvableGenerics()) {
-					throw unsupported(description, i, type, "a payload type with unresolvable generics");
+					throw unsupported(description, i, type, "a payload type with unresolvable generics",
+							"Declare the payload with a concrete type, for example List<Order> rather than T or"
+									+ " List<T>, so that the payload converter knows what to create.");
 				}
 				payloadIndex = i;
 				payloadType = type;
@@ -126,11 +131,10 @@ final class HandlerMethod implements JobHandler<Object> {
 		}
 	}
 
-	private static ListenerConfigurationException unsupported(String description, int index, Type type, String what) {
+	private static ListenerConfigurationException unsupported(String description, int index, Type type, String what,
+			String action) {
 		return new ListenerConfigurationException("@HonkerListener method " + description + ": parameter " + index
-				+ " of type " + type.getTypeName() + " is not supported (" + what
-				+ "); a listener method takes at most "
-				+ "one payload (a record, POJO, String, JsonNode, Map or collection) and at most one HonkerJob");
+				+ " of type " + type.getTypeName() + " is not supported (" + what + ")", action);
 	}
 
 	private static String describe(Method method) {

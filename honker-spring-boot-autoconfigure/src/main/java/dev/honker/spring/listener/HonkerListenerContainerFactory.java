@@ -153,16 +153,20 @@ public class HonkerListenerContainerFactory {
 	private HonkerListenerContainer create(ListenerSettings settings, String description, JobHandler<Object> handler,
 			Type payloadType) {
 		if (payloadType != null && !this.payloadConverter.canConvert(payloadType)) {
-			throw new ListenerConfigurationException(description + ": the payload type " + payloadType.getTypeName()
-					+ " is not supported by " + this.payloadConverter.getClass().getName()
-					+ "; take a record, POJO, String, JsonNode, Map or collection, or declare a PayloadConverter bean that reads this type");
+			throw new ListenerConfigurationException(
+					description + ": the payload type " + payloadType.getTypeName() + " is not supported by "
+							+ this.payloadConverter.getClass().getName(),
+					"Take a record, POJO, String, JsonNode, Map or collection, or declare a PayloadConverter bean"
+							+ " that reads this type.");
 		}
 		TransactionTemplate transaction = null;
 		if (settings.ackMode() == AckMode.TRANSACTIONAL) {
 			if (this.transactionManager == null) {
 				throw new ListenerConfigurationException(description
-						+ ": ackMode TRANSACTIONAL needs a PlatformTransactionManager bean for the application's "
-						+ "DataSource, and there is none; add spring-boot-jdbc or spring-boot-data-jpa, or use AFTER_HANDLER");
+						+ ": ackMode TRANSACTIONAL needs a PlatformTransactionManager bean for the application's"
+						+ " DataSource, and there is none",
+						"Add spring-boot-jdbc or spring-boot-data-jpa so that a transaction manager of the DataSource"
+								+ " exists, or use ackMode AFTER_HANDLER.");
 			}
 			transaction = new TransactionTemplate(this.transactionManager);
 		}

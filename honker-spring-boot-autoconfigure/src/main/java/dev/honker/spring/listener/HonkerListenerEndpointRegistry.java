@@ -42,7 +42,9 @@ public class HonkerListenerEndpointRegistry implements SmartLifecycle, Disposabl
 			if (existing != null) {
 				throw new ListenerConfigurationException(
 						"duplicate listener id '" + container.getId() + "' on " + existing.getListenerDescription()
-								+ " and " + container.getListenerDescription() + "; give each listener its own id");
+								+ " and " + container.getListenerDescription(),
+						"Give each listener its own id: the id attribute of @HonkerListener, or JobListenerEndpoint.id(...)"
+								+ " for a listener registered in code.");
 			}
 		}
 		if (this.running && container.isAutoStartup()) {
