@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.sqlite.SQLiteConnection;
 
 import org.springframework.jdbc.core.PreparedStatementCallback;
+import dev.honker.sqlite.SqliteSupport;
 
 /**
  * The prepared statements of {@link HonkerTemplate}'s calls, kept open on each physical
@@ -94,10 +95,7 @@ final class StatementCache {
 	}
 
 	private static SQLiteConnection physical(Connection connection) throws SQLException {
-		if (connection instanceof SQLiteConnection sqlite) {
-			return sqlite;
-		}
-		return connection.isWrapperFor(SQLiteConnection.class) ? connection.unwrap(SQLiteConnection.class) : null;
+		return SqliteSupport.sqliteConnection(connection);
 	}
 
 	private static boolean isClosed(SQLiteConnection connection) {

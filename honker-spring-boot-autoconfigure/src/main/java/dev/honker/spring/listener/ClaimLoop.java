@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
-import org.springframework.core.log.LogAccessor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import dev.honker.spring.watch.Subscription;
@@ -41,7 +42,7 @@ import dev.honker.spring.watch.WatcherFailedException;
  */
 final class ClaimLoop implements AbstractListenerContainer.Run {
 
-	private static final LogAccessor LOG = new LogAccessor(ClaimLoop.class);
+	private static final Log logger = LogFactory.getLog(ClaimLoop.class);
 
 	private static final Duration RETRY_AFTER_ERROR = Duration.ofSeconds(1);
 
@@ -145,14 +146,14 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 			claimUntilStopped();
 		}
 		catch (WatcherFailedException ex) {
-			LOG.error(ex, "Honker listener '" + this.settings.id() + "' stops claiming: " + ex.getMessage());
+			logger.error("Honker listener '" + this.settings.id() + "' stops claiming: " + ex.getMessage(), ex);
 			this.onFailure.accept(ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
 		catch (RuntimeException | Error ex) {
-			LOG.error(ex, "Honker listener '" + this.settings.id() + "' stops claiming after an unexpected error");
+			logger.error("Honker listener '" + this.settings.id() + "' stops claiming after an unexpected error", ex);
 			this.onFailure.accept(ex);
 		}
 		finally {
@@ -170,8 +171,9 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 				if (ex instanceof WatcherFailedException failed) {
 					throw failed;
 				}
-				LOG.warn(ex, "Honker listener '" + this.settings.id() + "': claiming from queue '"
-						+ this.settings.queue() + "' failed; trying again in " + RETRY_AFTER_ERROR.toSeconds() + "s");
+				logger.warn("Honker listener '" + this.settings.id() + "': claiming from queue '"
+						+ this.settings.queue() + "' failed; trying again in " + RETRY_AFTER_ERROR.toSeconds() + "s",
+						ex);
 				deadline = Instant.now().plus(RETRY_AFTER_ERROR);
 			}
 			if (!this.stopping) {
@@ -222,7 +224,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 			throw ex;
 		}
 		if (result.acked() < acks.size()) {
-			LOG.warn("Honker listener '" + this.settings.id() + "': " + (acks.size() - result.acked()) + " of "
+			logger.warn("Honker listener '" + this.settings.id() + "': " + (acks.size() - result.acked()) + " of "
 					+ acks.size()
 					+ " finished jobs had lost their claims before the acknowledgement (visibility timeout "
 					+ this.settings.visibilitySeconds() + "s); they run again: " + acks);
@@ -253,8 +255,8 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 		}
 		catch (RejectedExecutionException ex) {
 			this.inFlight.remove(job.id());
-			LOG.warn(ex, "Honker listener '" + this.settings.id() + "': the handler executor rejected job " + job.id()
-					+ "; it runs again when its claim expires");
+			logger.warn("Honker listener '" + this.settings.id() + "': the handler executor rejected job " + job.id()
+					+ "; it runs again when its claim expires", ex);
 		}
 	}
 
@@ -293,16 +295,18 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 	private void heartbeat(ClaimedJob job) {
 		try {
 			if (this.store.heartbeat(job.id(), this.workerId, this.settings.visibilitySeconds())) {
-				LOG.debug(() -> "heartbeat extended the claim of job " + job.id());
+				if (logger.isDebugEnabled()) {
+					logger.debug("heartbeat extended the claim of job " + job.id());
+				}
 			}
 			else {
-				LOG.warn("Honker listener '" + this.settings.id() + "': job " + job.id()
+				logger.warn("Honker listener '" + this.settings.id() + "': job " + job.id()
 						+ " lost its claim while its handler was still running; it may run twice");
 			}
 		}
 		catch (SQLException | RuntimeException ex) {
-			LOG.warn(ex, "Honker listener '" + this.settings.id() + "': heartbeat of job " + job.id()
-					+ " failed; trying again shortly");
+			logger.warn("Honker listener '" + this.settings.id() + "': heartbeat of job " + job.id()
+					+ " failed; trying again shortly", ex);
 		}
 	}
 
@@ -321,8 +325,8 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 				ackAndClaim(acks, 0);
 			}
 			catch (SQLException | RuntimeException ex) {
-				LOG.warn(ex, "Honker listener '" + this.settings.id() + "': cannot acknowledge finished jobs " + acks
-						+ " yet; trying again until the shutdown timeout, after which their claims expire");
+				logger.warn("Honker listener '" + this.settings.id() + "': cannot acknowledge finished jobs " + acks
+						+ " yet; trying again until the shutdown timeout, after which their claims expire", ex);
 			}
 		}
 	}
@@ -341,7 +345,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 		flushAcks();
 		if (!this.inFlight.isEmpty()) {
 			this.abandoned = true;
-			LOG.warn("Honker listener '" + this.settings.id() + "': jobs " + this.inFlight.keySet()
+			logger.warn("Honker listener '" + this.settings.id() + "': jobs " + this.inFlight.keySet()
 					+ " still running after the shutdown timeout of " + this.settings.shutdownTimeout()
 					+ "; they are not acknowledged and run again when their claims expire");
 			this.inFlight.values().forEach(Running::interrupt);
@@ -354,7 +358,9 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 			this.terminated = true;
 			callback = this.afterStop;
 		}
-		LOG.debug(() -> "listener '" + this.settings.id() + "' stopped");
+		if (logger.isDebugEnabled()) {
+			logger.debug("listener '" + this.settings.id() + "' stopped");
+		}
 		callback.run();
 	}
 

@@ -7,7 +7,8 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 
-import org.springframework.core.log.LogAccessor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import dev.honker.spring.watch.DatabaseWatcher;
 
@@ -26,7 +27,7 @@ import dev.honker.spring.watch.DatabaseWatcher;
  */
 public class HonkerListenerContainer extends AbstractListenerContainer {
 
-	private static final LogAccessor LOG = new LogAccessor(HonkerListenerContainer.class);
+	private static final Log logger = LogFactory.getLog(HonkerListenerContainer.class);
 
 	private static final String HOST_AND_PID = hostAndPid();
 
@@ -92,7 +93,9 @@ public class HonkerListenerContainer extends AbstractListenerContainer {
 				handlers, this::isPaused, this::runFailed);
 		started.start();
 		this.loop = started;
-		LOG.debug(() -> "listener '" + getId() + "' started on queue '" + getQueue() + "' as " + workerId);
+		if (logger.isDebugEnabled()) {
+			logger.debug("listener '" + getId() + "' started on queue '" + getQueue() + "' as " + workerId);
+		}
 		return started;
 	}
 

@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.core.log.LogAccessor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * Holds every listener container by listener id, whatever kind of listener it runs
@@ -24,7 +25,7 @@ import org.springframework.core.log.LogAccessor;
  */
 public class HonkerListenerEndpointRegistry implements SmartLifecycle, DisposableBean {
 
-	private static final LogAccessor LOG = new LogAccessor(HonkerListenerEndpointRegistry.class);
+	private static final Log logger = LogFactory.getLog(HonkerListenerEndpointRegistry.class);
 
 	private final Map<String, ListenerContainer> containers = Collections.synchronizedMap(new LinkedHashMap<>());
 
@@ -122,8 +123,10 @@ public class HonkerListenerEndpointRegistry implements SmartLifecycle, Disposabl
 		}
 		this.running = true;
 		if (!started.isEmpty()) {
-			LOG.info(() -> "Started " + started.size() + " Honker listener(s): "
-					+ started.stream().map(Object::toString).collect(Collectors.joining(", ")));
+			if (logger.isInfoEnabled()) {
+				logger.info("Started " + started.size() + " Honker listener(s): "
+						+ started.stream().map(Object::toString).collect(Collectors.joining(", ")));
+			}
 		}
 	}
 

@@ -5,7 +5,8 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
-import org.springframework.core.log.LogAccessor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -18,7 +19,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 final class JobInvoker {
 
-	private static final LogAccessor LOG = new LogAccessor(JobInvoker.class);
+	private static final Log logger = LogFactory.getLog(JobInvoker.class);
 
 	private final String listenerId;
 
@@ -92,8 +93,10 @@ final class JobInvoker {
 		catch (PayloadConversionException ex) {
 			return failed(job, context, ex, abandoned);
 		}
-		LOG.debug(() -> "listener '" + this.listenerId + "' runs job " + job.id() + " (attempt " + job.attempts()
-				+ " of " + job.maxAttempts() + ")");
+		if (logger.isDebugEnabled()) {
+			logger.debug("listener '" + this.listenerId + "' runs job " + job.id() + " (attempt " + job.attempts()
+					+ " of " + job.maxAttempts() + ")");
+		}
 		try {
 			if (this.transaction == null) {
 				this.handler.handle(payload, context.job());
@@ -105,7 +108,7 @@ final class JobInvoker {
 			return JobOutcome.SUCCEEDED;
 		}
 		catch (ClaimLostException ex) {
-			LOG.warn("Honker listener '" + this.listenerId + "': job " + job.id()
+			logger.warn("Honker listener '" + this.listenerId + "': job " + job.id()
 					+ " lost its claim before its transaction committed; rolled back, another worker will run it");
 			context.finish(JobOutcome.ABANDONED, null);
 			return JobOutcome.ABANDONED;
@@ -156,7 +159,10 @@ final class JobInvoker {
 	private JobOutcome failed(ClaimedJob job, JobContext context, Throwable failure, BooleanSupplier abandoned) {
 		JobOutcome outcome;
 		if (abandoned.getAsBoolean()) {
-			LOG.debug(failure, () -> "job " + job.id() + " failed after shutdown gave up on it; its claim will expire");
+			if (logger.isDebugEnabled()) {
+				logger.debug("job " + job.id() + " failed after shutdown gave up on it; its claim will expire",
+						failure);
+			}
 			outcome = JobOutcome.ABANDONED;
 		}
 		else {
@@ -176,12 +182,12 @@ final class JobInvoker {
 			if (action != null) {
 				return action;
 			}
-			LOG.warn("Honker listener '" + this.listenerId + "': the JobErrorHandler returned null for job " + job.id()
-					+ "; applying the listener's default");
+			logger.warn("Honker listener '" + this.listenerId + "': the JobErrorHandler returned null for job "
+					+ job.id() + "; applying the listener's default");
 		}
 		catch (RuntimeException ex) {
-			LOG.warn(ex, "Honker listener '" + this.listenerId + "': the JobErrorHandler failed on job " + job.id()
-					+ "; applying the listener's default");
+			logger.warn("Honker listener '" + this.listenerId + "': the JobErrorHandler failed on job " + job.id()
+					+ "; applying the listener's default", ex);
 		}
 		return failed.defaultAction();
 	}
@@ -196,12 +202,14 @@ final class JobInvoker {
 				case ACKNOWLEDGE -> this.store.ack(job.id(), job.workerId());
 			};
 			if (!held) {
-				LOG.warn("Honker listener '" + this.listenerId + "': job " + job.id()
+				logger.warn("Honker listener '" + this.listenerId + "': job " + job.id()
 						+ " lost its claim before its failure was recorded (" + action + "); it runs again");
 				return JobOutcome.ABANDONED;
 			}
-			LOG.debug(() -> "job " + job.id() + " failed on attempt " + job.attempts() + " of " + job.maxAttempts()
-					+ ": " + action);
+			if (logger.isDebugEnabled()) {
+				logger.debug("job " + job.id() + " failed on attempt " + job.attempts() + " of " + job.maxAttempts()
+						+ ": " + action);
+			}
 			return switch (action.kind()) {
 				case RETRY -> job.attempts() >= job.maxAttempts() ? JobOutcome.DEAD_LETTERED : JobOutcome.RETRIED;
 				case DEAD_LETTER -> JobOutcome.DEAD_LETTERED;
@@ -210,8 +218,8 @@ final class JobInvoker {
 			};
 		}
 		catch (SQLException ex) {
-			LOG.warn(ex, "Honker listener '" + this.listenerId + "': cannot " + action + " job " + job.id()
-					+ "; it runs again when its claim expires");
+			logger.warn("Honker listener '" + this.listenerId + "': cannot " + action + " job " + job.id()
+					+ "; it runs again when its claim expires", ex);
 			return JobOutcome.ABANDONED;
 		}
 	}
@@ -221,8 +229,8 @@ final class JobInvoker {
 			call.run();
 		}
 		catch (RuntimeException ex) {
-			LOG.warn(ex, "Honker listener '" + this.listenerId + "': " + interceptor.getClass().getName() + "." + phase
-					+ " failed; the job goes on");
+			logger.warn("Honker listener '" + this.listenerId + "': " + interceptor.getClass().getName() + "." + phase
+					+ " failed; the job goes on", ex);
 		}
 	}
 

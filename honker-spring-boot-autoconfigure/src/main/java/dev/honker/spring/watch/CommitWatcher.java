@@ -1,7 +1,6 @@
 package dev.honker.spring.watch;
 
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -13,9 +12,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
+import dev.honker.sqlite.SqliteSupport;
 
 /**
  * Polls {@code PRAGMA data_version} of one database file on a dedicated daemon thread and
@@ -39,7 +39,7 @@ import org.sqlite.SQLiteException;
  */
 final class CommitWatcher {
 
-	private static final System.Logger LOG = System.getLogger(CommitWatcher.class.getName());
+	private static final Log logger = LogFactory.getLog(CommitWatcher.class);
 
 	private final Path file;
 
@@ -168,7 +168,7 @@ final class CommitWatcher {
 			}
 		}
 		catch (SQLException ex) {
-			if (isBusyOrLocked(ex)) {
+			if (SqliteSupport.isBusyOrLocked(ex)) {
 				return;
 			}
 			logProblem("polling PRAGMA data_version failed; reconnecting", ex);
@@ -181,7 +181,7 @@ final class CommitWatcher {
 		try {
 			open();
 			this.problemLogged = false;
-			LOG.log(Level.INFO, "honker: the commit watcher of {0} reconnected", this.file);
+			logger.info("honker: the commit watcher of " + this.file + " reconnected");
 			wakeAll();
 		}
 		catch (SQLException ex) {
@@ -211,7 +211,7 @@ final class CommitWatcher {
 	private void fail(WatcherFailedException ex) {
 		this.failure = ex;
 		this.running = false;
-		LOG.log(Level.ERROR, ex.getMessage(), ex);
+		logger.error(ex.getMessage(), ex);
 		wakeAll();
 	}
 
@@ -244,7 +244,7 @@ final class CommitWatcher {
 				this.connection.close();
 			}
 			catch (SQLException ex) {
-				LOG.log(Level.DEBUG, "honker: closing the watcher connection failed", ex);
+				logger.debug("honker: closing the watcher connection failed", ex);
 			}
 			this.connection = null;
 			this.dataVersion = null;
@@ -254,16 +254,8 @@ final class CommitWatcher {
 	private void logProblem(String what, Exception ex) {
 		if (!this.problemLogged) {
 			this.problemLogged = true;
-			LOG.log(Level.WARNING, "honker: commit watcher of " + this.file + ": " + what, ex);
+			logger.warn("honker: commit watcher of " + this.file + ": " + what, ex);
 		}
-	}
-
-	private static boolean isBusyOrLocked(SQLException ex) {
-		if (ex instanceof SQLiteException sqlite) {
-			int primary = sqlite.getResultCode().code & 0xff;
-			return primary == SQLiteErrorCode.SQLITE_BUSY.code || primary == SQLiteErrorCode.SQLITE_LOCKED.code;
-		}
-		return false;
 	}
 
 	private static Object fileKey(Path file) throws IOException {

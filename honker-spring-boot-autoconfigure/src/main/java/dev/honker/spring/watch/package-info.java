@@ -2,6 +2,7 @@
  * The commit watcher: one thread per database file per JVM polls
  * {@code PRAGMA data_version} on its own read-only connection and wakes every subscriber
  * when another connection, in any process, commits. Wakes carry no data; each one means
- * "re-read". JDK and sqlite-jdbc only, no Spring.
+ * "re-read". JDK, sqlite-jdbc and commons-logging (the logging API of every package)
+ * only, no Spring.
  */
 package dev.honker.spring.watch;

@@ -10,9 +10,9 @@ import javax.sql.DataSource;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.sqlite.SQLiteConnection;
 
 import org.springframework.beans.factory.InitializingBean;
+import dev.honker.sqlite.SqliteSupport;
 
 /**
  * Checks the application's DataSource once at startup and, in
@@ -48,7 +48,7 @@ final class HonkerInitializer implements InitializingBean {
 			return;
 		}
 		try (Connection connection = this.dataSource.getConnection()) {
-			if (!connection.isWrapperFor(SQLiteConnection.class)) {
+			if (SqliteSupport.sqliteConnection(connection) == null) {
 				backOff(connection.getMetaData().getURL());
 				return;
 			}

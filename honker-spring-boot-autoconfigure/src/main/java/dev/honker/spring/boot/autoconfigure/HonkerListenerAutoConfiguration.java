@@ -39,6 +39,7 @@ import dev.honker.spring.listener.RetryBackoff;
 import dev.honker.spring.watch.DatabaseWatcher;
 import dev.honker.spring.watch.WatcherOptions;
 import tools.jackson.databind.json.JsonMapper;
+import dev.honker.sqlite.SqliteSupport;
 
 /**
  * The worker side of Honker: the commit watcher of the application's SQLite database and
@@ -153,7 +154,7 @@ public final class HonkerListenerAutoConfiguration {
 	/** The file of the DataSource's main database, as SQLite reports it. */
 	static Path databaseFile(DataSource dataSource) {
 		try (Connection connection = dataSource.getConnection()) {
-			if (!connection.isWrapperFor(SQLiteConnection.class)) {
+			if (SqliteSupport.sqliteConnection(connection) == null) {
 				throw HonkerConfigurationException
 					.listenersNeedSqlite(SqliteUrl.scheme(connection.getMetaData().getURL()));
 			}
