@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.util.List;
 
 import org.sqlite.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One Honker SQL function registered on one connection.
@@ -126,7 +127,7 @@ final class SqlFunction extends Function {
 	}
 
 	/** Returns TEXT, or NULL for {@code null}. */
-	void resultText(String value) throws SQLException {
+	void resultText(@Nullable String value) throws SQLException {
 		if (value == null) {
 			result();
 		}

@@ -8,6 +8,7 @@ import java.util.StringJoiner;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The helpers every layer shares when it talks to SQLite through sqlite-jdbc and to
@@ -25,7 +26,7 @@ public final class SqliteSupport {
 	 * @return the sqlite-jdbc connection, or {@code null} if another driver made it
 	 * @throws SQLException if the connection cannot be unwrapped
 	 */
-	public static SQLiteConnection sqliteConnection(Connection connection) throws SQLException {
+	public static @Nullable SQLiteConnection sqliteConnection(Connection connection) throws SQLException {
 		if (connection instanceof SQLiteConnection sqlite) {
 			return sqlite;
 		}

@@ -12,6 +12,7 @@ import dev.honker.sqlite.SqliteSupport;
 import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns the errors of {@code SELECT honker_*(...)} calls into
@@ -30,7 +31,7 @@ final class HonkerExceptionTranslator implements SQLExceptionTranslator {
 	}
 
 	@Override
-	public DataAccessException translate(String task, String sql, SQLException ex) {
+	public @Nullable DataAccessException translate(String task, @Nullable String sql, SQLException ex) {
 		if (ex instanceof SQLiteException sqlite) {
 			int primaryCode = sqlite.getResultCode().code & 0xff;
 			String message = SqliteSupport.sqliteMessage(sqlite);

@@ -10,6 +10,7 @@ import org.sqlite.SQLiteConnection;
 
 import org.springframework.jdbc.core.PreparedStatementCallback;
 import dev.honker.sqlite.SqliteSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The prepared statements of {@link HonkerTemplate}'s calls, kept open on each physical
@@ -94,7 +95,7 @@ final class StatementCache {
 		return first;
 	}
 
-	private static SQLiteConnection physical(Connection connection) throws SQLException {
+	private static @Nullable SQLiteConnection physical(Connection connection) throws SQLException {
 		return SqliteSupport.sqliteConnection(connection);
 	}
 

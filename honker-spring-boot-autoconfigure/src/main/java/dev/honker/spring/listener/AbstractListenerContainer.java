@@ -5,6 +5,7 @@ import java.util.concurrent.CountDownLatch;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The lifecycle every listener container shares, whatever it listens to: start and stop
@@ -34,9 +35,9 @@ public abstract class AbstractListenerContainer implements ListenerContainer {
 
 	private volatile boolean paused;
 
-	private volatile Throwable failure;
+	private volatile @Nullable Throwable failure;
 
-	private Run run;
+	private @Nullable Run run;
 
 	/**
 	 * Creates the container.

@@ -21,6 +21,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import dev.honker.spring.watch.Subscription;
 import dev.honker.spring.watch.WatcherFailedException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One run of a listener container, from start to stop: a thread that claims jobs whenever
@@ -83,7 +84,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 	private Runnable afterStop = () -> {
 	};
 
-	private Instant passedDeadline;
+	private @Nullable Instant passedDeadline;
 
 	/** Subscribes to the watcher at once, before the first claim reads the queue. */
 	ClaimLoop(ListenerSettings settings, String workerId, JobStore store, JobInvoker invoker, Subscription subscription,
@@ -163,7 +164,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 
 	private void claimUntilStopped() throws InterruptedException {
 		while (!this.stopping) {
-			Instant deadline;
+			@Nullable Instant deadline;
 			try {
 				deadline = pass();
 			}
@@ -186,7 +187,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 	 * Acknowledges, claims, dispatches; returns when to look again at the latest, or
 	 * {@code null}.
 	 */
-	private Instant pass() throws SQLException, InterruptedException {
+	private @Nullable Instant pass() throws SQLException, InterruptedException {
 		settle();
 		int free = this.paused.getAsBoolean() ? 0 : this.settings.concurrency() - this.inFlight.size();
 		List<Long> acks = takeSucceeded();
@@ -232,7 +233,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 		return result.jobs();
 	}
 
-	private Instant nextDeadline() throws SQLException {
+	private @Nullable Instant nextDeadline() throws SQLException {
 		long next = this.store.nextClaimAt(this.settings.queue());
 		if (next == 0) {
 			return null;

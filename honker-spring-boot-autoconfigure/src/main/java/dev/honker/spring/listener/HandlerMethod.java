@@ -11,6 +11,7 @@ import org.springframework.core.GenericTypeResolver;
 import org.springframework.core.ResolvableType;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code @HonkerListener} method and the roles of its parameters: at most one payload
@@ -31,10 +32,10 @@ final class HandlerMethod implements JobHandler<Object> {
 
 	private final int jobIndex;
 
-	private final Type payloadType;
+	private final @Nullable Type payloadType;
 
 	private HandlerMethod(Object bean, Method method, String description, int payloadIndex, int jobIndex,
-			Type payloadType) {
+			@Nullable Type payloadType) {
 		this.bean = bean;
 		this.method = method;
 		this.description = description;
@@ -55,7 +56,7 @@ final class HandlerMethod implements JobHandler<Object> {
 		}
 		int payloadIndex = NONE;
 		int jobIndex = NONE;
-		Type payloadType = null;
+		@Nullable Type payloadType = null;
 		Type[] types = declared.getGenericParameterTypes();
 		for (int i = 0; i < types.length; i++) {
 			Type type = GenericTypeResolver.resolveType(types[i], targetClass);
@@ -87,7 +88,7 @@ final class HandlerMethod implements JobHandler<Object> {
 	}
 
 	/** The payload parameter's type, or {@code null} when the method takes no payload. */
-	Type payloadType() {
+	@Nullable Type payloadType() {
 		return this.payloadType;
 	}
 
@@ -108,7 +109,7 @@ final class HandlerMethod implements JobHandler<Object> {
 	 * @throws Exception whatever the method throws, unwrapped
 	 */
 	@Override
-	public void handle(Object payload, HonkerJob job) throws Exception {
+	public void handle(@Nullable Object payload, HonkerJob job) throws Exception {
 		Object[] arguments = new Object[this.method.getParameterCount()];
 		if (this.payloadIndex != NONE) {
 			arguments[this.payloadIndex] = payload;

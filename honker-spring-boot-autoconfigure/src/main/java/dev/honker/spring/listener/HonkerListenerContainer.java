@@ -11,6 +11,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import dev.honker.spring.watch.DatabaseWatcher;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs one job listener, a {@code @HonkerListener} method or a
@@ -41,12 +42,12 @@ public class HonkerListenerContainer extends AbstractListenerContainer {
 
 	private final boolean virtualThreads;
 
-	private volatile Executor taskExecutor;
+	private volatile @Nullable Executor taskExecutor;
 
-	private volatile ClaimLoop loop;
+	private volatile @Nullable ClaimLoop loop;
 
 	HonkerListenerContainer(ListenerSettings settings, String description, JobStore store, JobInvoker invoker,
-			DatabaseWatcher watcher, Executor taskExecutor, boolean virtualThreads) {
+			DatabaseWatcher watcher, @Nullable Executor taskExecutor, boolean virtualThreads) {
 		super(settings.id(), description, settings.autoStartup());
 		this.settings = settings;
 		this.store = store;
@@ -71,7 +72,7 @@ public class HonkerListenerContainer extends AbstractListenerContainer {
 	 * by the container) instead of threads of the container's own.
 	 * @param taskExecutor the executor, or {@code null} for the container's own threads
 	 */
-	public void setTaskExecutor(Executor taskExecutor) {
+	public void setTaskExecutor(@Nullable Executor taskExecutor) {
 		this.taskExecutor = taskExecutor;
 	}
 

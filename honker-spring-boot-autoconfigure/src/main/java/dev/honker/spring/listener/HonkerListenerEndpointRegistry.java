@@ -15,6 +15,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Holds every listener container by listener id, whatever kind of listener it runs
@@ -58,7 +59,7 @@ public class HonkerListenerEndpointRegistry implements SmartLifecycle, Disposabl
 	 * @param id the listener id
 	 * @return the container, or {@code null} if there is none
 	 */
-	public ListenerContainer getListenerContainer(String id) {
+	public @Nullable ListenerContainer getListenerContainer(String id) {
 		return this.containers.get(id);
 	}
 
@@ -70,7 +71,7 @@ public class HonkerListenerEndpointRegistry implements SmartLifecycle, Disposabl
 	 * @return the container, or {@code null} if there is none
 	 * @throws IllegalArgumentException if the container is of another kind
 	 */
-	public <T extends ListenerContainer> T getListenerContainer(String id, Class<T> type) {
+	public <T extends ListenerContainer> @Nullable T getListenerContainer(String id, Class<T> type) {
 		ListenerContainer container = this.containers.get(id);
 		if (container != null && !type.isInstance(container)) {
 			throw new IllegalArgumentException(

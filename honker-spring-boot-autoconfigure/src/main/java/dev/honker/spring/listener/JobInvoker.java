@@ -8,6 +8,7 @@ import java.util.function.BooleanSupplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs one claimed job on a handler thread: calls the interceptors, converts the payload,
@@ -25,7 +26,7 @@ final class JobInvoker {
 
 	private final JobHandler<Object> handler;
 
-	private final Type payloadType;
+	private final @Nullable Type payloadType;
 
 	private final PayloadConverter converter;
 
@@ -33,11 +34,11 @@ final class JobInvoker {
 
 	private final JobErrorHandler listenerDefault;
 
-	private final JobErrorHandler errorHandler;
+	private final @Nullable JobErrorHandler errorHandler;
 
 	private final List<JobInterceptor> interceptors;
 
-	private final TransactionTemplate transaction;
+	private final @Nullable TransactionTemplate transaction;
 
 	/**
 	 * @param payloadType the handler's payload type, or {@code null} if it takes none
@@ -46,9 +47,9 @@ final class JobInvoker {
 	 * @param transaction the transaction of {@link AckMode#TRANSACTIONAL}, or
 	 * {@code null} to acknowledge after the handler
 	 */
-	JobInvoker(String listenerId, JobHandler<Object> handler, Type payloadType, PayloadConverter converter,
-			JobStore store, JobErrorHandler listenerDefault, JobErrorHandler errorHandler,
-			List<JobInterceptor> interceptors, TransactionTemplate transaction) {
+	JobInvoker(String listenerId, JobHandler<Object> handler, @Nullable Type payloadType, PayloadConverter converter,
+			JobStore store, JobErrorHandler listenerDefault, @Nullable JobErrorHandler errorHandler,
+			List<JobInterceptor> interceptors, @Nullable TransactionTemplate transaction) {
 		this.listenerId = listenerId;
 		this.handler = handler;
 		this.payloadType = payloadType;
@@ -121,7 +122,7 @@ final class JobInvoker {
 		}
 	}
 
-	private Object convert(ClaimedJob job) {
+	private @Nullable Object convert(ClaimedJob job) {
 		if (this.payloadType == null) {
 			return null;
 		}
@@ -134,7 +135,7 @@ final class JobInvoker {
 		}
 	}
 
-	private void invokeAndAck(Object payload, ClaimedJob job, HonkerJob metadata) {
+	private void invokeAndAck(@Nullable Object payload, ClaimedJob job, HonkerJob metadata) {
 		try {
 			this.handler.handle(payload, metadata);
 		}

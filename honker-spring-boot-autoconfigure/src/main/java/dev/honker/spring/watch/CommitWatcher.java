@@ -16,6 +16,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.sqlite.SQLiteConfig;
 import dev.honker.sqlite.SqliteSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Polls {@code PRAGMA data_version} of one database file on a dedicated daemon thread and
@@ -53,11 +54,11 @@ final class CommitWatcher {
 
 	private volatile boolean running = true;
 
-	private volatile WatcherFailedException failure;
+	private volatile @Nullable WatcherFailedException failure;
 
-	private Connection connection;
+	private @Nullable Connection connection;
 
-	private DataVersionQuery dataVersion;
+	private @Nullable DataVersionQuery dataVersion;
 
 	private long lastVersion;
 
@@ -89,7 +90,7 @@ final class CommitWatcher {
 		return this.file;
 	}
 
-	WatcherFailedException failure() {
+	@Nullable WatcherFailedException failure() {
 		return this.failure;
 	}
 

@@ -5,4 +5,7 @@
  * "re-read". JDK, sqlite-jdbc and commons-logging (the logging API of every package)
  * only, no Spring.
  */
+@NullMarked
 package dev.honker.spring.watch;
+
+import org.jspecify.annotations.NullMarked;

@@ -9,6 +9,7 @@ import java.time.Duration;
 
 import dev.honker.sqlite.HonkerFunctions;
 import dev.honker.sqlite.NativeExtension;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What Honker does to each new physical connection of the application's SQLite
@@ -20,18 +21,18 @@ final class HonkerConnectionSetup {
 
 	static final String BOOTSTRAP_SQL = "SELECT honker_bootstrap()";
 
-	private final Path extensionPath;
+	private final @Nullable Path extensionPath;
 
 	private final String entryPoint;
 
-	private final HonkerProperties.JournalMode journalMode;
+	private final HonkerProperties.@Nullable JournalMode journalMode;
 
-	private final Long busyTimeoutMillis;
+	private final @Nullable Long busyTimeoutMillis;
 
 	private final boolean bootstrap;
 
-	private HonkerConnectionSetup(Path extensionPath, String entryPoint, HonkerProperties.JournalMode journalMode,
-			Long busyTimeoutMillis, boolean bootstrap) {
+	private HonkerConnectionSetup(@Nullable Path extensionPath, String entryPoint,
+			HonkerProperties.@Nullable JournalMode journalMode, @Nullable Long busyTimeoutMillis, boolean bootstrap) {
 		this.extensionPath = extensionPath;
 		this.entryPoint = entryPoint;
 		this.journalMode = journalMode;
@@ -64,7 +65,7 @@ final class HonkerConnectionSetup {
 				busyTimeoutMillis(properties.getSqlite().getBusyTimeout()), false);
 	}
 
-	private static Long busyTimeoutMillis(Duration value) {
+	private static @Nullable Long busyTimeoutMillis(@Nullable Duration value) {
 		if (value == null) {
 			return null;
 		}

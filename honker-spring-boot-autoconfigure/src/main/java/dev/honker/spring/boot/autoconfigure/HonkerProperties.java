@@ -8,6 +8,7 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import dev.honker.spring.listener.AckMode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Configuration of Honker, under the {@code honker} prefix.
@@ -115,18 +116,18 @@ public class HonkerProperties {
 		 * instead of the embedded Java functions. When unset, the embedded functions are
 		 * used.
 		 */
-		private Path path;
+		private @Nullable Path path;
 
 		/**
 		 * Entry point of the native extension.
 		 */
 		private String entryPoint = "sqlite3_honkerext_init";
 
-		public Path getPath() {
+		public @Nullable Path getPath() {
 			return this.path;
 		}
 
-		public void setPath(Path path) {
+		public void setPath(@Nullable Path path) {
 			this.path = path;
 		}
 
@@ -150,27 +151,27 @@ public class HonkerProperties {
 		 * Journal mode to set on every pooled connection, for example WAL. When unset,
 		 * the connection's own setting is kept.
 		 */
-		private JournalMode journalMode;
+		private @Nullable JournalMode journalMode;
 
 		/**
 		 * Busy timeout to set on every pooled connection. When unset, the connection's
 		 * own setting is kept.
 		 */
-		private Duration busyTimeout;
+		private @Nullable Duration busyTimeout;
 
-		public JournalMode getJournalMode() {
+		public @Nullable JournalMode getJournalMode() {
 			return this.journalMode;
 		}
 
-		public void setJournalMode(JournalMode journalMode) {
+		public void setJournalMode(@Nullable JournalMode journalMode) {
 			this.journalMode = journalMode;
 		}
 
-		public Duration getBusyTimeout() {
+		public @Nullable Duration getBusyTimeout() {
 			return this.busyTimeout;
 		}
 
-		public void setBusyTimeout(Duration busyTimeout) {
+		public void setBusyTimeout(@Nullable Duration busyTimeout) {
 			this.busyTimeout = busyTimeout;
 		}
 
