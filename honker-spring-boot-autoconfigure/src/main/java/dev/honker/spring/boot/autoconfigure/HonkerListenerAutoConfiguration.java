@@ -71,9 +71,12 @@ public final class HonkerListenerAutoConfiguration {
 	@Lazy
 	@ConditionalOnMissingBean
 	DatabaseWatcher honkerDatabaseWatcher(DataSource dataSource, HonkerProperties properties) {
-		HonkerProperties.Watcher watcher = properties.getWatcher();
-		return new DatabaseWatcher(databaseFile(dataSource), withPrefix("honker.watcher.",
-				() -> new WatcherOptions(watcher.getPollInterval(), watcher.getIdentityCheckInterval())));
+		return new DatabaseWatcher(databaseFile(dataSource), watcherOptions(properties.getWatcher()));
+	}
+
+	static WatcherOptions watcherOptions(HonkerProperties.Watcher watcher) {
+		return withPrefix("honker.watcher.", () -> new WatcherOptions(watcher.getMode(), watcher.getPollInterval(),
+				watcher.getSafetyPollInterval(), watcher.getIdentityCheckInterval()));
 	}
 
 	/**
