@@ -2,6 +2,8 @@ package dev.honker.sqlite;
 
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The range of the times Honker stores: whole Unix seconds from 0001-01-01T00:00:00Z to
  * 9999-12-31T23:59:59Z, which every binding can read back ({@link Instant}, Python's
@@ -55,7 +57,7 @@ public final class HonkerTime {
 	}
 
 	/** {@link #relative} for a nullable argument. */
-	static Long relativeOrNull(String argument, Long seconds) {
+	static @Nullable Long relativeOrNull(String argument, @Nullable Long seconds) {
 		return (seconds != null) ? relative(argument, seconds) : null;
 	}
 
@@ -63,7 +65,7 @@ public final class HonkerTime {
 	 * Checks a time given as Unix seconds.
 	 * @throws FunctionException naming the argument when it is outside the range
 	 */
-	static Long absoluteOrNull(String argument, Long epochSecond) {
+	static @Nullable Long absoluteOrNull(String argument, @Nullable Long epochSecond) {
 		if (epochSecond != null && (epochSecond < MIN_EPOCH_SECOND || epochSecond > MAX_EPOCH_SECOND)) {
 			throw new FunctionException(
 					argument + " " + epochSecond + " is out of range: it must lie between 0001-01-01T00:00:00Z ("

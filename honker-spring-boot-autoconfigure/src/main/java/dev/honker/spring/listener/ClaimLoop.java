@@ -15,12 +15,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
-import org.springframework.core.log.LogAccessor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import dev.honker.spring.watch.Subscription;
 import dev.honker.sqlite.HonkerTime;
 import dev.honker.spring.watch.WatcherFailedException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One run of a listener container, from start to stop: a thread that claims jobs whenever
@@ -44,7 +46,7 @@ import dev.honker.spring.watch.WatcherFailedException;
  */
 final class ClaimLoop implements AbstractListenerContainer.Run {
 
-	private static final LogAccessor LOG = new LogAccessor(ClaimLoop.class);
+	private static final Log logger = LogFactory.getLog(ClaimLoop.class);
 
 	private static final Duration FIRST_RETRY_AFTER_ERROR = Duration.ofSeconds(1);
 
@@ -91,7 +93,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 	private Runnable afterStop = () -> {
 	};
 
-	private Instant passedDeadline;
+	private @Nullable Instant passedDeadline;
 
 	/** Subscribes to the watcher at once, before the first claim reads the queue. */
 	ClaimLoop(ListenerSettings settings, String workerId, JobStore store, JobInvoker invoker, Subscription subscription,
@@ -109,7 +111,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 		heartbeatThreads.setDaemon(true);
 		this.heartbeats = new ScheduledThreadPoolExecutor(1, heartbeatThreads);
 		this.thread = new Thread(this::run, "honker-listener-" + settings.id());
-		this.claimFailures = new RepeatedFailures(LOG,
+		this.claimFailures = new RepeatedFailures(logger,
 				() -> "Honker listener '" + settings.id() + "': claiming from queue '" + settings.queue() + "'",
 				FIRST_RETRY_AFTER_ERROR, MAX_RETRY_AFTER_ERROR, FAILURE_SUMMARY_INTERVAL);
 	}
@@ -157,14 +159,14 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 			claimUntilStopped();
 		}
 		catch (WatcherFailedException ex) {
-			LOG.error(ex, "Honker listener '" + this.settings.id() + "' stops claiming: " + ex.getMessage());
+			logger.error("Honker listener '" + this.settings.id() + "' stops claiming: " + ex.getMessage(), ex);
 			this.onFailure.accept(ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
 		catch (RuntimeException | Error ex) {
-			LOG.error(ex, "Honker listener '" + this.settings.id() + "' stops claiming after an unexpected error");
+			logger.error("Honker listener '" + this.settings.id() + "' stops claiming after an unexpected error", ex);
 			this.onFailure.accept(ex);
 		}
 		finally {
@@ -174,7 +176,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 
 	private void claimUntilStopped() throws InterruptedException {
 		while (!this.stopping) {
-			Instant deadline;
+			@Nullable Instant deadline;
 			try {
 				deadline = pass();
 				this.claimFailures.succeeded();
@@ -207,7 +209,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 	 * Acknowledges, claims, dispatches; returns when to look again at the latest, or
 	 * {@code null}.
 	 */
-	private Instant pass() throws SQLException, InterruptedException {
+	private @Nullable Instant pass() throws SQLException, InterruptedException {
 		settle();
 		int free = this.paused.getAsBoolean() ? 0 : this.settings.concurrency() - this.inFlight.size();
 		List<Long> acks = takeSucceeded();
@@ -245,7 +247,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 			throw ex;
 		}
 		if (result.acked() < acks.size()) {
-			LOG.warn("Honker listener '" + this.settings.id() + "': " + (acks.size() - result.acked()) + " of "
+			logger.warn("Honker listener '" + this.settings.id() + "': " + (acks.size() - result.acked()) + " of "
 					+ acks.size()
 					+ " finished jobs had lost their claims before the acknowledgement (visibility timeout "
 					+ this.settings.visibilitySeconds() + "s); they run again: " + acks);
@@ -253,7 +255,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 		return result.jobs();
 	}
 
-	private Instant nextDeadline() throws SQLException {
+	private @Nullable Instant nextDeadline() throws SQLException {
 		long next = this.store.nextClaimAt(this.settings.queue());
 		if (next == 0) {
 			return null;
@@ -281,8 +283,8 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 		}
 		catch (RejectedExecutionException ex) {
 			this.inFlight.remove(job.id());
-			LOG.warn(ex, "Honker listener '" + this.settings.id() + "': the handler executor rejected job " + job.id()
-					+ "; it runs again when its claim expires");
+			logger.warn("Honker listener '" + this.settings.id() + "': the handler executor rejected job " + job.id()
+					+ "; it runs again when its claim expires", ex);
 		}
 	}
 
@@ -328,19 +330,24 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 		ClaimedJob job = running.job;
 		try {
 			if (this.store.heartbeat(job.id(), this.workerId, this.settings.visibilitySeconds())) {
-				LOG.debug(() -> "heartbeat extended the claim of job " + job.id());
+				if (logger.isDebugEnabled()) {
+					logger.debug("heartbeat extended the claim of job " + job.id());
+				}
 			}
 			else if (running.hasHandlerReturned()) {
-				LOG.debug(() -> "heartbeat found the claim of job " + job.id() + " settled after its handler returned");
+				if (logger.isDebugEnabled()) {
+					logger
+						.debug("heartbeat found the claim of job " + job.id() + " settled after its handler returned");
+				}
 			}
 			else {
-				LOG.warn("Honker listener '" + this.settings.id() + "': job " + job.id()
+				logger.warn("Honker listener '" + this.settings.id() + "': job " + job.id()
 						+ " lost its claim while its handler was still running; it may run twice");
 			}
 		}
 		catch (SQLException | RuntimeException ex) {
-			LOG.warn(ex, "Honker listener '" + this.settings.id() + "': heartbeat of job " + job.id()
-					+ " failed; trying again shortly");
+			logger.warn("Honker listener '" + this.settings.id() + "': heartbeat of job " + job.id()
+					+ " failed; trying again shortly", ex);
 		}
 	}
 
@@ -359,8 +366,8 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 				ackAndClaim(acks, 0);
 			}
 			catch (SQLException | RuntimeException ex) {
-				LOG.warn(ex, "Honker listener '" + this.settings.id() + "': cannot acknowledge finished jobs " + acks
-						+ " yet; trying again until the shutdown timeout, after which their claims expire");
+				logger.warn("Honker listener '" + this.settings.id() + "': cannot acknowledge finished jobs " + acks
+						+ " yet; trying again until the shutdown timeout, after which their claims expire", ex);
 			}
 		}
 	}
@@ -379,7 +386,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 		flushAcks();
 		if (!this.inFlight.isEmpty()) {
 			this.abandoned = true;
-			LOG.warn("Honker listener '" + this.settings.id() + "': jobs " + this.inFlight.keySet()
+			logger.warn("Honker listener '" + this.settings.id() + "': jobs " + this.inFlight.keySet()
 					+ " still running after the shutdown timeout of " + this.settings.shutdownTimeout()
 					+ "; they are not acknowledged and run again when their claims expire");
 			this.inFlight.values().forEach(Running::interrupt);
@@ -392,7 +399,9 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 			this.terminated = true;
 			callback = this.afterStop;
 		}
-		LOG.debug(() -> "listener '" + this.settings.id() + "' stopped");
+		if (logger.isDebugEnabled()) {
+			logger.debug("listener '" + this.settings.id() + "' stopped");
+		}
 		callback.run();
 	}
 

@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
-import org.springframework.core.log.LogAccessor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs one claimed job on a handler thread: calls the interceptors, converts the payload,
@@ -19,7 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 final class JobInvoker {
 
-	private static final LogAccessor LOG = new LogAccessor(JobInvoker.class);
+	private static final Log logger = LogFactory.getLog(JobInvoker.class);
 
 	private static final int SETTLE_TRIES = 3;
 
@@ -29,7 +31,7 @@ final class JobInvoker {
 
 	private final JobHandler<Object> handler;
 
-	private final Type payloadType;
+	private final @Nullable Type payloadType;
 
 	private final PayloadConverter converter;
 
@@ -37,11 +39,11 @@ final class JobInvoker {
 
 	private final JobErrorHandler listenerDefault;
 
-	private final JobErrorHandler errorHandler;
+	private final @Nullable JobErrorHandler errorHandler;
 
 	private final List<JobInterceptor> interceptors;
 
-	private final TransactionTemplate transaction;
+	private final @Nullable TransactionTemplate transaction;
 
 	/**
 	 * @param payloadType the handler's payload type, or {@code null} if it takes none
@@ -50,9 +52,9 @@ final class JobInvoker {
 	 * @param transaction the transaction of {@link AckMode#TRANSACTIONAL}, or
 	 * {@code null} to acknowledge after the handler
 	 */
-	JobInvoker(String listenerId, JobHandler<Object> handler, Type payloadType, PayloadConverter converter,
-			JobStore store, JobErrorHandler listenerDefault, JobErrorHandler errorHandler,
-			List<JobInterceptor> interceptors, TransactionTemplate transaction) {
+	JobInvoker(String listenerId, JobHandler<Object> handler, @Nullable Type payloadType, PayloadConverter converter,
+			JobStore store, JobErrorHandler listenerDefault, @Nullable JobErrorHandler errorHandler,
+			List<JobInterceptor> interceptors, @Nullable TransactionTemplate transaction) {
 		this.listenerId = listenerId;
 		this.handler = handler;
 		this.payloadType = payloadType;
@@ -100,8 +102,10 @@ final class JobInvoker {
 		catch (PayloadConversionException ex) {
 			return failed(job, context, ex, abandoned);
 		}
-		LOG.debug(() -> "listener '" + this.listenerId + "' runs job " + job.id() + " (attempt " + job.attempts()
-				+ " of " + job.maxAttempts() + ")");
+		if (logger.isDebugEnabled()) {
+			logger.debug("listener '" + this.listenerId + "' runs job " + job.id() + " (attempt " + job.attempts()
+					+ " of " + job.maxAttempts() + ")");
+		}
 		try {
 			if (this.transaction == null) {
 				try {
@@ -119,7 +123,7 @@ final class JobInvoker {
 			return JobOutcome.SUCCEEDED;
 		}
 		catch (ClaimLostException ex) {
-			LOG.warn("Honker listener '" + this.listenerId + "': job " + job.id()
+			logger.warn("Honker listener '" + this.listenerId + "': job " + job.id()
 					+ " lost its claim before its transaction committed; rolled back, another worker will run it");
 			context.finish(JobOutcome.ABANDONED, null);
 			return JobOutcome.ABANDONED;
@@ -143,14 +147,13 @@ final class JobInvoker {
 	 */
 	private JobOutcome failedWithVirtualMachineError(ClaimedJob job, JobContext context, VirtualMachineError error,
 			BooleanSupplier abandoned) {
-		LOG.error(error,
-				"Honker listener '" + this.listenerId + "': the handler of job " + job.id() + " (attempt "
-						+ job.attempts() + " of " + job.maxAttempts() + ") ended with " + error.getClass().getName()
-						+ "; settling the job as a failed attempt");
+		logger.error("Honker listener '" + this.listenerId + "': the handler of job " + job.id() + " (attempt "
+				+ job.attempts() + " of " + job.maxAttempts() + ") ended with " + error.getClass().getName()
+				+ "; settling the job as a failed attempt", error);
 		return failed(job, context, error, abandoned);
 	}
 
-	private Object convert(ClaimedJob job) {
+	private @Nullable Object convert(ClaimedJob job) {
 		if (this.payloadType == null) {
 			return null;
 		}
@@ -163,7 +166,7 @@ final class JobInvoker {
 		}
 	}
 
-	private void invokeAndAck(Object payload, ClaimedJob job, HonkerJob metadata, Runnable handlerReturned) {
+	private void invokeAndAck(@Nullable Object payload, ClaimedJob job, HonkerJob metadata, Runnable handlerReturned) {
 		try {
 			this.handler.handle(payload, metadata);
 		}
@@ -191,7 +194,10 @@ final class JobInvoker {
 	private JobOutcome failed(ClaimedJob job, JobContext context, Throwable failure, BooleanSupplier abandoned) {
 		JobOutcome outcome;
 		if (abandoned.getAsBoolean()) {
-			LOG.debug(failure, () -> "job " + job.id() + " failed after shutdown gave up on it; its claim will expire");
+			if (logger.isDebugEnabled()) {
+				logger.debug("job " + job.id() + " failed after shutdown gave up on it; its claim will expire",
+						failure);
+			}
 			outcome = JobOutcome.ABANDONED;
 		}
 		else {
@@ -211,12 +217,12 @@ final class JobInvoker {
 			if (action != null) {
 				return action;
 			}
-			LOG.warn("Honker listener '" + this.listenerId + "': the JobErrorHandler returned null for job " + job.id()
-					+ "; applying the listener's default");
+			logger.warn("Honker listener '" + this.listenerId + "': the JobErrorHandler returned null for job "
+					+ job.id() + "; applying the listener's default");
 		}
 		catch (RuntimeException ex) {
-			LOG.warn(ex, "Honker listener '" + this.listenerId + "': the JobErrorHandler failed on job " + job.id()
-					+ "; applying the listener's default");
+			logger.warn("Honker listener '" + this.listenerId + "': the JobErrorHandler failed on job " + job.id()
+					+ "; applying the listener's default", ex);
 		}
 		return failed.defaultAction();
 	}
@@ -225,12 +231,14 @@ final class JobInvoker {
 		try {
 			boolean held = record(job, action);
 			if (!held) {
-				LOG.warn("Honker listener '" + this.listenerId + "': job " + job.id()
+				logger.warn("Honker listener '" + this.listenerId + "': job " + job.id()
 						+ " lost its claim before its failure was recorded (" + action + "); it runs again");
 				return JobOutcome.ABANDONED;
 			}
-			LOG.debug(() -> "job " + job.id() + " failed on attempt " + job.attempts() + " of " + job.maxAttempts()
-					+ ": " + action);
+			if (logger.isDebugEnabled()) {
+				logger.debug("job " + job.id() + " failed on attempt " + job.attempts() + " of " + job.maxAttempts()
+						+ ": " + action);
+			}
 			return switch (action.kind()) {
 				case RETRY -> job.attempts() >= job.maxAttempts() ? JobOutcome.DEAD_LETTERED : JobOutcome.RETRIED;
 				case DEAD_LETTER -> JobOutcome.DEAD_LETTERED;
@@ -239,13 +247,13 @@ final class JobInvoker {
 			};
 		}
 		catch (SQLException ex) {
-			LOG.warn(ex, "Honker listener '" + this.listenerId + "': cannot " + action + " job " + job.id() + " after "
-					+ SETTLE_TRIES + " tries; it runs again when its claim expires");
+			logger.warn("Honker listener '" + this.listenerId + "': cannot " + action + " job " + job.id() + " after "
+					+ SETTLE_TRIES + " tries; it runs again when its claim expires", ex);
 			return JobOutcome.ABANDONED;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			LOG.warn("Honker listener '" + this.listenerId + "': interrupted while recording the failure of job "
+			logger.warn("Honker listener '" + this.listenerId + "': interrupted while recording the failure of job "
 					+ job.id() + "; it runs again when its claim expires");
 			return JobOutcome.ABANDONED;
 		}
@@ -271,7 +279,9 @@ final class JobInvoker {
 				if (attempt >= SETTLE_TRIES) {
 					throw ex;
 				}
-				LOG.debug(ex, () -> "recording the failure of job " + job.id() + " failed; trying again");
+				if (logger.isDebugEnabled()) {
+					logger.debug("recording the failure of job " + job.id() + " failed; trying again", ex);
+				}
 				Thread.sleep(SETTLE_RETRY_PAUSE.toMillis() * attempt);
 			}
 		}
@@ -282,8 +292,8 @@ final class JobInvoker {
 			call.run();
 		}
 		catch (RuntimeException ex) {
-			LOG.warn(ex, "Honker listener '" + this.listenerId + "': " + interceptor.getClass().getName() + "." + phase
-					+ " failed; the job goes on");
+			logger.warn("Honker listener '" + this.listenerId + "': " + interceptor.getClass().getName() + "." + phase
+					+ " failed; the job goes on", ex);
 		}
 	}
 

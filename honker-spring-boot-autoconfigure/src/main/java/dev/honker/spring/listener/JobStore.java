@@ -13,8 +13,6 @@ import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 
 import org.sqlite.SQLiteConnection;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
 
 import org.springframework.jdbc.datasource.DataSourceUtils;
 
@@ -199,7 +197,7 @@ final class JobStore {
 					return;
 				}
 				catch (SQLException ex) {
-					if (!isBusy(ex) || System.nanoTime() - deadline >= 0) {
+					if (!SqliteSupport.isBusyOrLocked(ex) || System.nanoTime() - deadline >= 0) {
 						throw ex;
 					}
 					LockSupport.parkNanos(LOCK_POLL_NANOS);
@@ -209,11 +207,6 @@ final class JobStore {
 		finally {
 			sqlite.setBusyTimeout(busyTimeoutMillis);
 		}
-	}
-
-	private static boolean isBusy(SQLException ex) {
-		return ex instanceof SQLiteException sqlite
-				&& (sqlite.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_BUSY.code;
 	}
 
 	private static void execute(Connection connection, String sql) throws SQLException {

@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
 
-import org.springframework.core.log.LogAccessor;
+import org.apache.commons.logging.Log;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The consecutive failures of one recurring operation, such as a listener's claim: how
@@ -16,7 +17,7 @@ import org.springframework.core.log.LogAccessor;
  */
 final class RepeatedFailures {
 
-	private final LogAccessor log;
+	private final Log log;
 
 	private final Supplier<String> operation;
 
@@ -28,7 +29,7 @@ final class RepeatedFailures {
 
 	private int consecutive;
 
-	private String lastFailure;
+	private @Nullable String lastFailure;
 
 	private int unreportedRepeats;
 
@@ -38,8 +39,7 @@ final class RepeatedFailures {
 	 * @param operation what failed, for example "Honker listener 'orders': claiming from
 	 * queue 'orders'"
 	 */
-	RepeatedFailures(LogAccessor log, Supplier<String> operation, Duration initial, Duration max,
-			Duration summaryInterval) {
+	RepeatedFailures(Log log, Supplier<String> operation, Duration initial, Duration max, Duration summaryInterval) {
 		this.log = log;
 		this.operation = operation;
 		this.initial = initial;
@@ -60,12 +60,14 @@ final class RepeatedFailures {
 			this.lastFailure = description;
 			this.unreportedRepeats = 0;
 			this.lastReportNanos = now;
-			this.log.warn(failure, this.operation.get() + " failed; trying again in " + describe(delay)
-					+ " (identical failures are summarized)");
+			this.log.warn(this.operation.get() + " failed; trying again in " + describe(delay)
+					+ " (identical failures are summarized)", failure);
 		}
 		else {
 			this.unreportedRepeats++;
-			this.log.debug(failure, () -> this.operation.get() + " failed again; trying again in " + describe(delay));
+			if (this.log.isDebugEnabled()) {
+				this.log.debug(this.operation.get() + " failed again; trying again in " + describe(delay), failure);
+			}
 			if (now - this.lastReportNanos >= this.summaryInterval.toNanos()) {
 				this.log.warn(this.operation.get() + " failed " + this.unreportedRepeats + " more times in the last "
 						+ describe(Duration.ofNanos(now - this.lastReportNanos)) + " with the same error ("

@@ -170,7 +170,7 @@ class BadInputCatalogueTests {
 				sql("honker_result_save with ttl 2^63-1", "SELECT honker_result_save(%d, '1', " + HUGE + ")",
 						"honker_result_save: ttl_s " + HUGE + " is out of range"),
 				sql("honker_cron_next_after from 2^63-1", "SELECT honker_cron_next_after('0 * * * *', " + HUGE + ")",
-						"honker_cron_next_after: from " + HUGE + " is out of range"),
+						"honker_cron_next_after: from_unix " + HUGE + " is out of range"),
 				sql("honker_cron_next_after with a bad expression", "SELECT honker_cron_next_after('61 * * * *', 0)",
 						"honker_cron_next_after"));
 	}
