@@ -55,8 +55,8 @@ final class SchedulerFunctions {
 	}
 
 	static void register(FunctionRegistrar registrar) throws SQLException {
-		registrar.defineDeterministic("honker_cron_next_after", List.of("expr", "from_unix"), f -> f
-			.resultLong(nextAfter(CronExpression.parse(f.text(0)), HonkerTime.absoluteOrNull("from_unix", f.integer(1)))));
+		registrar.defineDeterministic("honker_cron_next_after", List.of("expr", "from_unix"), f -> f.resultLong(
+				nextAfter(CronExpression.parse(f.text(0)), HonkerTime.absoluteOrNull("from_unix", f.integer(1)))));
 		registrar.defineOverloaded("honker_scheduler_register",
 				List.of("name", "queue", "cron_expr", "payload", "priority", "expires_s", "max_attempts"),
 				List.of(6, 7), SchedulerFunctions::registerTask);
