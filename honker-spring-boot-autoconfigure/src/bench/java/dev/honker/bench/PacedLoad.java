@@ -60,7 +60,11 @@ final class PacedLoad {
 					"--logging.level.root=WARN")) {
 				AtomicLong heapAfterGc = new AtomicLong();
 				BufferedReader lines = worker.lines();
-				if (!lines.readLine().startsWith("worker ready")) {
+				String line = lines.readLine();
+				while (line != null && !line.startsWith("worker ready")) {
+					line = lines.readLine();
+				}
+				if (line == null) {
 					throw new IllegalStateException("worker did not start");
 				}
 				Thread reader = new Thread(() -> readStats(lines, heapAfterGc), "worker-output");
