@@ -1,5 +1,8 @@
 package dev.honker.bench;
 
+import static dev.honker.sqlite.TestDatabase.execute;
+import static dev.honker.sqlite.TestDatabase.queryLong;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -81,7 +84,7 @@ final class PacedLoad {
 						// the sampling schedule, not a synchronization
 						LockSupport.parkNanos(start + at - System.nanoTime());
 						Sample sample = new Sample(at / 1_000_000_000L, enqueued.get(),
-								count(observer, "SELECT count(*) FROM _honker_live"), size(Path.of(file + "-wal")),
+								queryLong(observer, "SELECT count(*) FROM _honker_live"), size(Path.of(file + "-wal")),
 								rss(worker.handle().pid()), heapAfterGc.get());
 						System.out.println("  " + synchronous + " " + sample);
 						samples.add(sample);
@@ -157,19 +160,6 @@ final class PacedLoad {
 		execute(connection, "PRAGMA busy_timeout=5000");
 		HonkerFunctions.register(connection);
 		return connection;
-	}
-
-	private static void execute(Connection connection, String sql) throws SQLException {
-		try (Statement statement = connection.createStatement()) {
-			statement.execute(sql);
-		}
-	}
-
-	private static long count(Connection connection, String sql) throws SQLException {
-		try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
-			row.next();
-			return row.getLong(1);
-		}
 	}
 
 }

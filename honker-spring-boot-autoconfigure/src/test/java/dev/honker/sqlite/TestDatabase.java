@@ -13,7 +13,7 @@ import java.util.List;
  * Opens connections to a temp-file database with the embedded Honker functions
  * registered, and queries them.
  */
-final class TestDatabase {
+public final class TestDatabase {
 
 	private TestDatabase() {
 	}
@@ -46,7 +46,7 @@ final class TestDatabase {
 		return queryRows(connection, "SELECT * FROM " + table + " ORDER BY 1, 2");
 	}
 
-	static long queryLong(Connection connection, String sql, Object... args) throws SQLException {
+	public static long queryLong(Connection connection, String sql, Object... args) throws SQLException {
 		try (PreparedStatement statement = prepare(connection, sql, args); ResultSet rows = statement.executeQuery()) {
 			if (!rows.next()) {
 				throw new SQLException("no row from " + sql);
@@ -76,7 +76,7 @@ final class TestDatabase {
 		}
 	}
 
-	static void execute(Connection connection, String sql, Object... args) throws SQLException {
+	public static void execute(Connection connection, String sql, Object... args) throws SQLException {
 		try (PreparedStatement statement = prepare(connection, sql, args)) {
 			statement.execute();
 		}

@@ -100,7 +100,8 @@ public class HonkerListenerContainer extends AbstractListenerContainer {
 		int attempts = 0;
 		for (List<ClaimedJob> claimed = claimOne(workerId); !claimed.isEmpty(); claimed = claimOne(workerId)) {
 			ClaimedJob job = claimed.get(0);
-			if (this.invoker.run(job, () -> false)) {
+			if (this.invoker.run(job, () -> false, () -> {
+			})) {
 				this.store.ack(job.id(), workerId);
 			}
 			attempts++;

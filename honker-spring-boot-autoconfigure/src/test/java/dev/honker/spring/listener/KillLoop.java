@@ -1,12 +1,13 @@
 package dev.honker.spring.listener;
 
+import static dev.honker.sqlite.TestDatabase.execute;
+import static dev.honker.sqlite.TestDatabase.queryLong;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -52,14 +53,14 @@ public final class KillLoop {
 			execute(connection, "COMMIT");
 			Random random = new Random(seed);
 			Set<Long> killed = new HashSet<>();
-			for (int kill = 0; kill < kills && count(connection, "SELECT count(*) FROM _honker_live") > 0; kill++) {
-				long before = count(connection, "SELECT count(*) FROM effects");
+			for (int kill = 0; kill < kills && queryLong(connection, "SELECT count(*) FROM _honker_live") > 0; kill++) {
+				long before = queryLong(connection, "SELECT count(*) FROM effects");
 				long after = before + 1 + random.nextInt(Math.max(1, jobs / (2 * Math.max(1, kills))));
 				try (ChildJvm worker = startWorker(directory, file, ackMode, kill)) {
 					await().atMost(DRAIN_LIMIT)
 						.pollInterval(Duration.ofMillis(1 + random.nextInt(5)))
-						.until(() -> count(connection, "SELECT count(*) FROM effects") >= after
-								|| count(connection, "SELECT count(*) FROM _honker_live") == 0);
+						.until(() -> queryLong(connection, "SELECT count(*) FROM effects") >= after
+								|| queryLong(connection, "SELECT count(*) FROM _honker_live") == 0);
 					killed.add(worker.handle().pid());
 					worker.kill();
 				}
@@ -67,7 +68,7 @@ public final class KillLoop {
 			try (ChildJvm last = startWorker(directory, file, ackMode, kills)) {
 				await().atMost(DRAIN_LIMIT)
 					.pollInterval(Duration.ofMillis(50))
-					.until(() -> count(connection, "SELECT count(*) FROM _honker_live") == 0);
+					.until(() -> queryLong(connection, "SELECT count(*) FROM _honker_live") == 0);
 			}
 			return report(connection, jobs, killed);
 		}
@@ -82,19 +83,19 @@ public final class KillLoop {
 
 	private static Report report(Connection connection, int jobs, Set<Long> killed) throws SQLException {
 		String killedPids = killed.isEmpty() ? "0" : String.join(",", killed.stream().map(String::valueOf).toList());
-		long handled = count(connection, "SELECT count(DISTINCT job_id) FROM effects");
-		long effects = count(connection, "SELECT count(*) FROM effects");
-		long duplicatedJobs = count(connection,
+		long handled = queryLong(connection, "SELECT count(DISTINCT job_id) FROM effects");
+		long effects = queryLong(connection, "SELECT count(*) FROM effects");
+		long duplicatedJobs = queryLong(connection,
 				"SELECT count(*) FROM (SELECT job_id FROM effects GROUP BY job_id HAVING count(*) > 1)");
 		// a repeated effect is explained when every run but the last was by a killed
 		// worker
-		long unexplained = count(connection, """
+		long unexplained = queryLong(connection, """
 				SELECT count(*) FROM effects e
 				 WHERE e.attempt < (SELECT max(attempt) FROM effects l WHERE l.job_id = e.job_id)
 				   AND e.pid NOT IN (%s)""".formatted(killedPids));
 		return new Report(jobs, killed.size(), handled, effects, duplicatedJobs, unexplained,
-				count(connection, "SELECT count(*) FROM _honker_live"),
-				count(connection, "SELECT count(*) FROM _honker_dead"));
+				queryLong(connection, "SELECT count(*) FROM _honker_live"),
+				queryLong(connection, "SELECT count(*) FROM _honker_dead"));
 	}
 
 	private static Connection open(Path file) throws SQLException {
@@ -103,19 +104,6 @@ public final class KillLoop {
 		execute(connection, "PRAGMA busy_timeout=10000");
 		HonkerFunctions.register(connection);
 		return connection;
-	}
-
-	private static void execute(Connection connection, String sql) throws SQLException {
-		try (Statement statement = connection.createStatement()) {
-			statement.execute(sql);
-		}
-	}
-
-	private static long count(Connection connection, String sql) throws SQLException {
-		try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
-			row.next();
-			return row.getLong(1);
-		}
 	}
 
 	/**

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
+import static dev.honker.sqlite.TestDatabase.execute;
+import static dev.honker.sqlite.TestDatabase.queryLong;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -64,7 +66,7 @@ class TransactionBeginTests {
 			execute(other, "INSERT INTO orders (item) VALUES ('lamp')");
 			execute(other, "COMMIT");
 			assertThat(connection.getAutoCommit()).isFalse();
-			assertThat(count(connection, "SELECT count(*) FROM orders")).isEqualTo(2);
+			assertThat(queryLong(connection, "SELECT count(*) FROM orders")).isEqualTo(2);
 			connection.setAutoCommit(true);
 		}
 	}
@@ -83,7 +85,7 @@ class TransactionBeginTests {
 			execute(connection, "INSERT INTO orders (item) VALUES ('book')");
 			connection.rollback();
 			connection.setAutoCommit(true);
-			assertThat(count(other, "SELECT count(*) FROM orders")).as("the rolled back insert").isZero();
+			assertThat(queryLong(other, "SELECT count(*) FROM orders")).as("the rolled back insert").isZero();
 		}
 	}
 
@@ -94,20 +96,20 @@ class TransactionBeginTests {
 			connection.setAutoCommit(false);
 			execute(connection, "INSERT INTO orders (item) VALUES ('book')");
 			reader.setAutoCommit(false);
-			assertThat(count(reader, "SELECT count(*) FROM orders")).isZero();
+			assertThat(queryLong(reader, "SELECT count(*) FROM orders")).isZero();
 
 			assertThatExceptionOfType(SQLException.class).as("the reader's shared lock blocks the commit")
 				.isThrownBy(connection::commit);
 			reader.setAutoCommit(true);
 			connection.rollback();
 			connection.setAutoCommit(true);
-			assertThat(count(reader, "SELECT count(*) FROM orders")).isZero();
+			assertThat(queryLong(reader, "SELECT count(*) FROM orders")).isZero();
 
 			connection.setAutoCommit(false);
 			execute(connection, "INSERT INTO orders (item) VALUES ('lamp')");
 			connection.commit();
 			connection.setAutoCommit(true);
-			assertThat(count(reader, "SELECT count(*) FROM orders")).isOne();
+			assertThat(queryLong(reader, "SELECT count(*) FROM orders")).isOne();
 		}
 	}
 
@@ -123,20 +125,7 @@ class TransactionBeginTests {
 			execute(connection, "INSERT INTO orders (item) VALUES ('lamp')");
 			connection.rollback();
 			connection.setAutoCommit(true);
-			assertThat(count(connection, "SELECT count(*) FROM orders")).isZero();
-		}
-	}
-
-	private static void execute(Connection connection, String sql) throws SQLException {
-		try (Statement statement = connection.createStatement()) {
-			statement.execute(sql);
-		}
-	}
-
-	private static long count(Connection connection, String sql) throws SQLException {
-		try (Statement statement = connection.createStatement(); var rows = statement.executeQuery(sql)) {
-			rows.next();
-			return rows.getLong(1);
+			assertThat(queryLong(connection, "SELECT count(*) FROM orders")).isZero();
 		}
 	}
 
