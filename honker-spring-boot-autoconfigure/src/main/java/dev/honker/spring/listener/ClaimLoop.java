@@ -16,11 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
-import org.springframework.core.log.LogAccessor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import dev.honker.spring.watch.Subscription;
 import dev.honker.spring.watch.WatcherFailedException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One run of a listener container, from start to stop: a thread that claims jobs whenever
@@ -49,7 +51,7 @@ import dev.honker.spring.watch.WatcherFailedException;
  */
 final class ClaimLoop implements AbstractListenerContainer.Run {
 
-	private static final LogAccessor LOG = new LogAccessor(ClaimLoop.class);
+	private static final Log logger = LogFactory.getLog(ClaimLoop.class);
 
 	private static final Duration RETRY_AFTER_ERROR = Duration.ofSeconds(1);
 
@@ -112,7 +114,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 	private Runnable afterStop = () -> {
 	};
 
-	private Instant passedDeadline;
+	private @Nullable Instant passedDeadline;
 
 	/** Subscribes to the watcher at once, before the first claim reads the queue. */
 	ClaimLoop(ListenerSettings settings, String workerId, JobStore store, JobInvoker invoker, Subscription subscription,
@@ -175,14 +177,14 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 			claimUntilStopped();
 		}
 		catch (WatcherFailedException ex) {
-			LOG.error(ex, "Honker listener '" + this.settings.id() + "' stops claiming: " + ex.getMessage());
+			logger.error("Honker listener '" + this.settings.id() + "' stops claiming: " + ex.getMessage(), ex);
 			this.onFailure.accept(ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
 		catch (RuntimeException | Error ex) {
-			LOG.error(ex, "Honker listener '" + this.settings.id() + "' stops claiming after an unexpected error");
+			logger.error("Honker listener '" + this.settings.id() + "' stops claiming after an unexpected error", ex);
 			this.onFailure.accept(ex);
 		}
 		finally {
@@ -192,7 +194,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 
 	private void claimUntilStopped() throws InterruptedException {
 		while (!this.stopping) {
-			Instant deadline;
+			@Nullable Instant deadline;
 			try {
 				deadline = pass();
 			}
@@ -200,8 +202,9 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 				if (ex instanceof WatcherFailedException failed) {
 					throw failed;
 				}
-				LOG.warn(ex, "Honker listener '" + this.settings.id() + "': claiming from queue '"
-						+ this.settings.queue() + "' failed; trying again in " + RETRY_AFTER_ERROR.toSeconds() + "s");
+				logger.warn("Honker listener '" + this.settings.id() + "': claiming from queue '"
+						+ this.settings.queue() + "' failed; trying again in " + RETRY_AFTER_ERROR.toSeconds() + "s",
+						ex);
 				deadline = Instant.now().plus(RETRY_AFTER_ERROR);
 			}
 			if (!this.succeeded.isEmpty()) {
@@ -218,7 +221,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 	 * Acknowledges, claims, dispatches; returns when to look again at the latest, or
 	 * {@code null}.
 	 */
-	private Instant pass() throws SQLException, InterruptedException {
+	private @Nullable Instant pass() throws SQLException, InterruptedException {
 		settle();
 		boolean low = this.buffer.size() < this.settings.concurrency();
 		int free = (this.paused.getAsBoolean() || !low) ? 0 : capacity() - this.inFlight.size();
@@ -272,7 +275,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 			throw ex;
 		}
 		if (result.acked() < acks.size()) {
-			LOG.warn("Honker listener '" + this.settings.id() + "': " + (acks.size() - result.acked()) + " of "
+			logger.warn("Honker listener '" + this.settings.id() + "': " + (acks.size() - result.acked()) + " of "
 					+ acks.size()
 					+ " finished jobs had lost their claims before the acknowledgement (visibility timeout "
 					+ this.settings.visibilitySeconds() + "s); they run again: " + acks);
@@ -280,7 +283,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 		return result.jobs();
 	}
 
-	private Instant nextDeadline() throws SQLException {
+	private @Nullable Instant nextDeadline() throws SQLException {
 		long next = this.store.nextClaimAt(this.settings.queue());
 		if (next == 0) {
 			return null;
@@ -314,8 +317,8 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 					this.inFlight.remove(job.id());
 					rejected.add(job.id());
 				}
-				LOG.warn(ex, "Honker listener '" + this.settings.id() + "': the handler executor rejected jobs "
-						+ rejected + "; they run again when their claims expire");
+				logger.warn("Honker listener '" + this.settings.id() + "': the handler executor rejected jobs "
+						+ rejected + "; they run again when their claims expire", ex);
 				return;
 			}
 		}
@@ -393,16 +396,18 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 	private void heartbeat(ClaimedJob job) {
 		try {
 			if (this.store.heartbeat(job.id(), this.workerId, this.settings.visibilitySeconds())) {
-				LOG.debug(() -> "heartbeat extended the claim of job " + job.id());
+				if (logger.isDebugEnabled()) {
+					logger.debug("heartbeat extended the claim of job " + job.id());
+				}
 			}
 			else {
-				LOG.warn("Honker listener '" + this.settings.id() + "': job " + job.id()
+				logger.warn("Honker listener '" + this.settings.id() + "': job " + job.id()
 						+ " lost its claim while its handler was still running; it may run twice");
 			}
 		}
 		catch (SQLException | RuntimeException ex) {
-			LOG.warn(ex, "Honker listener '" + this.settings.id() + "': heartbeat of job " + job.id()
-					+ " failed; trying again shortly");
+			logger.warn("Honker listener '" + this.settings.id() + "': heartbeat of job " + job.id()
+					+ " failed; trying again shortly", ex);
 		}
 	}
 
@@ -421,8 +426,8 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 				ackAndClaim(acks, 0);
 			}
 			catch (SQLException | RuntimeException ex) {
-				LOG.warn(ex, "Honker listener '" + this.settings.id() + "': cannot acknowledge finished jobs " + acks
-						+ " yet; trying again until the shutdown timeout, after which their claims expire");
+				logger.warn("Honker listener '" + this.settings.id() + "': cannot acknowledge finished jobs " + acks
+						+ " yet; trying again until the shutdown timeout, after which their claims expire", ex);
 			}
 		}
 	}
@@ -441,7 +446,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 		flushAcks();
 		if (!this.inFlight.isEmpty()) {
 			this.abandoned = true;
-			LOG.warn("Honker listener '" + this.settings.id() + "': jobs " + this.inFlight.keySet()
+			logger.warn("Honker listener '" + this.settings.id() + "': jobs " + this.inFlight.keySet()
 					+ " still running after the shutdown timeout of " + this.settings.shutdownTimeout()
 					+ "; they are not acknowledged and run again when their claims expire");
 			this.inFlight.values().forEach(Running::interrupt);
@@ -454,7 +459,9 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 			this.terminated = true;
 			callback = this.afterStop;
 		}
-		LOG.debug(() -> "listener '" + this.settings.id() + "' stopped");
+		if (logger.isDebugEnabled()) {
+			logger.debug("listener '" + this.settings.id() + "' stopped");
+		}
 		callback.run();
 	}
 

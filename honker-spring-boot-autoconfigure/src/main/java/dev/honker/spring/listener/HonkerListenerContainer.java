@@ -2,14 +2,18 @@ package dev.honker.spring.listener;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.sql.SQLException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 
-import org.springframework.core.log.LogAccessor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import dev.honker.spring.watch.DatabaseWatcher;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs one job listener, a {@code @HonkerListener} method or a
@@ -26,7 +30,7 @@ import dev.honker.spring.watch.DatabaseWatcher;
  */
 public class HonkerListenerContainer extends AbstractListenerContainer {
 
-	private static final LogAccessor LOG = new LogAccessor(HonkerListenerContainer.class);
+	private static final Log logger = LogFactory.getLog(HonkerListenerContainer.class);
 
 	private static final String HOST_AND_PID = hostAndPid();
 
@@ -40,12 +44,12 @@ public class HonkerListenerContainer extends AbstractListenerContainer {
 
 	private final boolean virtualThreads;
 
-	private volatile Executor taskExecutor;
+	private volatile @Nullable Executor taskExecutor;
 
-	private volatile ClaimLoop loop;
+	private volatile @Nullable ClaimLoop loop;
 
 	HonkerListenerContainer(ListenerSettings settings, String description, JobStore store, JobInvoker invoker,
-			DatabaseWatcher watcher, Executor taskExecutor, boolean virtualThreads) {
+			DatabaseWatcher watcher, @Nullable Executor taskExecutor, boolean virtualThreads) {
 		super(settings.id(), description, settings.autoStartup());
 		this.settings = settings;
 		this.store = store;
@@ -70,7 +74,7 @@ public class HonkerListenerContainer extends AbstractListenerContainer {
 	 * by the container) instead of threads of the container's own.
 	 * @param taskExecutor the executor, or {@code null} for the container's own threads
 	 */
-	public void setTaskExecutor(Executor taskExecutor) {
+	public void setTaskExecutor(@Nullable Executor taskExecutor) {
 		this.taskExecutor = taskExecutor;
 	}
 
@@ -80,6 +84,32 @@ public class HonkerListenerContainer extends AbstractListenerContainer {
 	public Optional<String> getWorkerId() {
 		ClaimLoop current = this.loop;
 		return (current == null || !current.isRunning()) ? Optional.empty() : Optional.of(current.workerId());
+	}
+
+	/**
+	 * Runs the queue's claimable jobs one by one in the calling thread, as the container
+	 * would (payload conversion, interceptors, error handler, acknowledgement), until the
+	 * queue has none left: for tests that want a listener's effects before their next
+	 * line. A job that fails and is retried without delay runs again, up to its attempts.
+	 * Stop or pause the container first, or its own threads take some of the jobs.
+	 * @return the number of attempts run
+	 * @throws SQLException if claiming or acknowledging fails
+	 */
+	public int runPending() throws SQLException {
+		String workerId = HOST_AND_PID + ":" + getId() + ":calling-thread";
+		int attempts = 0;
+		for (List<ClaimedJob> claimed = claimOne(workerId); !claimed.isEmpty(); claimed = claimOne(workerId)) {
+			ClaimedJob job = claimed.get(0);
+			if (this.invoker.run(job, () -> false)) {
+				this.store.ack(job.id(), workerId);
+			}
+			attempts++;
+		}
+		return attempts;
+	}
+
+	private List<ClaimedJob> claimOne(String workerId) throws SQLException {
+		return this.store.ackAndClaim(getQueue(), workerId, List.of(), 1, this.settings.visibilitySeconds()).jobs();
 	}
 
 	@Override
@@ -92,7 +122,9 @@ public class HonkerListenerContainer extends AbstractListenerContainer {
 				handlers, this::isPaused, this::runFailed);
 		started.start();
 		this.loop = started;
-		LOG.debug(() -> "listener '" + getId() + "' started on queue '" + getQueue() + "' as " + workerId);
+		if (logger.isDebugEnabled()) {
+			logger.debug("listener '" + getId() + "' started on queue '" + getQueue() + "' as " + workerId);
+		}
 		return started;
 	}
 
