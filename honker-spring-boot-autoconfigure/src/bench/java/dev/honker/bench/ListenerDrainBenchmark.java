@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -34,7 +33,6 @@ import dev.honker.spring.boot.autoconfigure.HonkerAutoConfiguration;
 import dev.honker.spring.boot.autoconfigure.HonkerListenerAutoConfiguration;
 import dev.honker.spring.listener.HonkerListener;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
-import dev.honker.sqlite.HonkerFunctions;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -99,7 +97,7 @@ public final class ListenerDrainBenchmark {
 			.properties("spring.datasource.url=jdbc:sqlite:" + file, "honker.sqlite.journal-mode=WAL",
 					"spring.datasource.hikari.data-source-properties.synchronous=NORMAL",
 					"honker.sqlite.busy-timeout=10s", "logging.level.root=WARN")
-			.run(); Connection reader = open(file)) {
+			.run(); Connection reader = BenchDatabase.connect(file)) {
 			Counter counter = context.getBean(Counter.class);
 			long start = System.nanoTime();
 			counter.start = start;
@@ -123,7 +121,7 @@ public final class ListenerDrainBenchmark {
 
 	private static double rawDrain(Path file) throws SQLException {
 		fill(file);
-		try (Connection connection = open(file);
+		try (Connection connection = BenchDatabase.connect(file);
 				Statement statement = connection.createStatement();
 				PreparedStatement ack = connection.prepareStatement("SELECT honker_ack_batch(?, 'raw')");
 				PreparedStatement claim = connection
@@ -153,7 +151,7 @@ public final class ListenerDrainBenchmark {
 	}
 
 	private static void fill(Path file) throws SQLException {
-		try (Connection connection = open(file);
+		try (Connection connection = BenchDatabase.connect(file);
 				Statement statement = connection.createStatement();
 				PreparedStatement enqueue = connection
 					.prepareStatement("SELECT honker_enqueue('drain', ?, NULL, NULL, 0, 3, NULL)")) {
@@ -166,17 +164,6 @@ public final class ListenerDrainBenchmark {
 			statement.execute("COMMIT");
 			statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
 		}
-	}
-
-	private static Connection open(Path file) throws SQLException {
-		Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
-		try (Statement statement = connection.createStatement()) {
-			statement.execute("PRAGMA journal_mode=WAL");
-			statement.execute("PRAGMA synchronous=NORMAL");
-			statement.execute("PRAGMA busy_timeout=10000");
-		}
-		HonkerFunctions.register(connection);
-		return connection;
 	}
 
 	private static long single(PreparedStatement statement) throws SQLException {

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,7 +19,6 @@ import java.util.concurrent.locks.LockSupport;
 import dev.honker.spring.listener.ChildJvm;
 import dev.honker.spring.listener.HonkerTestPool;
 import dev.honker.spring.listener.WorkerMain;
-import dev.honker.sqlite.HonkerFunctions;
 
 /**
  * Cross-process latency from a producer's transaction to the first line of a
@@ -68,7 +66,7 @@ public final class ListenerWakeLatencyBenchmark {
 						new String[] { WatcherProbeMain.class.getName(), file.toString(), "events" }),
 				new Kind("bare watcher wake, 1 ms poll mode", false,
 						new String[] { WatcherProbeMain.class.getName(), file.toString(), "poll" }));
-		try (Connection connection = open(file); Statement statement = connection.createStatement()) {
+		try (Connection connection = BenchDatabase.connect(file); Statement statement = connection.createStatement()) {
 			statement.execute("CREATE TABLE IF NOT EXISTS ticks (id INTEGER PRIMARY KEY, at INTEGER)");
 			System.out.printf(Locale.ROOT,
 					"commit-to-handler latency, timestamp before the enqueue inside the producer's transaction; %d"
@@ -102,17 +100,6 @@ public final class ListenerWakeLatencyBenchmark {
 		return new String[] { WorkerMain.class.getName(), "--worker.db=" + file, "--worker.queue=" + queue,
 				"--worker.mode=print", "--honker.listener.concurrency=4", "--honker.listener.ack-mode=" + ackMode,
 				"--logging.level.root=WARN", "--spring.datasource.hikari.data-source-properties.synchronous=NORMAL" };
-	}
-
-	private static Connection open(Path file) throws SQLException {
-		Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
-		try (Statement statement = connection.createStatement()) {
-			statement.execute("PRAGMA journal_mode=WAL");
-			statement.execute("PRAGMA busy_timeout=10000");
-			statement.execute("PRAGMA synchronous=NORMAL");
-		}
-		HonkerFunctions.register(connection);
-		return connection;
 	}
 
 	private static void awaitLine(BufferedReader output, String prefix) throws IOException {
