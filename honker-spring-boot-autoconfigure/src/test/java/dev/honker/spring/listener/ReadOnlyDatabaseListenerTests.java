@@ -18,6 +18,7 @@ import ch.qos.logback.classic.Level;
 import org.junit.jupiter.api.Test;
 
 import dev.honker.spring.boot.autoconfigure.LogCapture;
+import dev.honker.sqlite.HonkerFunctions;
 
 /**
  * A listener whose connections cannot write (SQLite answers {@code SQLITE_READONLY}, here
@@ -33,6 +34,10 @@ class ReadOnlyDatabaseListenerTests extends PooledDatabaseTests {
 			ListenerContexts.runner(this.pool).withBean(Recorder.class).run(context -> {
 				Recorder recorder = context.getBean(Recorder.class);
 				setQueryOnly(true);
+				try (Connection writer = DriverManager.getConnection("jdbc:sqlite:" + this.file)) {
+					HonkerFunctions.register(writer);
+					HonkerTestPool.enqueue(writer, "reader", "\"before\"", 3);
+				}
 				AtomicLong commits = new AtomicLong();
 				AtomicBoolean committing = new AtomicBoolean(true);
 				Thread writer = new Thread(() -> commitUntilStopped(committing, commits));
@@ -51,7 +56,8 @@ class ReadOnlyDatabaseListenerTests extends PooledDatabaseTests {
 
 				setQueryOnly(false);
 				HonkerTestPool.enqueue(this.pool, "reader", "\"after\"", 3);
-				await().atMost(Duration.ofMinutes(1)).until(() -> recorder.payloads.contains("after"));
+				await().atMost(Duration.ofMinutes(1))
+					.until(() -> recorder.payloads.containsAll(List.of("before", "after")));
 				assertThat(log.messages(Level.INFO)).anySatisfy(
 						message -> assertThat(message).contains("claiming from queue 'reader' works again after"));
 			});
