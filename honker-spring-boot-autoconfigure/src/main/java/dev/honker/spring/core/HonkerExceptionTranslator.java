@@ -15,15 +15,20 @@ import org.springframework.jdbc.support.SQLExceptionTranslator;
  * Turns the errors of {@code SELECT honker_*(...)} calls into
  * {@link HonkerFunctionException}s naming the function, and SQLite's busy and locked
  * errors into {@link CannotAcquireLockException}; anything else goes to Spring's usual
- * translation.
+ * translation. Public so that other Honker APIs running their own {@code JdbcTemplate}
+ * (the scheduler's, for example) report errors the same way as {@link HonkerTemplate}.
  */
-final class HonkerExceptionTranslator implements SQLExceptionTranslator {
+public final class HonkerExceptionTranslator implements SQLExceptionTranslator {
 
 	private static final Pattern CALLED_FUNCTION = Pattern.compile("^SELECT (honker_\\w+|notify)\\(");
 
 	private final SQLExceptionTranslator fallback;
 
-	HonkerExceptionTranslator(SQLExceptionTranslator fallback) {
+	/**
+	 * Creates a translator.
+	 * @param fallback the translation of errors that are not Honker's
+	 */
+	public HonkerExceptionTranslator(SQLExceptionTranslator fallback) {
 		this.fallback = fallback;
 	}
 

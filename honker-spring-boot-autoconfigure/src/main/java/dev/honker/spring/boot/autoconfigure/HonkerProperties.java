@@ -3,7 +3,9 @@ package dev.honker.spring.boot.autoconfigure;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -33,6 +35,8 @@ public class HonkerProperties {
 	private final Watcher watcher = new Watcher();
 
 	private final Listener listener = new Listener();
+
+	private final Scheduler scheduler = new Scheduler();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -64,6 +68,10 @@ public class HonkerProperties {
 
 	public Listener getListener() {
 		return this.listener;
+	}
+
+	public Scheduler getScheduler() {
+		return this.scheduler;
 	}
 
 	/** When honker_bootstrap() runs. */
@@ -348,6 +356,151 @@ public class HonkerProperties {
 
 		public void setJitter(double jitter) {
 			this.jitter = jitter;
+		}
+
+	}
+
+	/**
+	 * The scheduler: the leader that fires schedules, and the schedules the application
+	 * declares.
+	 */
+	public static class Scheduler {
+
+		/**
+		 * Whether this application takes part in scheduler leadership when it runs
+		 * listeners: one process per database file fires the schedules, under the
+		 * advisory lock 'honker-scheduler'.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How long the leader's lock lasts unless renewed; after a crash, another process
+		 * leads within this time. Whole seconds.
+		 */
+		private Duration lockTtl = Duration.ofSeconds(60);
+
+		/**
+		 * How often an idle leader renews its lock; shorter than the lock's time to live.
+		 */
+		private Duration lockRenewInterval = Duration.ofSeconds(30);
+
+		/**
+		 * Schedules to register at startup, by name. Registration is idempotent: an
+		 * unchanged schedule keeps its next boundary and a paused one stays paused.
+		 */
+		private final Map<String, Schedule> schedules = new LinkedHashMap<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getLockTtl() {
+			return this.lockTtl;
+		}
+
+		public void setLockTtl(Duration lockTtl) {
+			this.lockTtl = lockTtl;
+		}
+
+		public Duration getLockRenewInterval() {
+			return this.lockRenewInterval;
+		}
+
+		public void setLockRenewInterval(Duration lockRenewInterval) {
+			this.lockRenewInterval = lockRenewInterval;
+		}
+
+		public Map<String, Schedule> getSchedules() {
+			return this.schedules;
+		}
+
+	}
+
+	/** A schedule declared in configuration. */
+	public static class Schedule {
+
+		/**
+		 * Queue each firing enqueues a job on.
+		 */
+		private String queue;
+
+		/**
+		 * Schedule expression: 5-field cron (minute hour day-of-month month day-of-week),
+		 * 6-field cron (seconds first), or '@every <n><unit>' with unit s, m, h or d.
+		 * Cron runs in the leader process's local time zone.
+		 */
+		private String cron;
+
+		/**
+		 * Payload of the fired jobs, as JSON text, for example '{"kind":"daily"}'.
+		 */
+		private String payload = "null";
+
+		/**
+		 * Priority of the fired jobs; higher is claimed first.
+		 */
+		private int priority;
+
+		/**
+		 * How long each fired job stays claimable; whole seconds. Unset for never.
+		 */
+		private Duration expires;
+
+		/**
+		 * Attempts of each fired job.
+		 */
+		private int maxAttempts = 3;
+
+		public String getQueue() {
+			return this.queue;
+		}
+
+		public void setQueue(String queue) {
+			this.queue = queue;
+		}
+
+		public String getCron() {
+			return this.cron;
+		}
+
+		public void setCron(String cron) {
+			this.cron = cron;
+		}
+
+		public String getPayload() {
+			return this.payload;
+		}
+
+		public void setPayload(String payload) {
+			this.payload = payload;
+		}
+
+		public int getPriority() {
+			return this.priority;
+		}
+
+		public void setPriority(int priority) {
+			this.priority = priority;
+		}
+
+		public Duration getExpires() {
+			return this.expires;
+		}
+
+		public void setExpires(Duration expires) {
+			this.expires = expires;
+		}
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
 		}
 
 	}
