@@ -17,18 +17,22 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.honker.spring.core.HonkerTemplate;
+import dev.honker.spring.listener.HonkerListenerContainerFactory;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
 import dev.honker.spring.scheduler.HonkerSchedulerLeader;
 import dev.honker.spring.scheduler.HonkerSchedules;
 import dev.honker.spring.scheduler.ScheduleDeclarations;
 import dev.honker.spring.scheduler.ScheduleDefinition;
+import dev.honker.spring.task.HonkerTaskAnnotationBeanPostProcessor;
 import dev.honker.spring.task.HonkerTasks;
+import dev.honker.spring.task.TaskWorkers;
 import dev.honker.spring.watch.DatabaseWatcher;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -67,6 +71,22 @@ public final class HonkerSchedulerAutoConfiguration {
 			ObjectProvider<DatabaseWatcher> watcher, ConfigurableBeanFactory beanFactory) {
 		return new HonkerTasks(template, dataSource, mapper.getIfUnique(JsonMapper::shared), watcher::getObject,
 				beanFactory::resolveEmbeddedValue);
+	}
+
+	/** Finds {@code @HonkerTask} and {@code @HonkerScheduled} methods. */
+	@Bean
+	@ConditionalOnMissingBean
+	static HonkerTaskAnnotationBeanPostProcessor honkerTaskAnnotationBeanPostProcessor() {
+		return new HonkerTaskAnnotationBeanPostProcessor();
+	}
+
+	/** Runs the task methods of each queue; created when the application has some. */
+	@Bean
+	@Lazy
+	@ConditionalOnMissingBean
+	TaskWorkers honkerTaskWorkers(HonkerListenerContainerFactory factory, HonkerListenerEndpointRegistry registry,
+			HonkerTemplate template) {
+		return new TaskWorkers(factory, registry, template);
 	}
 
 	/**
