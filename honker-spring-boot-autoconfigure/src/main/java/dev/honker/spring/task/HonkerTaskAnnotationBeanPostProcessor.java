@@ -90,16 +90,16 @@ public class HonkerTaskAnnotationBeanPostProcessor
 		Map<String, TaskMethod> tasks = new LinkedHashMap<>();
 		for (Found method : pending) {
 			TaskMethod task = taskMethod(method, mapper);
+			MergedAnnotation<HonkerScheduled> scheduled = method.annotations().get(HonkerScheduled.class);
+			if (scheduled.isPresent()) {
+				this.beanFactory.getBean(ScheduleDeclarations.class)
+					.add(schedule(scheduled.synthesize(), task), "@HonkerScheduled on " + task.description());
+			}
 			TaskMethod existing = tasks.putIfAbsent(task.options().name(), task);
 			if (existing != null) {
 				throw new TaskConfigurationException("task name '" + task.options().name() + "' is declared twice, by "
 						+ existing.description() + " and by " + task.description() + "; give each task its own name",
 						null);
-			}
-			MergedAnnotation<HonkerScheduled> scheduled = method.annotations().get(HonkerScheduled.class);
-			if (scheduled.isPresent()) {
-				this.beanFactory.getBean(ScheduleDeclarations.class)
-					.add(schedule(scheduled.synthesize(), task), "@HonkerScheduled on " + task.description());
 			}
 		}
 		if (!tasks.isEmpty()) {
@@ -111,7 +111,7 @@ public class HonkerTaskAnnotationBeanPostProcessor
 		String defaultName = ClassUtils.getQualifiedMethodName(method.method(), method.targetClass());
 		MergedAnnotation<HonkerTask> task = method.annotations().get(HonkerTask.class);
 		MergedAnnotation<HonkerScheduled> scheduled = method.annotations().get(HonkerScheduled.class);
-		String where = ClassUtils.getQualifiedMethodName(method.method(), method.targetClass());
+		String where = TaskMethod.describe(method.method());
 		TaskOptions options;
 		if (task.isPresent()) {
 			if (scheduled.isPresent()) {

@@ -170,7 +170,8 @@ final class TaskMethod {
 		return values;
 	}
 
-	private static String describe(Method method) {
+	/** A method, for messages: {@code com.example.Billing.charge(long, int)}. */
+	static String describe(Method method) {
 		return ClassUtils.getQualifiedMethodName(method) + Arrays.stream(method.getParameterTypes())
 			.map(Class::getSimpleName)
 			.collect(Collectors.joining(", ", "(", ")"));
