@@ -25,9 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two worker JVMs on one file with an {@code @every 1s} schedule: exactly one leads, each
- * boundary fires exactly once, and when the leader is killed with {@code kill -9} the
- * other takes over within the lock's time to live and fires the boundaries it missed.
+ * Two worker JVMs on one file with two {@code @every 1s} schedules (one configured with a
+ * listener, one a {@code @HonkerScheduled} method): exactly one leads, each boundary
+ * fires exactly once, and when the leader is killed with {@code kill -9} the other takes
+ * over within the lock's time to live and fires the boundaries it missed.
  */
 class SchedulerAcrossProcessesTests {
 
@@ -47,9 +48,14 @@ class SchedulerAcrossProcessesTests {
 		this.file = this.dir.resolve("app.db");
 		this.pool = HonkerTestPool.pool(this.file);
 		this.jdbc = new JdbcTemplate(this.pool);
-		this.jdbc.execute("CREATE TABLE handled (job_id INTEGER NOT NULL, pid INTEGER NOT NULL)");
-		new HonkerSchedules(this.pool, JsonMapper.shared())
-			.register(ScheduleDefinition.of("beat", "ticks", "@every 1s"));
+		this.jdbc.execute("CREATE TABLE handled (queue TEXT NOT NULL, job_id INTEGER NOT NULL, pid INTEGER NOT NULL)");
+		HonkerSchedules schedules = new HonkerSchedules(this.pool, JsonMapper.shared());
+		schedules.register(ScheduleDefinition.of("beat", "ticks", "@every 1s"));
+		// what the workers' @HonkerScheduled declares, so that their registration finds
+		// it unchanged
+		schedules.register(ScheduleDefinition.of("beat-method", "scheduled", "@every 1s")
+			.withPayload(JsonMapper.shared()
+				.readTree("{\"__honker_task__\":{\"task\":\"beat-method\",\"args\":[],\"kwargs\":{}}}")));
 	}
 
 	@AfterEach
@@ -59,7 +65,8 @@ class SchedulerAcrossProcessesTests {
 
 	@Test
 	void twoWorkersFireEachBoundaryOfTenSecondsExactlyOnce() throws Exception {
-		long first = nextFireAt();
+		long first = nextFireAt("beat");
+		long firstMethod = nextFireAt("beat-method");
 		try (ChildJvm a = worker("a", "60s", "30s"); ChildJvm b = worker("b", "60s", "30s")) {
 			awaitReady(a, b);
 			Instant start = Instant.now();
@@ -68,14 +75,16 @@ class SchedulerAcrossProcessesTests {
 			a.terminate();
 			b.terminate();
 		}
-		long boundaries = nextFireAt() - first;
+		long boundaries = nextFireAt("beat") - first;
 		assertThat(boundaries).isGreaterThanOrEqualTo(10);
-		assertEveryBoundaryFiredOnce(boundaries);
+		assertEveryBoundaryFiredOnce("ticks", boundaries);
+		assertEveryBoundaryFiredOnce("scheduled", nextFireAt("beat-method") - firstMethod);
 	}
 
 	@Test
 	void aKilledLeaderIsReplacedWithinTheLockTtlAndNoBoundaryIsLostOrDoubled() throws Exception {
-		long first = nextFireAt();
+		long first = nextFireAt("beat");
+		long firstMethod = nextFireAt("beat-method");
 		try (ChildJvm a = worker("a", "4s", "2s"); ChildJvm b = worker("b", "4s", "2s")) {
 			List<String> owners = awaitReady(a, b);
 			await().atMost(LONG).until(() -> handled() >= 3);
@@ -87,22 +96,23 @@ class SchedulerAcrossProcessesTests {
 			await("the survivor leads after the 4 s lease").atMost(LONG).until(() -> survivor.equals(lockOwner()));
 			assertThat(this.jdbc.queryForObject("SELECT expires_at FROM _honker_locks", Long.class))
 				.isGreaterThan(killed);
-			long afterTakeover = nextFireAt();
-			await().atMost(LONG).until(() -> nextFireAt() >= afterTakeover + 3);
+			long afterTakeover = nextFireAt("beat");
+			await().atMost(LONG).until(() -> nextFireAt("beat") >= afterTakeover + 3);
 			(leader == a ? b : a).terminate();
 		}
-		assertEveryBoundaryFiredOnce(nextFireAt() - first);
+		assertEveryBoundaryFiredOnce("ticks", nextFireAt("beat") - first);
+		assertEveryBoundaryFiredOnce("scheduled", nextFireAt("beat-method") - firstMethod);
 	}
 
 	/**
-	 * Every job of queue {@code ticks} is live, dead or handled; there is one per
-	 * boundary, and none was handled twice.
+	 * Every job of the queue is live, dead or handled; there is one per boundary, and
+	 * none was handled twice.
 	 */
-	private void assertEveryBoundaryFiredOnce(long boundaries) {
+	private void assertEveryBoundaryFiredOnce(String queue, long boundaries) {
 		Set<Long> ids = new HashSet<>();
-		ids.addAll(this.jdbc.queryForList("SELECT id FROM _honker_live WHERE queue = 'ticks'", Long.class));
-		ids.addAll(this.jdbc.queryForList("SELECT id FROM _honker_dead WHERE queue = 'ticks'", Long.class));
-		List<Long> handled = this.jdbc.queryForList("SELECT job_id FROM handled", Long.class);
+		ids.addAll(this.jdbc.queryForList("SELECT id FROM _honker_live WHERE queue = ?", Long.class, queue));
+		ids.addAll(this.jdbc.queryForList("SELECT id FROM _honker_dead WHERE queue = ?", Long.class, queue));
+		List<Long> handled = this.jdbc.queryForList("SELECT job_id FROM handled WHERE queue = ?", Long.class, queue);
 		assertThat(handled).doesNotHaveDuplicates();
 		ids.addAll(handled);
 		assertThat(ids).as("one job per boundary").hasSize((int) boundaries);
@@ -145,9 +155,9 @@ class SchedulerAcrossProcessesTests {
 		return this.jdbc.queryForObject("SELECT count(*) FROM handled", Long.class);
 	}
 
-	private long nextFireAt() {
-		return this.jdbc.queryForObject("SELECT next_fire_at FROM _honker_scheduler_tasks WHERE name = 'beat'",
-				Long.class);
+	private long nextFireAt(String name) {
+		return this.jdbc.queryForObject("SELECT next_fire_at FROM _honker_scheduler_tasks WHERE name = ?", Long.class,
+				name);
 	}
 
 }

@@ -21,9 +21,11 @@ import dev.honker.spring.listener.HonkerListener;
 
 /**
  * A worker application in its own JVM on {@code jdbc:sqlite:<worker.db>}: the starter's
- * auto-configuration (so it takes part in scheduler leadership), and a
- * {@code @HonkerListener} on queue {@code ticks} that records each job in table
- * {@code handled (job_id, pid)}. Schedules come from the arguments, for example
+ * auto-configuration (so it takes part in scheduler leadership), a
+ * {@code @HonkerListener} on queue {@code ticks} and a
+ * {@code @HonkerScheduled(every = "1s")} method named {@code beat-method} on queue
+ * {@code scheduled}, both recording each job in table {@code handled (queue, job_id,
+ * pid)}. More schedules come from the arguments, for example
  * {@code --honker.scheduler.schedules.beat.queue=ticks}. Prints
  * {@code worker ready <pid> <scheduler owner>} once started.
  */
@@ -62,7 +64,16 @@ public class SchedulerWorkerMain {
 
 		@HonkerListener(queue = "ticks", id = "recorder")
 		void record(HonkerJob job) {
-			this.jdbc.update("INSERT INTO handled (job_id, pid) VALUES (?, ?)", job.id(),
+			insert(job);
+		}
+
+		@HonkerScheduled(every = "1s", name = "beat-method", queue = "scheduled")
+		void scheduled(HonkerJob job) {
+			insert(job);
+		}
+
+		private void insert(HonkerJob job) {
+			this.jdbc.update("INSERT INTO handled (queue, job_id, pid) VALUES (?, ?, ?)", job.queue(), job.id(),
 					ProcessHandle.current().pid());
 		}
 
