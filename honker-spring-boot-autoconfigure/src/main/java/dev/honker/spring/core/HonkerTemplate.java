@@ -1,11 +1,10 @@
 package dev.honker.spring.core;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Optional;
 
 import javax.sql.DataSource;
@@ -41,7 +40,10 @@ import org.springframework.util.Assert;
  *
  * <p>
  * Each call runs a {@code SELECT honker_...(?)} statement that is prepared once per
- * physical connection and reused by later calls on that connection.
+ * physical connection and reused by later calls on that connection. Enqueues are the
+ * exception: they run the {@code INSERT ... RETURNING id} that {@code honker_enqueue}
+ * runs (same columns, defaults and times; see {@link JobRows}), which saves the function
+ * call, and which inserts many jobs in one statement for {@link #enqueueAll}.
  *
  * <h2>Payloads</h2> Payloads and results are written as JSON with the application's
  * Jackson mapper. A {@code String} payload is stored as a JSON string ({@code "hello"}
@@ -56,8 +58,6 @@ import org.springframework.util.Assert;
  * roll back a {@code @Transactional} method by default.
  */
 public class HonkerTemplate implements HonkerOperations {
-
-	private static final String ENQUEUE = "SELECT honker_enqueue(?, ?, ?, ?, ?, ?, ?)";
 
 	private final DataSource dataSource;
 
@@ -89,7 +89,20 @@ public class HonkerTemplate implements HonkerOperations {
 	public long enqueue(String queue, Object payload, JobOptions options) {
 		requireName("queue", queue);
 		Assert.notNull(options, "options must not be null");
-		return insertJob(queue, this.codec.write("payload", payload), options);
+		return insertJobs(queue, new String[] { this.codec.write("payload", payload) }, options)[0];
+	}
+
+	@Override
+	public long[] enqueueAll(String queue, Collection<?> payloads) {
+		return enqueueAll(queue, payloads, JobOptions.defaults());
+	}
+
+	@Override
+	public long[] enqueueAll(String queue, Collection<?> payloads, JobOptions options) {
+		requireName("queue", queue);
+		Assert.notNull(payloads, "payloads must not be null");
+		Assert.notNull(options, "options must not be null");
+		return insertJobs(queue, this.codec.writeAll("payloads", payloads), options);
 	}
 
 	@Override
@@ -101,21 +114,18 @@ public class HonkerTemplate implements HonkerOperations {
 	public long enqueueJson(String queue, String json, JobOptions options) {
 		requireName("queue", queue);
 		Assert.notNull(options, "options must not be null");
-		return insertJob(queue, this.codec.validJson("json", json), options);
+		return insertJobs(queue, new String[] { this.codec.validJson("json", json) }, options)[0];
 	}
 
-	private long insertJob(String queue, String payload, JobOptions options) {
-		Long delay = (options.getDelay() != null) ? options.getDelay().getSeconds() : null;
-		Long expires = (options.getExpires() != null) ? options.getExpires().getSeconds() : null;
-		return callLong(ENQUEUE, statement -> {
-			statement.setString(1, queue);
-			statement.setString(2, payload);
-			setLongOrNull(statement, 3, options.runAtSeconds());
-			setLongOrNull(statement, 4, delay);
-			statement.setLong(5, options.getPriority());
-			statement.setLong(6, options.getMaxAttempts());
-			setLongOrNull(statement, 7, expires);
-		});
+	private long[] insertJobs(String queue, String[] payloads, JobOptions options) {
+		long[] ids = new long[payloads.length];
+		for (int from = 0; from < payloads.length;) {
+			int rows = JobRows.rowsPerStatement(payloads.length - from);
+			call(JobRows.FUNCTION, JobRows.sql(rows), JobRows.arguments(queue, payloads, from, rows, options),
+					JobRows.ids(ids, from, rows));
+			from += rows;
+		}
+		return ids;
 	}
 
 	@Override
@@ -222,6 +232,14 @@ public class HonkerTemplate implements HonkerOperations {
 	 * failure.
 	 */
 	private <T> T call(String sql, PreparedStatementSetter arguments, ResultSetExtractor<T> reader) {
+		return call(sql, sql, arguments, reader);
+	}
+
+	/**
+	 * As {@link #call(String, String, PreparedStatementSetter, ResultSetExtractor)}, with
+	 * the Honker function whose work the statement does (for errors) or the statement.
+	 */
+	private <T> T call(String task, String sql, PreparedStatementSetter arguments, ResultSetExtractor<T> reader) {
 		Connection connection = DataSourceUtils.getConnection(this.dataSource);
 		try {
 			return this.statements.run(connection, sql, statement -> {
@@ -236,20 +254,11 @@ public class HonkerTemplate implements HonkerOperations {
 		catch (SQLException ex) {
 			DataSourceUtils.releaseConnection(connection, this.dataSource);
 			connection = null;
-			DataAccessException translated = this.exceptionTranslator.translate(sql, sql, ex);
-			throw (translated != null) ? translated : new UncategorizedSQLException(sql, sql, ex);
+			DataAccessException translated = this.exceptionTranslator.translate(task, sql, ex);
+			throw (translated != null) ? translated : new UncategorizedSQLException(task, sql, ex);
 		}
 		finally {
 			DataSourceUtils.releaseConnection(connection, this.dataSource);
-		}
-	}
-
-	private static void setLongOrNull(PreparedStatement statement, int index, Long value) throws SQLException {
-		if (value == null) {
-			statement.setNull(index, Types.INTEGER);
-		}
-		else {
-			statement.setLong(index, value);
 		}
 	}
 
