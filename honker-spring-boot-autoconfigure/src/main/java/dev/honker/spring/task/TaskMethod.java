@@ -1,10 +1,10 @@
 package dev.honker.spring.task;
 
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.Type;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -17,6 +17,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
 
+import org.springframework.aop.support.AopUtils;
 import org.springframework.core.GenericTypeResolver;
 import org.springframework.core.ResolvableType;
 import org.springframework.util.ClassUtils;
@@ -112,17 +113,13 @@ final class TaskMethod {
 			values[this.jobIndex] = job;
 		}
 		try {
-			return this.method.invoke(this.bean, values);
+			return AopUtils.invokeJoinpointUsingReflection(this.bean, this.method, values);
 		}
-		catch (InvocationTargetException ex) {
-			Throwable cause = ex.getCause();
-			if (cause instanceof Exception exception) {
-				throw exception;
-			}
-			if (cause instanceof Error error) {
-				throw error;
-			}
+		catch (Exception | Error ex) {
 			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new UndeclaredThrowableException(ex);
 		}
 	}
 

@@ -1,6 +1,5 @@
 package dev.honker.spring.scheduler;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,16 +9,14 @@ import java.util.Map;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import dev.honker.spring.listener.HonkerTestPool;
+import dev.honker.spring.listener.PooledDatabaseTests;
 import dev.honker.spring.watch.DatabaseWatcher;
 import dev.honker.spring.watch.WatcherOptions;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,14 +30,9 @@ import static org.awaitility.Awaitility.await;
  * commits instead of polling, hands over on stop and stops ticking when it loses the
  * lock.
  */
-class HonkerSchedulerLeaderTests {
+class HonkerSchedulerLeaderTests extends PooledDatabaseTests {
 
 	private static final Duration LONG = Duration.ofSeconds(30);
-
-	@TempDir
-	Path dir;
-
-	private HikariDataSource pool;
 
 	private DatabaseWatcher watcher;
 
@@ -52,9 +44,7 @@ class HonkerSchedulerLeaderTests {
 
 	@BeforeEach
 	void open() {
-		Path file = this.dir.resolve("app.db");
-		this.pool = HonkerTestPool.pool(file);
-		this.watcher = new DatabaseWatcher(file, WatcherOptions.DEFAULTS);
+		this.watcher = new DatabaseWatcher(this.file, WatcherOptions.DEFAULTS);
 		this.schedules = new HonkerSchedules(this.pool, JsonMapper.shared());
 		this.jdbc = new JdbcTemplate(this.pool);
 	}
@@ -62,7 +52,6 @@ class HonkerSchedulerLeaderTests {
 	@AfterEach
 	void close() {
 		this.leaders.forEach(HonkerSchedulerLeader::stop);
-		this.pool.close();
 	}
 
 	@Test

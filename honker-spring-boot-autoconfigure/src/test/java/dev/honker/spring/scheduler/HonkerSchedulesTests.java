@@ -1,23 +1,19 @@
 package dev.honker.spring.scheduler;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.honker.spring.core.HonkerPayloadException;
-import dev.honker.spring.listener.HonkerTestPool;
+import dev.honker.spring.listener.PooledDatabaseTests;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,12 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * the caller's transaction, bad input, idempotent declaration, and rows written the way
  * the Python binding writes them.
  */
-class HonkerSchedulesTests {
-
-	@TempDir
-	Path dir;
-
-	private HikariDataSource pool;
+class HonkerSchedulesTests extends PooledDatabaseTests {
 
 	private HonkerSchedules schedules;
 
@@ -42,14 +33,8 @@ class HonkerSchedulesTests {
 
 	@BeforeEach
 	void open() {
-		this.pool = HonkerTestPool.pool(this.dir.resolve("app.db"));
 		this.schedules = new HonkerSchedules(this.pool, JsonMapper.shared());
 		this.jdbc = new JdbcTemplate(this.pool);
-	}
-
-	@AfterEach
-	void close() {
-		this.pool.close();
 	}
 
 	@Test

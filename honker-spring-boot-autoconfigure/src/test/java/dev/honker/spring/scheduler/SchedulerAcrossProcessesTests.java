@@ -9,16 +9,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.honker.spring.listener.ChildJvm;
-import dev.honker.spring.listener.HonkerTestPool;
+import dev.honker.spring.listener.PooledDatabaseTests;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,23 +27,14 @@ import static org.awaitility.Awaitility.await;
  * fires exactly once, and when the leader is killed with {@code kill -9} the other takes
  * over within the lock's time to live and fires the boundaries it missed.
  */
-class SchedulerAcrossProcessesTests {
+class SchedulerAcrossProcessesTests extends PooledDatabaseTests {
 
 	private static final Duration LONG = Duration.ofSeconds(90);
-
-	@TempDir
-	Path dir;
-
-	private Path file;
-
-	private HikariDataSource pool;
 
 	private JdbcTemplate jdbc;
 
 	@BeforeEach
 	void open() {
-		this.file = this.dir.resolve("app.db");
-		this.pool = HonkerTestPool.pool(this.file);
 		this.jdbc = new JdbcTemplate(this.pool);
 		this.jdbc.execute("CREATE TABLE handled (queue TEXT NOT NULL, job_id INTEGER NOT NULL, pid INTEGER NOT NULL)");
 		HonkerSchedules schedules = new HonkerSchedules(this.pool, JsonMapper.shared());
@@ -56,11 +44,6 @@ class SchedulerAcrossProcessesTests {
 		schedules.register(ScheduleDefinition.of("beat-method", "scheduled", "@every 1s")
 			.withPayload(JsonMapper.shared()
 				.readTree("{\"__honker_task__\":{\"task\":\"beat-method\",\"args\":[],\"kwargs\":{}}}")));
-	}
-
-	@AfterEach
-	void close() {
-		this.pool.close();
 	}
 
 	@Test

@@ -15,7 +15,7 @@ import dev.honker.spring.boot.autoconfigure.HonkerListenerAutoConfiguration;
 import dev.honker.spring.boot.autoconfigure.HonkerSchedulerAutoConfiguration;
 
 /** Application contexts with the scheduler auto-configuration on a test database. */
-final class SchedulerContexts {
+public final class SchedulerContexts {
 
 	private SchedulerContexts() {
 	}
@@ -24,7 +24,7 @@ final class SchedulerContexts {
 	 * A runner whose context uses {@code pool} (left open when the context closes), a
 	 * transaction manager, a JdbcTemplate and Jackson.
 	 */
-	static ApplicationContextRunner runner(DataSource pool) {
+	public static ApplicationContextRunner runner(DataSource pool) {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(HonkerAutoConfiguration.class,
 					HonkerListenerAutoConfiguration.class, HonkerSchedulerAutoConfiguration.class,

@@ -1,15 +1,11 @@
 package dev.honker.spring.task;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -19,6 +15,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.honker.spring.core.HonkerPayloadException;
 import dev.honker.spring.listener.HonkerJob;
 import dev.honker.spring.listener.HonkerTestPool;
+import dev.honker.spring.listener.PooledDatabaseTests;
+import dev.honker.spring.scheduler.SchedulerContexts;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,30 +30,19 @@ import static org.awaitility.Awaitility.await;
  * transaction, failures with Honker's messages, and rows shaped as the Python binding
  * writes and reads them.
  */
-class HonkerTaskTests {
+class HonkerTaskTests extends PooledDatabaseTests {
 
 	private static final Duration LONG = Duration.ofSeconds(30);
-
-	@TempDir
-	Path dir;
-
-	private HikariDataSource pool;
 
 	private JdbcTemplate jdbc;
 
 	@BeforeEach
 	void open() {
-		this.pool = HonkerTestPool.pool(this.dir.resolve("app.db"));
 		this.jdbc = new JdbcTemplate(this.pool);
 	}
 
-	@AfterEach
-	void close() {
-		this.pool.close();
-	}
-
 	private ApplicationContextRunner worker() {
-		return TaskContexts.runner(this.pool).withBean(MathTasks.class);
+		return SchedulerContexts.runner(this.pool).withBean(MathTasks.class);
 	}
 
 	@Test
@@ -77,7 +64,7 @@ class HonkerTaskTests {
 
 	@Test
 	void aCallWritesHonkersEnvelopeWithTheTasksOptions() {
-		TaskContexts.runner(this.pool).run(context -> {
+		SchedulerContexts.runner(this.pool).run(context -> {
 			Math math = context.getBean(HonkerTasks.class).client(Math.class);
 			TaskHandle<Integer> sum = math.add(2, 3);
 			Map<String, Object> row = this.jdbc.queryForMap(
@@ -114,7 +101,7 @@ class HonkerTaskTests {
 
 	@Test
 	void aCallInARolledBackTransactionEnqueuesNothing() {
-		TaskContexts.runner(this.pool).run(context -> {
+		SchedulerContexts.runner(this.pool).run(context -> {
 			Math math = context.getBean(HonkerTasks.class).client(Math.class);
 			new TransactionTemplate(context.getBean(PlatformTransactionManager.class)).executeWithoutResult(status -> {
 				math.add(1, 1);
@@ -127,7 +114,7 @@ class HonkerTaskTests {
 
 	@Test
 	void awaitingWithoutAWorkerTimesOutWithAClearException() {
-		TaskContexts.runner(this.pool).run(context -> {
+		SchedulerContexts.runner(this.pool).run(context -> {
 			TaskHandle<Integer> sum = context.getBean(HonkerTasks.class).client(Math.class).add(1, 2);
 			assertThatExceptionOfType(TaskTimeoutException.class).isThrownBy(() -> sum.await(Duration.ofMillis(300)))
 				.withMessageContaining("task 'math.add' (job " + sum.id() + ") has no result after waiting PT0.3S")
@@ -138,7 +125,7 @@ class HonkerTaskTests {
 
 	@Test
 	void argumentsJacksonCannotWriteFailBeforeAnythingIsWritten() {
-		TaskContexts.runner(this.pool).run(context -> {
+		SchedulerContexts.runner(this.pool).run(context -> {
 			HonkerTasks tasks = context.getBean(HonkerTasks.class);
 			assertThatExceptionOfType(HonkerPayloadException.class)
 				.isThrownBy(() -> tasks.call(TaskCall.of("math", "greet").withArgs(new Unwritable()), String.class))
@@ -207,7 +194,7 @@ class HonkerTaskTests {
 	 */
 	@Test
 	void awaitsResultsAPythonWorkerStores() {
-		TaskContexts.runner(this.pool).run(context -> {
+		SchedulerContexts.runner(this.pool).run(context -> {
 			TaskHandle<Map> handle = context.getBean(HonkerTasks.class)
 				.call(TaskCall.of("py", "py.tasks.stats").withArgs(List.of(1, 2, 3)), Map.class);
 			String claimed = this.jdbc.queryForObject("SELECT honker_claim_batch('py', 'python-worker', 1, 300)",

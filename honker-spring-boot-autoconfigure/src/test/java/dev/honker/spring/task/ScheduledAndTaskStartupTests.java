@@ -1,15 +1,11 @@
 package dev.honker.spring.task;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -18,8 +14,9 @@ import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.honker.spring.listener.HonkerJob;
-import dev.honker.spring.listener.HonkerTestPool;
+import dev.honker.spring.listener.PooledDatabaseTests;
 import dev.honker.spring.scheduler.HonkerScheduled;
+import dev.honker.spring.scheduler.SchedulerContexts;
 import dev.honker.spring.scheduler.HonkerSchedules;
 import dev.honker.spring.scheduler.Schedule;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,29 +29,18 @@ import static org.awaitility.Awaitility.await;
  * {@code honker.scheduler.schedules.*} too; and each bad declaration fails the context at
  * startup with a message naming the method or property and the value.
  */
-class ScheduledAndTaskStartupTests {
-
-	@TempDir
-	Path dir;
-
-	private HikariDataSource pool;
+class ScheduledAndTaskStartupTests extends PooledDatabaseTests {
 
 	private JdbcTemplate jdbc;
 
 	@BeforeEach
 	void open() {
-		this.pool = HonkerTestPool.pool(this.dir.resolve("app.db"));
 		this.jdbc = new JdbcTemplate(this.pool);
-	}
-
-	@AfterEach
-	void close() {
-		this.pool.close();
 	}
 
 	@Test
 	void aScheduledMethodRunsAtEachBoundaryAsATaskOfItsOwnName() {
-		TaskContexts.runner(this.pool).withBean(Beat.class).run(context -> {
+		SchedulerContexts.runner(this.pool).withBean(Beat.class).run(context -> {
 			Beat beat = context.getBean(Beat.class);
 			await().atMost(Duration.ofSeconds(30)).until(() -> beat.jobs.size() >= 2);
 			Schedule schedule = context.getBean(HonkerSchedules.class).find("beat").get();
@@ -71,7 +57,7 @@ class ScheduledAndTaskStartupTests {
 
 	@Test
 	void configuredSchedulesAreRegisteredAtStartup() {
-		TaskContexts.runner(this.pool)
+		SchedulerContexts.runner(this.pool)
 			.withPropertyValues("honker.scheduler.schedules.report.queue=reports",
 					"honker.scheduler.schedules.report.cron=0 3 * * *",
 					"honker.scheduler.schedules.report.payload={\"kind\": \"daily\"}",
@@ -91,7 +77,7 @@ class ScheduledAndTaskStartupTests {
 
 	@Test
 	void twoScheduledMethodsWithOneNameFailStartup() {
-		assertStartupFails(TaskContexts.runner(this.pool).withBean(Beat.class).withBean(SecondBeat.class),
+		assertStartupFails(SchedulerContexts.runner(this.pool).withBean(Beat.class).withBean(SecondBeat.class),
 				"duplicate schedule name 'beat' declared by @HonkerScheduled on",
 				"Beat.tick(HonkerJob) and by @HonkerScheduled on");
 	}
@@ -99,7 +85,7 @@ class ScheduledAndTaskStartupTests {
 	@Test
 	void aConfiguredScheduleAndAScheduledMethodWithOneNameFailStartup() {
 		assertStartupFails(
-				TaskContexts.runner(this.pool)
+				SchedulerContexts.runner(this.pool)
 					.withBean(Beat.class)
 					.withPropertyValues("honker.scheduler.schedules.beat.queue=q",
 							"honker.scheduler.schedules.beat.cron=@every 5s"),
@@ -108,22 +94,23 @@ class ScheduledAndTaskStartupTests {
 
 	@Test
 	void anEmptyQueueFailsStartup() {
-		assertStartupFails(TaskContexts.runner(this.pool).withBean(EmptyQueue.class).withPropertyValues("beat.queue="),
+		assertStartupFails(
+				SchedulerContexts.runner(this.pool).withBean(EmptyQueue.class).withPropertyValues("beat.queue="),
 				"@HonkerScheduled on", "EmptyQueue.tick(): queue = '${beat.queue}' is invalid: must not be empty");
-		assertStartupFails(TaskContexts.runner(this.pool)
+		assertStartupFails(SchedulerContexts.runner(this.pool)
 			.withPropertyValues("honker.scheduler.schedules.x.queue= ", "honker.scheduler.schedules.x.cron=@every 1s"),
 				"Invalid value '' for honker.scheduler.schedules.x.queue");
 	}
 
 	@Test
 	void anUnparsableCronFailsStartup() {
-		assertStartupFails(TaskContexts.runner(this.pool).withBean(BadCron.class),
+		assertStartupFails(SchedulerContexts.runner(this.pool).withBean(BadCron.class),
 				"BadCron.tick(): cron = '0 0 * * 7' is invalid: invalid schedule expression '0 0 * * 7'");
-		assertStartupFails(TaskContexts.runner(this.pool)
+		assertStartupFails(SchedulerContexts.runner(this.pool)
 			.withPropertyValues("honker.scheduler.schedules.x.queue=q", "honker.scheduler.schedules.x.cron=* *"),
 				"Invalid value '* *' for honker.scheduler.schedules.x.cron",
 				"schedule expression requires 5 or 6 cron fields");
-		assertStartupFails(TaskContexts.runner(this.pool)
+		assertStartupFails(SchedulerContexts.runner(this.pool)
 			.withPropertyValues("honker.scheduler.schedules.x.queue=q", "honker.scheduler.schedules.x.cron=@every 1s",
 					"honker.scheduler.schedules.x.payload=hello"),
 				"Invalid value 'hello' for honker.scheduler.schedules.x.payload: not JSON");
@@ -131,13 +118,14 @@ class ScheduledAndTaskStartupTests {
 
 	@Test
 	void aTaskNameDeclaredTwiceWithDifferentMethodsFailsStartup() {
-		assertStartupFails(TaskContexts.runner(this.pool).withBean(TwoAdds.class),
+		assertStartupFails(SchedulerContexts.runner(this.pool).withBean(TwoAdds.class),
 				"task name 'add' is declared twice, by", "TwoAdds.add(int, int) and by", "TwoAdds.plus(int, int)");
 	}
 
 	@Test
 	void noScheduleIsRegisteredWhenStartupFails() {
-		assertStartupFails(TaskContexts.runner(this.pool).withBean(Beat.class).withBean(BadCron.class), "'0 0 * * 7'");
+		assertStartupFails(SchedulerContexts.runner(this.pool).withBean(Beat.class).withBean(BadCron.class),
+				"'0 0 * * 7'");
 		assertThat(this.jdbc.queryForObject("SELECT count(*) FROM _honker_scheduler_tasks", Long.class)).isZero();
 	}
 
