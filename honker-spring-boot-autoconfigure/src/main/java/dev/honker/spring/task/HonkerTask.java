@@ -73,7 +73,7 @@ public @interface HonkerTask {
 
 	/**
 	 * How long a failed call waits before its next attempt; whole seconds, for example
-	 * {@code 60s}. Tasks sharing a queue must agree on it.
+	 * {@code 60s}.
 	 * @return the delay
 	 */
 	String retryDelay() default "60s";

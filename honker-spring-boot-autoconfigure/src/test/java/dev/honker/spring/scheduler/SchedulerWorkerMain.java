@@ -2,6 +2,7 @@ package dev.honker.spring.scheduler;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -25,7 +26,8 @@ import dev.honker.spring.listener.HonkerListener;
  * {@code @HonkerListener} on queue {@code ticks} and a
  * {@code @HonkerScheduled(every = "1s")} method named {@code beat-method} on queue
  * {@code scheduled}, both recording each job in table {@code handled (queue, job_id,
- * pid)}. More schedules come from the arguments, for example
+ * pid)} ({@code --worker.scheduled=false} leaves the scheduled method out). More
+ * schedules come from the arguments, for example
  * {@code --honker.scheduler.schedules.beat.queue=ticks}. Prints
  * {@code worker ready <pid> <scheduler owner>} once started.
  */
@@ -43,14 +45,21 @@ public class SchedulerWorkerMain {
 			.properties("spring.datasource.url=jdbc:sqlite:${worker.db}", "honker.sqlite.journal-mode=WAL",
 					"honker.sqlite.busy-timeout=10s")
 			.run(args);
+		HonkerSchedulerLeader leader = context.getBeanProvider(HonkerSchedulerLeader.class).getIfAvailable();
 		System.out.println("worker ready " + ProcessHandle.current().pid() + " "
-				+ context.getBean(HonkerSchedulerLeader.class).getOwner());
+				+ ((leader != null) ? leader.getOwner() : "none"));
 		Thread.currentThread().join();
 	}
 
 	@Bean
 	Recorder recorder(JdbcTemplate jdbc) {
 		return new Recorder(jdbc);
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty(name = "worker.scheduled", matchIfMissing = true)
+	ScheduledRecorder scheduledRecorder(Recorder recorder) {
+		return new ScheduledRecorder(recorder);
 	}
 
 	/** Records every job of queue {@code ticks}. */
@@ -67,12 +76,26 @@ public class SchedulerWorkerMain {
 			insert(job);
 		}
 
-		@HonkerScheduled(every = "1s", name = "beat-method", queue = "scheduled")
-		void scheduled(HonkerJob job) {
-			insert(job);
+	}
+
+	/**
+	 * Records every firing of the {@code beat-method} schedule; off with
+	 * {@code --worker.scheduled=false}.
+	 */
+	static class ScheduledRecorder {
+
+		private final Recorder recorder;
+
+		ScheduledRecorder(Recorder recorder) {
+			this.recorder = recorder;
 		}
 
-		private void insert(HonkerJob job) {
+		@HonkerScheduled(every = "1s", name = "beat-method", queue = "scheduled")
+		void scheduled(HonkerJob job) {
+			this.recorder.insert(job);
+		}
+
+		void insert(HonkerJob job) {
 			this.jdbc.update("INSERT INTO handled (queue, job_id, pid) VALUES (?, ?, ?)", job.queue(), job.id(),
 					ProcessHandle.current().pid());
 		}

@@ -1,0 +1,168 @@
+package dev.honker.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.honker.spring.core.HonkerTemplate;
+import dev.honker.spring.listener.HonkerTestPool;
+import dev.honker.spring.scheduler.HonkerScheduled;
+import dev.honker.spring.scheduler.SchedulerContexts;
+import dev.honker.spring.scheduler.SchedulerWorkerMain;
+import dev.honker.spring.task.HonkerTask;
+import dev.honker.spring.task.HonkerTasks;
+import dev.honker.spring.task.TaskHandle;
+
+/**
+ * The scheduler and task methods:
+ * <ol>
+ * <li>firing accuracy: from the boundary second to the first line of an
+ * {@code @HonkerScheduled(every = "1s")} method, in one worker application that also
+ * leads, over 60 firings (the first firing, during startup, is left out);</li>
+ * <li>idle CPU of a worker process with one listener and one daily schedule, with the
+ * scheduler leader and without it ({@code honker.scheduler.enabled=false}), 3 rounds each,
+ * in the same run (see {@link IdleWorkerCpuBenchmark} for the method);</li>
+ * <li>the cost of a task call through a typed client against a plain
+ * {@code HonkerTemplate.enqueue} of the same arguments, inside transactions of 2,000
+ * calls, 9 interleaved rounds after a warm-up.</li>
+ * </ol>
+ */
+public final class SchedulerBenchmark {
+
+	private static final int FIRINGS = 60;
+
+	private static final int ROUNDS = 9;
+
+	private static final int CALLS = 2_000;
+
+	private SchedulerBenchmark() {
+	}
+
+	/** Runs the benchmark. */
+	public static void main(String[] args) throws Exception {
+		Path directory = Files.createTempDirectory("honker-scheduler-bench");
+		firingAccuracy(directory.resolve("accuracy.db"));
+		idleCpu(directory.resolve("idle.db"));
+		taskCallCost(directory.resolve("tasks.db"));
+	}
+
+	private static void firingAccuracy(Path file) {
+		try (HikariDataSource pool = HonkerTestPool.pool(file)) {
+			SchedulerContexts.runner(pool).withBean(Firings.class).run(context -> {
+				Firings firings = context.getBean(Firings.class);
+				if (!firings.done.await(FIRINGS + 60, TimeUnit.SECONDS)) {
+					throw new IllegalStateException("only " + firings.latencies.size() + " firings");
+				}
+				double[] latencies = firings.latencies.stream().skip(1).limit(FIRINGS).mapToDouble(Double::doubleValue)
+					.sorted()
+					.toArray();
+				System.out.printf(
+						"firing accuracy, boundary second to the handler's first line, %d firings of @every 1s:"
+								+ " p50 %.2f ms, p99 %.2f ms, max %.2f ms (target p50 <= 5 ms, p99 <= 20 ms)%n",
+						latencies.length, percentile(latencies, 0.50), percentile(latencies, 0.99),
+						latencies[latencies.length - 1]);
+			});
+		}
+	}
+
+	private static void idleCpu(Path file) throws Exception {
+		HonkerTestPool.pool(file).close();
+		double[] with = new double[3];
+		double[] without = new double[3];
+		for (int round = 0; round < with.length; round++) {
+			with[round] = IdleWorkerCpuBenchmark.idleCpu(SchedulerWorkerMain.class, idleArgs(file, true));
+			without[round] = IdleWorkerCpuBenchmark.idleCpu(SchedulerWorkerMain.class, idleArgs(file, false));
+			System.out.printf("round %d: idle worker with the scheduler leader %.2f%% of one core, without %.2f%%%n",
+					round + 1, with[round], without[round]);
+		}
+		System.out.printf("median: idle worker with the scheduler leader %.2f%% of one core, without %.2f%%%n",
+				BenchDatabase.median(with), BenchDatabase.median(without));
+	}
+
+	private static String[] idleArgs(Path file, boolean scheduler) {
+		return new String[] { "--worker.db=" + file, "--worker.scheduled=false", "--logging.level.root=WARN",
+				"--honker.scheduler.enabled=" + scheduler, "--honker.scheduler.schedules.nightly.queue=ticks",
+				"--honker.scheduler.schedules.nightly.cron=0 3 * * *" };
+	}
+
+	private static void taskCallCost(Path file) {
+		try (HikariDataSource pool = HonkerTestPool.pool(file)) {
+			SchedulerContexts.runner(pool).run(context -> {
+				HonkerTemplate template = context.getBean(HonkerTemplate.class);
+				Calculator calculator = context.getBean(HonkerTasks.class).client(Calculator.class);
+				TransactionTemplate transaction = new TransactionTemplate(
+						context.getBean(PlatformTransactionManager.class));
+				double[] plain = new double[ROUNDS];
+				double[] envelope = new double[ROUNDS];
+				double[] task = new double[ROUNDS];
+				for (int round = -1; round < ROUNDS; round++) {
+					double plainMicros = micros(transaction, i -> template.enqueue("calc", List.of(i, i + 1)));
+					double envelopeMicros = micros(transaction, i -> template.enqueue("calc", Map.of("__honker_task__",
+							Map.of("task", "calc.add", "args", List.of(i, i + 1), "kwargs", Map.of()))));
+					double taskMicros = micros(transaction, i -> calculator.add(i, i + 1));
+					if (round >= 0) {
+						plain[round] = plainMicros;
+						envelope[round] = envelopeMicros;
+						task[round] = taskMicros;
+					}
+				}
+				double plainMedian = BenchDatabase.median(plain);
+				double taskMedian = BenchDatabase.median(task);
+				System.out.printf(
+						"task call through the client %.2f us vs plain HonkerTemplate.enqueue of the arguments %.2f us:"
+								+ " %.2fx (target <= 1.3x); enqueue of the same envelope as a Map %.2f us%n",
+						taskMedian, plainMedian, taskMedian / plainMedian, BenchDatabase.median(envelope));
+			});
+		}
+	}
+
+	/** Microseconds per call of {@code CALLS} calls in one transaction. */
+	private static double micros(TransactionTemplate transaction, java.util.function.IntConsumer call) {
+		long start = System.nanoTime();
+		transaction.executeWithoutResult(status -> {
+			for (int i = 0; i < CALLS; i++) {
+				call.accept(i);
+			}
+		});
+		return (System.nanoTime() - start) / 1000.0 / CALLS;
+	}
+
+	private static double percentile(double[] sorted, double p) {
+		return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+	}
+
+	/** Records how long after each boundary second the method starts. */
+	static class Firings {
+
+		final List<Double> latencies = new CopyOnWriteArrayList<>();
+
+		final CountDownLatch done = new CountDownLatch(FIRINGS + 1);
+
+		@HonkerScheduled(every = "1s", name = "accuracy", queue = "accuracy")
+		void fire() {
+			Instant now = Instant.now();
+			this.latencies.add(now.getNano() / 1_000_000.0);
+			this.done.countDown();
+		}
+
+	}
+
+	/** The caller's view of a task; nothing runs it here. */
+	interface Calculator {
+
+		@HonkerTask(name = "calc.add", queue = "calc")
+		TaskHandle<Integer> add(int a, int b);
+
+	}
+
+}
