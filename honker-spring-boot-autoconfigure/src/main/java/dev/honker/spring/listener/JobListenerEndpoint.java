@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 
 import org.springframework.core.ParameterizedTypeReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A job listener registered in code rather than by {@code @HonkerListener}: a queue, a
@@ -32,19 +33,19 @@ public final class JobListenerEndpoint {
 
 	private String id;
 
-	private Integer concurrency;
+	private @Nullable Integer concurrency;
 
-	private Boolean autoStartup;
+	private @Nullable Boolean autoStartup;
 
-	private Duration visibilityTimeout;
+	private @Nullable Duration visibilityTimeout;
 
-	private AckMode ackMode;
+	private @Nullable AckMode ackMode;
 
-	private RetryBackoff backoff;
+	private @Nullable RetryBackoff backoff;
 
 	private List<Class<? extends Throwable>> nonRetryable = List.of();
 
-	private JobErrorHandler errorHandler;
+	private @Nullable JobErrorHandler errorHandler;
 
 	private JobListenerEndpoint(String queue, Type payloadType, JobHandler<Object> handler) {
 		if (queue == null || queue.isBlank()) {
@@ -192,7 +193,7 @@ public final class JobListenerEndpoint {
 	}
 
 	/** This listener's own failure handling, or {@code null} for the default. */
-	JobErrorHandler errorHandler() {
+	@Nullable JobErrorHandler errorHandler() {
 		return this.errorHandler;
 	}
 

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.util.Assert;
@@ -66,7 +67,7 @@ public class HonkerSchedulerLeader implements SmartLifecycle {
 
 	private final Object monitor = new Object();
 
-	private Thread thread;
+	private @Nullable Thread thread;
 
 	private volatile boolean running;
 

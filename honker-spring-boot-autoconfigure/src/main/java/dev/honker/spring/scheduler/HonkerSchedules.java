@@ -9,6 +9,8 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
+
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -206,7 +208,7 @@ public class HonkerSchedules {
 	}
 
 	/** The payload as JSON text, failing before anything is written. */
-	String json(Object payload) {
+	String json(@Nullable Object payload) {
 		try {
 			return this.mapper.writeValueAsString(payload);
 		}
@@ -226,7 +228,7 @@ public class HonkerSchedules {
 		}
 	}
 
-	private static Long seconds(Duration duration) {
+	private static @Nullable Long seconds(@Nullable Duration duration) {
 		return duration != null ? duration.getSeconds() : null;
 	}
 

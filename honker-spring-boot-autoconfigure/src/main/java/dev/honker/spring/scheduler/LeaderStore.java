@@ -1,5 +1,7 @@
 package dev.honker.spring.scheduler;
 
+import org.jspecify.annotations.Nullable;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,7 +27,7 @@ final class LeaderStore {
 	}
 
 	/** Who holds the lock, or {@code null} if nobody does. */
-	LockRow lock() throws SQLException {
+	@Nullable LockRow lock() throws SQLException {
 		try (Connection connection = this.dataSource.getConnection();
 				PreparedStatement select = connection
 					.prepareStatement("SELECT owner, expires_at FROM _honker_locks WHERE name = ?")) {
@@ -59,7 +61,7 @@ final class LeaderStore {
 	 * every boundary due at {@code now}.
 	 * @return the outcome, or {@code null} when the lock was lost (nothing fired)
 	 */
-	TickResult renewAndTick(String owner, long ttlSeconds, long now) throws SQLException {
+	@Nullable TickResult renewAndTick(String owner, long ttlSeconds, long now) throws SQLException {
 		return immediate(connection -> {
 			if (call(connection, "SELECT honker_lock_renew(?, ?, ?)", owner, ttlSeconds) != 1) {
 				return null;

@@ -3,6 +3,8 @@ package dev.honker.spring.scheduler;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -20,6 +22,6 @@ import tools.jackson.databind.JsonNode;
  * it
  * @param enabled {@code false} while paused
  */
-public record Schedule(String name, String queue, String expression, JsonNode payload, long priority, Duration expires,
-		long maxAttempts, Instant nextFireAt, boolean enabled) {
+public record Schedule(String name, String queue, String expression, JsonNode payload, long priority,
+		@Nullable Duration expires, long maxAttempts, Instant nextFireAt, boolean enabled) {
 }

@@ -1,5 +1,7 @@
 package dev.honker.spring.scheduler;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A schedule declared in configuration or with {@link HonkerScheduled} that cannot be
  * registered, found at startup: a duplicate name, an empty queue, an invalid expression
@@ -14,7 +16,7 @@ public class ScheduleConfigurationException extends IllegalStateException {
 	 * @param message what is wrong, naming the property or method and the value
 	 * @param cause the underlying error, or {@code null}
 	 */
-	public ScheduleConfigurationException(String message, Throwable cause) {
+	public ScheduleConfigurationException(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 

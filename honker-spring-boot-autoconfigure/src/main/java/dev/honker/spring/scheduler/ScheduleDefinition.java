@@ -2,6 +2,8 @@ package dev.honker.spring.scheduler;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.honker.sqlite.ScheduleExpressions;
 
 /**
@@ -31,8 +33,8 @@ import dev.honker.sqlite.ScheduleExpressions;
  * for ever
  * @param maxAttempts the fired jobs' attempts, at least 1
  */
-public record ScheduleDefinition(String name, String queue, String expression, Object payload, int priority,
-		Duration expires, int maxAttempts) {
+public record ScheduleDefinition(String name, String queue, String expression, @Nullable Object payload, int priority,
+		@Nullable Duration expires, int maxAttempts) {
 
 	/**
 	 * Checks every argument.
@@ -63,7 +65,7 @@ public record ScheduleDefinition(String name, String queue, String expression, O
 	 * @param payload any value Jackson can write
 	 * @return the copy
 	 */
-	public ScheduleDefinition withPayload(Object payload) {
+	public ScheduleDefinition withPayload(@Nullable Object payload) {
 		return new ScheduleDefinition(this.name, this.queue, this.expression, payload, this.priority, this.expires,
 				this.maxAttempts);
 	}
@@ -83,7 +85,7 @@ public record ScheduleDefinition(String name, String queue, String expression, O
 	 * @param expires one or more whole seconds, or {@code null} for never
 	 * @return the copy
 	 */
-	public ScheduleDefinition withExpires(Duration expires) {
+	public ScheduleDefinition withExpires(@Nullable Duration expires) {
 		return new ScheduleDefinition(this.name, this.queue, this.expression, this.payload, this.priority, expires,
 				this.maxAttempts);
 	}

@@ -2,6 +2,8 @@ package dev.honker.spring.scheduler;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.honker.sqlite.ScheduleExpressions;
 
 /**
@@ -20,22 +22,23 @@ public final class ScheduleUpdate {
 
 	private static final ScheduleUpdate NOTHING = new ScheduleUpdate(null, false, null, null, false, null, null);
 
-	private final String expression;
+	private final @Nullable String expression;
 
 	private final boolean payloadChanged;
 
-	private final Object payload;
+	private final @Nullable Object payload;
 
-	private final Integer priority;
+	private final @Nullable Integer priority;
 
 	private final boolean expiresChanged;
 
-	private final Duration expires;
+	private final @Nullable Duration expires;
 
-	private final Integer maxAttempts;
+	private final @Nullable Integer maxAttempts;
 
-	private ScheduleUpdate(String expression, boolean payloadChanged, Object payload, Integer priority,
-			boolean expiresChanged, Duration expires, Integer maxAttempts) {
+	private ScheduleUpdate(@Nullable String expression, boolean payloadChanged, @Nullable Object payload,
+			@Nullable Integer priority, boolean expiresChanged, @Nullable Duration expires,
+			@Nullable Integer maxAttempts) {
 		this.expression = expression;
 		this.payloadChanged = payloadChanged;
 		this.payload = payload;
@@ -71,7 +74,7 @@ public final class ScheduleUpdate {
 	 * @param payload any value Jackson can write; {@code null} is JSON {@code null}
 	 * @return a copy with the change
 	 */
-	public ScheduleUpdate withPayload(Object payload) {
+	public ScheduleUpdate withPayload(@Nullable Object payload) {
 		return new ScheduleUpdate(this.expression, true, payload, this.priority, this.expiresChanged, this.expires,
 				this.maxAttempts);
 	}
@@ -91,7 +94,7 @@ public final class ScheduleUpdate {
 	 * @param expires one or more whole seconds, or {@code null} for never
 	 * @return a copy with the change
 	 */
-	public ScheduleUpdate withExpires(Duration expires) {
+	public ScheduleUpdate withExpires(@Nullable Duration expires) {
 		Arguments.requireExpires(expires);
 		return new ScheduleUpdate(this.expression, this.payloadChanged, this.payload, this.priority, true, expires,
 				this.maxAttempts);
@@ -108,7 +111,7 @@ public final class ScheduleUpdate {
 				this.expiresChanged, this.expires, maxAttempts);
 	}
 
-	String expression() {
+	@Nullable String expression() {
 		return this.expression;
 	}
 
@@ -116,11 +119,11 @@ public final class ScheduleUpdate {
 		return this.payloadChanged;
 	}
 
-	Object payload() {
+	@Nullable Object payload() {
 		return this.payload;
 	}
 
-	Integer priority() {
+	@Nullable Integer priority() {
 		return this.priority;
 	}
 
@@ -128,11 +131,11 @@ public final class ScheduleUpdate {
 		return this.expiresChanged;
 	}
 
-	Duration expires() {
+	@Nullable Duration expires() {
 		return this.expires;
 	}
 
-	Integer maxAttempts() {
+	@Nullable Integer maxAttempts() {
 		return this.maxAttempts;
 	}
 

@@ -1,5 +1,7 @@
 package dev.honker.spring.task;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
@@ -27,7 +29,7 @@ import java.util.Objects;
  * @param maxAttempts how many times the call is attempted
  */
 public record TaskCall(String queue, String task, List<Object> args, Map<String, Object> kwargs, int priority,
-		Duration expires, int maxAttempts) {
+		@Nullable Duration expires, int maxAttempts) {
 
 	/**
 	 * Checks the arguments.
@@ -93,7 +95,7 @@ public record TaskCall(String queue, String task, List<Object> args, Map<String,
 	 * @param expires whole seconds, at least one, or {@code null} for never
 	 * @return the copy
 	 */
-	public TaskCall withExpires(Duration expires) {
+	public TaskCall withExpires(@Nullable Duration expires) {
 		return new TaskCall(this.queue, this.task, this.args, this.kwargs, this.priority, expires, this.maxAttempts);
 	}
 

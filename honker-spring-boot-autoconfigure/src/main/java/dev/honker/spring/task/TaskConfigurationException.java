@@ -1,5 +1,7 @@
 package dev.honker.spring.task;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A {@link HonkerTask} method or client interface that cannot work, found at startup (or
  * when the client is created): a task name declared twice with different methods, an
@@ -15,7 +17,7 @@ public class TaskConfigurationException extends IllegalStateException {
 	 * @param message what is wrong, naming the method and the value
 	 * @param cause the underlying error, or {@code null}
 	 */
-	public TaskConfigurationException(String message, Throwable cause) {
+	public TaskConfigurationException(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 

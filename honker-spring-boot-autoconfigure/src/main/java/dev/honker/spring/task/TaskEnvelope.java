@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
+
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -37,7 +39,7 @@ final class TaskEnvelope {
 	 * The body of the envelope in a job's payload.
 	 * @throws TaskRejectedException with Honker's message if the payload has none
 	 */
-	static JsonNode body(JsonNode payload) {
+	static JsonNode body(@Nullable JsonNode payload) {
 		JsonNode body = (payload != null && payload.isObject()) ? payload.get(KEY) : null;
 		if (body == null || !body.isObject() || !body.path("task").isString()) {
 			throw new TaskRejectedException(RAW_PAYLOAD);

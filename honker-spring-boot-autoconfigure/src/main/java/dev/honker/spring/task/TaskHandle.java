@@ -3,6 +3,8 @@ package dev.honker.spring.task;
 import java.time.Duration;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 import tools.jackson.databind.JavaType;
 
 /**
@@ -67,7 +69,7 @@ public final class TaskHandle<R> {
 	 * @throws TaskTimeoutException if no result was stored within the timeout
 	 * @throws TaskFailedException if the call failed for good
 	 */
-	public R await(Duration timeout) {
+	public @Nullable R await(Duration timeout) {
 		if (timeout == null || timeout.isNegative()) {
 			throw new IllegalArgumentException("timeout must not be null or negative, got " + timeout);
 		}

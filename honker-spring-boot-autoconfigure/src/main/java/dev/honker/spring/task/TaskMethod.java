@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
+
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -107,8 +109,8 @@ final class TaskMethod {
 	 * @throws TaskRejectedException if the arguments do not fit the parameters
 	 * @throws Exception whatever the method throws, unwrapped
 	 */
-	Object invoke(JsonNode args, JsonNode kwargs, HonkerJob job) throws Exception {
-		Object[] values = bind(args, kwargs);
+	@Nullable Object invoke(@Nullable JsonNode args, @Nullable JsonNode kwargs, HonkerJob job) throws Exception {
+		@Nullable Object[] values = bind(args, kwargs);
 		if (this.jobIndex >= 0) {
 			values[this.jobIndex] = job;
 		}
@@ -123,7 +125,7 @@ final class TaskMethod {
 		}
 	}
 
-	private Object[] bind(JsonNode args, JsonNode kwargs) {
+	private @Nullable Object[] bind(@Nullable JsonNode args, @Nullable JsonNode kwargs) {
 		String task = this.options.name();
 		if (args != null && !args.isNull() && !args.isArray()) {
 			throw new TaskRejectedException("task '" + task + "': args must be a JSON array, got " + args);
@@ -140,7 +142,7 @@ final class TaskMethod {
 		if (kwargs != null && kwargs.isObject()) {
 			unused.addAll(kwargs.propertyNames());
 		}
-		Object[] values = new Object[this.method.getParameterCount()];
+		@Nullable Object[] values = new Object[this.method.getParameterCount()];
 		for (int i = 0; i < this.bindings.size(); i++) {
 			Binding binding = this.bindings.get(i);
 			JsonNode value;
@@ -177,7 +179,7 @@ final class TaskMethod {
 	/** One parameter bound from the envelope. */
 	private record Binding(int index, String name, ObjectReader reader, boolean primitive) {
 
-		Object read(String task, JsonNode value) {
+		@Nullable Object read(String task, JsonNode value) {
 			if (value.isNull() && this.primitive) {
 				throw new TaskRejectedException("task '" + task + "': argument '" + this.name + "' is null, but "
 						+ "the parameter is a primitive");

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.function.UnaryOperator;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.convert.DurationStyle;
 
 /**
@@ -18,15 +19,16 @@ import org.springframework.boot.convert.DurationStyle;
  * @param storeResult whether the worker stores results
  * @param resultTtl how long results stay readable, zero for ever
  */
-record TaskOptions(String name, String queue, int retries, Duration retryDelay, int priority, Duration expires,
-		boolean storeResult, Duration resultTtl) {
+record TaskOptions(String name, String queue, int retries, Duration retryDelay, int priority,
+		@Nullable Duration expires, boolean storeResult, Duration resultTtl) {
 
 	/**
 	 * Resolves an annotation.
 	 * @param where the annotated method, for messages
 	 * @throws TaskConfigurationException naming the method, the attribute and the value
 	 */
-	static TaskOptions resolve(HonkerTask task, UnaryOperator<String> resolver, String defaultName, String where) {
+	static TaskOptions resolve(HonkerTask task, UnaryOperator<String> resolver, @Nullable String defaultName,
+			String where) {
 		String name = resolver.apply(task.name()).trim();
 		if (name.isEmpty()) {
 			if (defaultName == null) {
@@ -51,7 +53,7 @@ record TaskOptions(String name, String queue, int retries, Duration retryDelay, 
 				resultTtl);
 	}
 
-	private static Duration seconds(String where, String attribute, String value, boolean optional) {
+	private static @Nullable Duration seconds(String where, String attribute, String value, boolean optional) {
 		String text = value.trim();
 		if (text.isEmpty() && optional) {
 			return null;

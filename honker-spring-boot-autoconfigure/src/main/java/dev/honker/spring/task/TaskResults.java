@@ -10,6 +10,8 @@ import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
+
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectMapper;
@@ -61,7 +63,7 @@ final class TaskResults {
 	}
 
 	/** Waits for the result, re-reading after every commit the watcher sees. */
-	<R> R await(String task, long jobId, JavaType type, Duration timeout) {
+	<R> @Nullable R await(String task, long jobId, JavaType type, Duration timeout) {
 		Instant deadline = Instant.now().plus(timeout);
 		try (Subscription subscription = this.watcher.get().subscribe()) {
 			while (true) {
@@ -81,7 +83,7 @@ final class TaskResults {
 		}
 	}
 
-	private <R> R value(String task, long jobId, String json, JavaType type) {
+	private <R> @Nullable R value(String task, long jobId, String json, JavaType type) {
 		try {
 			return this.mapper.readValue(json, type);
 		}
@@ -101,7 +103,7 @@ final class TaskResults {
 	}
 
 	/** Whether a result was stored, and its value ({@code null} for JSON null). */
-	record Outcome<R>(boolean found, R value) {
+	record Outcome<R>(boolean found, @Nullable R value) {
 	}
 
 }

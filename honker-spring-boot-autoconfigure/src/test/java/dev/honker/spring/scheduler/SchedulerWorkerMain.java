@@ -76,6 +76,11 @@ public class SchedulerWorkerMain {
 			insert(job);
 		}
 
+		void insert(HonkerJob job) {
+			this.jdbc.update("INSERT INTO handled (queue, job_id, pid) VALUES (?, ?, ?)", job.queue(), job.id(),
+					ProcessHandle.current().pid());
+		}
+
 	}
 
 	/**
@@ -93,11 +98,6 @@ public class SchedulerWorkerMain {
 		@HonkerScheduled(every = "1s", name = "beat-method", queue = "scheduled")
 		void scheduled(HonkerJob job) {
 			this.recorder.insert(job);
-		}
-
-		void insert(HonkerJob job) {
-			this.jdbc.update("INSERT INTO handled (queue, job_id, pid) VALUES (?, ?, ?)", job.queue(), job.id(),
-					ProcessHandle.current().pid());
 		}
 
 	}
