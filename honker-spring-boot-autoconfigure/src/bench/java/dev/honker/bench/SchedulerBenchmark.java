@@ -2,12 +2,15 @@ package dev.honker.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -34,7 +37,10 @@ import dev.honker.spring.task.TaskHandle;
  * in the same run (see {@link IdleWorkerCpuBenchmark} for the method);</li>
  * <li>the cost of a task call through a typed client against a plain
  * {@code HonkerTemplate.enqueue} of the same arguments, inside transactions of 2,000
- * calls, 9 interleaved rounds after a warm-up.</li>
+ * calls, 9 interleaved rounds after a warm-up;</li>
+ * <li>result wake-up: from the moment a task method returns (its worker then stores the
+ * result and commits) to the moment {@link TaskHandle#await} returns in the caller, woken
+ * by the commit watcher, over 300 sequential calls in one JVM.</li>
  * </ol>
  */
 public final class SchedulerBenchmark {
@@ -54,6 +60,27 @@ public final class SchedulerBenchmark {
 		firingAccuracy(directory.resolve("accuracy.db"));
 		idleCpu(directory.resolve("idle.db"));
 		taskCallCost(directory.resolve("tasks.db"));
+		resultWakeUp(directory.resolve("results.db"));
+	}
+
+	private static void resultWakeUp(Path file) {
+		try (HikariDataSource pool = HonkerTestPool.pool(file)) {
+			SchedulerContexts.runner(pool).withBean(Clock.class).run(context -> {
+				ClockClient clock = context.getBean(HonkerTasks.class).client(ClockClient.class);
+				clock.now().await(Duration.ofSeconds(30));
+				double[] millis = new double[300];
+				for (int i = 0; i < millis.length; i++) {
+					TaskHandle<Long> handle = clock.now();
+					Long returned = handle.await(Duration.ofSeconds(30));
+					millis[i] = (System.nanoTime() - returned) / 1_000_000.0;
+				}
+				Arrays.sort(millis);
+				System.out.printf(
+						"result wake-up, task method returns to await returns (store, commit, watcher wake, read),"
+								+ " %d calls: p50 %.2f ms, p99 %.2f ms%n",
+						millis.length, percentile(millis, 0.50), percentile(millis, 0.99));
+			});
+		}
 	}
 
 	private static void firingAccuracy(Path file) {
@@ -127,7 +154,7 @@ public final class SchedulerBenchmark {
 	}
 
 	/** Microseconds per call of {@code CALLS} calls in one transaction. */
-	private static double micros(TransactionTemplate transaction, java.util.function.IntConsumer call) {
+	private static double micros(TransactionTemplate transaction, IntConsumer call) {
 		long start = System.nanoTime();
 		transaction.executeWithoutResult(status -> {
 			for (int i = 0; i < CALLS; i++) {
@@ -154,6 +181,24 @@ public final class SchedulerBenchmark {
 			this.latencies.add(now.getNano() / 1_000_000.0);
 			this.done.countDown();
 		}
+
+	}
+
+	/** A task returning the worker's {@link System#nanoTime()}. */
+	static class Clock {
+
+		@HonkerTask(name = "clock.now", queue = "clock")
+		long now() {
+			return System.nanoTime();
+		}
+
+	}
+
+	/** The caller's view of {@link Clock}. */
+	interface ClockClient {
+
+		@HonkerTask(name = "clock.now", queue = "clock")
+		TaskHandle<Long> now();
 
 	}
 
