@@ -4,12 +4,15 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import javax.sql.DataSource;
+
+import org.jspecify.annotations.Nullable;
 
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectMapper;
@@ -49,6 +52,8 @@ import dev.honker.spring.watch.DatabaseWatcher;
  * Arguments Jackson cannot write fail the call before anything is written.
  */
 public class HonkerTasks {
+
+	private static final Object[] NO_ARGS = {};
 
 	private final HonkerTemplate template;
 
@@ -92,7 +97,9 @@ public class HonkerTasks {
 	public <R> TaskHandle<R> call(TaskCall call, Class<R> resultType) {
 		Assert.notNull(call, "call must not be null");
 		Assert.notNull(resultType, "resultType must not be null");
-		return enqueue(call, this.mapper.constructType(resultType));
+		return enqueue(call.queue(), TaskEnvelope.of(call.task(), call.args(), call.kwargs()),
+				options(call.priority(), call.expires(), call.maxAttempts()), call.task(),
+				this.mapper.constructType(resultType));
 	}
 
 	/**
@@ -120,7 +127,9 @@ public class HonkerTasks {
 		Object proxy = Proxy.newProxyInstance(api.getClassLoader(), new Class<?>[] { api }, (self, method, args) -> {
 			ClientMethod target = methods.get(method);
 			if (target != null) {
-				return enqueue(target.call().withArgs(args != null ? args : new Object[0]), target.resultType());
+				return enqueue(target.queue(),
+						TaskEnvelope.of(target.task(), (args != null) ? args : NO_ARGS, Map.of()), target.options(),
+						target.task(), target.resultType());
 			}
 			return switch (method.getName()) {
 				case "equals" -> self == args[0];
@@ -146,24 +155,24 @@ public class HonkerTasks {
 			throw new TaskConfigurationException("task client method " + where + " returns " + returned
 					+ "; it must return TaskHandle<R>, R being the task's result type", null);
 		}
-		TaskCall call = TaskCall.of(options.queue(), options.name())
-			.withPriority(options.priority())
-			.withExpires(options.expires())
-			.withMaxAttempts(options.retries());
-		return new ClientMethod(call, this.mapper.constructType(returned.getGeneric(0).getType()));
+		return new ClientMethod(options.queue(), options.name(),
+				options(options.priority(), options.expires(), options.retries()),
+				this.mapper.constructType(returned.getGeneric(0).getType()));
 	}
 
-	private <R> TaskHandle<R> enqueue(TaskCall call, JavaType resultType) {
-		JobOptions options = JobOptions.defaults().withPriority(call.priority()).withMaxAttempts(call.maxAttempts());
-		if (call.expires() != null) {
-			options = options.withExpires(call.expires());
-		}
-		long id = this.template.enqueue(call.queue(), TaskEnvelope.of(call.task(), call.args(), call.kwargs()),
-				options);
-		return new TaskHandle<>(call.task(), id, resultType, this.results);
+	private <R> TaskHandle<R> enqueue(String queue, TaskEnvelope.Envelope envelope, JobOptions options, String task,
+			JavaType resultType) {
+		long id = this.template.enqueue(queue, envelope, options);
+		return new TaskHandle<>(task, id, resultType, this.results);
 	}
 
-	private record ClientMethod(TaskCall call, JavaType resultType) {
+	private static JobOptions options(int priority, @Nullable Duration expires, int maxAttempts) {
+		JobOptions options = JobOptions.defaults().withPriority(priority).withMaxAttempts(maxAttempts);
+		return (expires != null) ? options.withExpires(expires) : options;
+	}
+
+	/** A method of a client interface: where its calls go, with which options. */
+	private record ClientMethod(String queue, String task, JobOptions options, JavaType resultType) {
 	}
 
 }

@@ -1,13 +1,13 @@
 package dev.honker.spring.task;
 
 import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 import tools.jackson.databind.JsonNode;
 
@@ -26,13 +26,12 @@ final class TaskEnvelope {
 	private TaskEnvelope() {
 	}
 
-	/** The envelope of a call, for Jackson to write. */
-	static Map<String, Object> of(String task, List<?> args, Map<String, ?> kwargs) {
-		Map<String, Object> body = new LinkedHashMap<>(4);
-		body.put("task", task);
-		body.put("args", args);
-		body.put("kwargs", kwargs);
-		return Map.of(KEY, body);
+	/**
+	 * The envelope of a call, for Jackson to write.
+	 * @param args a list or an array of the positional arguments
+	 */
+	static Envelope of(String task, Object args, Map<String, ?> kwargs) {
+		return new Envelope(new Body(task, args, kwargs));
 	}
 
 	/**
@@ -45,6 +44,14 @@ final class TaskEnvelope {
 			throw new TaskRejectedException(RAW_PAYLOAD);
 		}
 		return body;
+	}
+
+	/** The envelope as Jackson writes it: {@code {"__honker_task__": body}}. */
+	record Envelope(@JsonProperty(KEY) Body body) {
+	}
+
+	/** The envelope's body, written in Honker's key order. */
+	record Body(String task, Object args, Map<String, ?> kwargs) {
 	}
 
 	/** The message of a call of a task this worker does not have. */
