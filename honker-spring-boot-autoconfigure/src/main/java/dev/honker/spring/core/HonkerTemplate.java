@@ -6,7 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.StringJoiner;
 
 import javax.sql.DataSource;
 
@@ -15,6 +17,7 @@ import tools.jackson.databind.ObjectMapper;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.PreparedStatementCallback;
 import org.springframework.jdbc.core.PreparedStatementSetter;
 import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.datasource.DataSourceUtils;
@@ -22,8 +25,9 @@ import org.springframework.jdbc.support.SQLExceptionTranslator;
 import org.springframework.util.Assert;
 
 /**
- * Enqueues jobs, sends notifications and uses locks, rate limits and job results through
- * the Honker SQL functions of the application's SQLite {@link DataSource}.
+ * Enqueues jobs, sends notifications, publishes to and reads streams, and uses locks,
+ * rate limits and job results through the Honker SQL functions of the application's
+ * SQLite {@link DataSource}.
  *
  * <h2>Transactions</h2> Every call runs on the connection bound to the current Spring
  * transaction, whichever transaction manager bound it
@@ -157,6 +161,113 @@ public class HonkerTemplate {
 		return callLong("SELECT notify(?, ?)", statement -> {
 			statement.setString(1, channel);
 			statement.setString(2, json);
+		});
+	}
+
+	/**
+	 * Publishes an event to a stream in the current transaction: consumers see it once
+	 * the transaction commits, and never if it rolls back.
+	 * @param topic the topic
+	 * @param key an optional key stored with the event, or {@code null}
+	 * @param payload the payload, written as JSON (a {@code String} becomes a JSON
+	 * string)
+	 * @return the event's offset, global across topics
+	 */
+	public long publish(String topic, String key, Object payload) {
+		requireName("topic", topic);
+		String json = this.codec.write("payload", payload);
+		return callLong("SELECT honker_stream_publish(?, ?, ?)", statement -> {
+			statement.setString(1, topic);
+			statement.setString(2, key);
+			statement.setString(3, json);
+		});
+	}
+
+	/**
+	 * Reads the events of a topic after an offset, oldest first.
+	 * @param topic the topic
+	 * @param offset the offset to read after; {@code 0} reads from the beginning
+	 * @param limit the most events to return, at least one
+	 * @return the events, in offset order
+	 */
+	public List<StreamEvent> readSince(String topic, long offset, int limit) {
+		requireName("topic", topic);
+		if (offset < 0) {
+			throw new IllegalArgumentException("offset must not be negative, got " + offset);
+		}
+		if (limit < 1) {
+			throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+		}
+		String json = callText("SELECT honker_stream_read_since(?, ?, ?)", statement -> {
+			statement.setString(1, topic);
+			statement.setLong(2, offset);
+			statement.setLong(3, limit);
+		});
+		return this.codec.readEvents(json);
+	}
+
+	/**
+	 * The offset a consumer saved for a topic.
+	 * @param consumer the consumer name
+	 * @param topic the topic
+	 * @return the saved offset, or {@code 0} when the consumer saved none
+	 */
+	public long offset(String consumer, String topic) {
+		requireName("consumer", consumer);
+		requireName("topic", topic);
+		return callLong("SELECT honker_stream_get_offset(?, ?)", statement -> {
+			statement.setString(1, consumer);
+			statement.setString(2, topic);
+		});
+	}
+
+	/**
+	 * Saves a consumer's offset for a topic, in the current transaction. Offsets only
+	 * move forward: saving an offset lower than or equal to the saved one does nothing.
+	 * @param consumer the consumer name
+	 * @param topic the topic
+	 * @param offset the offset of the last event the consumer processed
+	 * @return whether the saved offset moved forward
+	 */
+	public boolean saveOffset(String consumer, String topic, long offset) {
+		requireName("consumer", consumer);
+		requireName("topic", topic);
+		if (offset < 0) {
+			throw new IllegalArgumentException("offset must not be negative, got " + offset);
+		}
+		return callLong("SELECT honker_stream_save_offset(?, ?, ?)", statement -> {
+			statement.setString(1, consumer);
+			statement.setString(2, topic);
+			statement.setLong(3, offset);
+		}) == 1;
+	}
+
+	/**
+	 * Deletes old notifications, across all channels, in one statement, as the other
+	 * Honker bindings' {@code prune_notifications} does. A listener that was not running
+	 * when a notification was pruned never sees it; notifications are ephemeral.
+	 * @param olderThan deletes notifications created longer ago than this (whole
+	 * seconds), or {@code null} for no age limit
+	 * @param maxKeep keeps at most this many of the latest notifications, or {@code null}
+	 * for no count limit
+	 * @return the number of notifications deleted; {@code 0} without any limit
+	 */
+	public long pruneNotifications(Duration olderThan, Long maxKeep) {
+		if (maxKeep != null && maxKeep < 0) {
+			throw new IllegalArgumentException("maxKeep must not be negative, got " + maxKeep);
+		}
+		Long seconds = (olderThan != null) ? Seconds.notNegative("olderThan", olderThan) : null;
+		if (seconds == null && maxKeep == null) {
+			return 0;
+		}
+		return update(pruneSql(seconds != null, maxKeep != null), statement -> {
+			int index = 1;
+			if (seconds != null) {
+				statement.setLong(index++, seconds);
+			}
+			if (maxKeep != null) {
+				statement.setLong(index, maxKeep);
+			}
 		});
 	}
 
@@ -296,22 +407,48 @@ public class HonkerTemplate {
 		return call(sql, arguments, row -> row.next() ? row.getString(1) : null);
 	}
 
-	/**
-	 * Runs a call on the connection of the current transaction, or on a connection of its
-	 * own, with the statement cached for that connection; applies the transaction's
-	 * timeout, as JdbcTemplate would, and releases the connection before translating a
-	 * failure.
-	 */
 	private <T> T call(String sql, PreparedStatementSetter arguments, ResultSetExtractor<T> reader) {
+		return execute(sql, arguments, statement -> {
+			try (ResultSet row = statement.executeQuery()) {
+				return reader.extractData(row);
+			}
+		});
+	}
+
+	private long update(String sql, PreparedStatementSetter arguments) {
+		return execute(sql, arguments, PreparedStatement::executeUpdate);
+	}
+
+	/**
+	 * The statement of {@link #pruneNotifications}: the Python binding's one
+	 * {@code DELETE}, its conditions joined with {@code OR}; the count limit is
+	 * rank-based, so gaps in the ids do not matter.
+	 */
+	private static String pruneSql(boolean byAge, boolean byCount) {
+		StringJoiner conditions = new StringJoiner(" OR ", "DELETE FROM _honker_notifications WHERE ", "");
+		if (byAge) {
+			conditions.add("created_at < unixepoch() - ?");
+		}
+		if (byCount) {
+			conditions.add("id <= (SELECT id FROM _honker_notifications ORDER BY id DESC LIMIT 1 OFFSET ?)");
+		}
+		return conditions.toString();
+	}
+
+	/**
+	 * Runs a statement on the connection of the current transaction, or on a connection
+	 * of its own, with the statement cached for that connection; applies the
+	 * transaction's timeout, as JdbcTemplate would, and releases the connection before
+	 * translating a failure.
+	 */
+	private <T> T execute(String sql, PreparedStatementSetter arguments, PreparedStatementCallback<T> work) {
 		Connection connection = DataSourceUtils.getConnection(this.dataSource);
 		try {
 			return this.statements.run(connection, sql, statement -> {
 				statement.setQueryTimeout(0);
 				DataSourceUtils.applyTimeout(statement, this.dataSource, 0);
 				arguments.setValues(statement);
-				try (ResultSet row = statement.executeQuery()) {
-					return reader.extractData(row);
-				}
+				return work.doInPreparedStatement(statement);
 			});
 		}
 		catch (SQLException ex) {
