@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
@@ -62,6 +64,9 @@ import org.springframework.util.Assert;
 public class HonkerTemplate {
 
 	private static final String ENQUEUE = "SELECT honker_enqueue(?, ?, ?, ?, ?, ?, ?)";
+
+	private static final String NOTIFICATIONS_SINCE = "SELECT id, channel, payload, created_at FROM _honker_notifications"
+			+ " WHERE channel = ? AND id > ? ORDER BY id LIMIT ?";
 
 	private final DataSource dataSource;
 
@@ -165,6 +170,54 @@ public class HonkerTemplate {
 	}
 
 	/**
+	 * The id of the latest notification of any channel.
+	 * @return the id, or {@code 0} when there is none
+	 */
+	public long lastNotificationId() {
+		return callLong("SELECT COALESCE(MAX(id), 0) FROM _honker_notifications", statement -> {
+		});
+	}
+
+	/**
+	 * The id of the latest notification of a channel: a listener that starts now receives
+	 * the notifications after it.
+	 * @param channel the channel name
+	 * @return the id, or {@code 0} when the channel has none
+	 */
+	public long lastNotificationId(String channel) {
+		requireName("channel", channel);
+		return callLong("SELECT COALESCE(MAX(id), 0) FROM _honker_notifications WHERE channel = ?",
+				statement -> statement.setString(1, channel));
+	}
+
+	/**
+	 * Reads the notifications of a channel after an id, oldest first: what a listener
+	 * reads after each wake.
+	 * @param channel the channel name
+	 * @param afterId the id to read after, usually the last one seen
+	 * @param limit the most notifications to return, at least one
+	 * @return the notifications, in id order
+	 */
+	public List<Notification> notificationsSince(String channel, long afterId, int limit) {
+		requireName("channel", channel);
+		if (limit < 1) {
+			throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+		}
+		return call(NOTIFICATIONS_SINCE, statement -> {
+			statement.setString(1, channel);
+			statement.setLong(2, afterId);
+			statement.setLong(3, limit);
+		}, rows -> {
+			List<Notification> notifications = new ArrayList<>();
+			while (rows.next()) {
+				notifications.add(new Notification(rows.getLong(1), rows.getString(2), rows.getString(3),
+						Instant.ofEpochSecond(rows.getLong(4))));
+			}
+			return notifications;
+		});
+	}
+
+	/**
 	 * Publishes an event to a stream in the current transaction: consumers see it once
 	 * the transaction commits, and never if it rolls back.
 	 * @param topic the topic
@@ -181,6 +234,18 @@ public class HonkerTemplate {
 			statement.setString(2, key);
 			statement.setString(3, json);
 		});
+	}
+
+	/**
+	 * The offset of the latest event of a topic: a consumer that starts there receives
+	 * only the events published after it.
+	 * @param topic the topic
+	 * @return the offset, or {@code 0} when the topic has no event
+	 */
+	public long lastOffset(String topic) {
+		requireName("topic", topic);
+		return callLong("SELECT COALESCE(MAX(offset), 0) FROM _honker_stream WHERE topic = ?",
+				statement -> statement.setString(1, topic));
 	}
 
 	/**
