@@ -154,6 +154,15 @@ public abstract class WakeLoopContainer implements SmartLifecycle {
 		return this.stopping;
 	}
 
+	/** Makes the thread pass again now, without a commit; for example for new work. */
+	protected final void signal() {
+		synchronized (this.monitor) {
+			if (this.subscription != null) {
+				this.subscription.signal();
+			}
+		}
+	}
+
 	/** Ends the loop for good after this pass, reporting {@code cause}. */
 	protected final void fail(Throwable cause) {
 		this.failure = cause;
