@@ -11,12 +11,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.honker.spring.core.HonkerTemplate;
 import dev.honker.spring.core.Notification;
 import dev.honker.spring.core.StreamEvent;
+import dev.honker.spring.listener.HonkerListenerContainer;
 import dev.honker.spring.listener.WakeLoopContainer;
 import dev.honker.spring.watch.DatabaseWatcher;
 
@@ -42,14 +44,18 @@ import dev.honker.spring.watch.DatabaseWatcher;
  * <p>
  * All emitters share one thread and one subscription to the commit watcher: after each
  * commit it reads each watched channel or topic once, after the oldest position of its
- * emitters, and sends every emitter what is newer than its own position. A client that
- * goes away is dropped at the next send, or when its emitter times out.
+ * emitters, and sends every emitter what is newer than its own position. Every 15 seconds
+ * without a commit it sends each emitter a comment, so that a client that went away is
+ * noticed and dropped. When the application context stops, every emitter is completed
+ * before the web server's graceful shutdown waits for open requests.
  */
-public class HonkerEvents implements DisposableBean {
+public class HonkerEvents implements SmartLifecycle, DisposableBean {
 
 	private static final LogAccessor LOG = new LogAccessor(HonkerEvents.class);
 
 	private static final int BATCH = 500;
+
+	private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
 	private final HonkerTemplate template;
 
@@ -58,6 +64,8 @@ public class HonkerEvents implements DisposableBean {
 	private final Map<Source, List<Client>> clients = new ConcurrentHashMap<>();
 
 	private final Dispatcher dispatcher;
+
+	private volatile boolean running;
 
 	/**
 	 * Creates the event source.
@@ -200,12 +208,51 @@ public class HonkerEvents implements DisposableBean {
 		}
 	}
 
+	/** Accepts emitters; the thread starts with the first one. */
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
 	/** Completes every emitter and stops the thread. */
 	@Override
-	public void destroy() {
+	public void stop() {
+		this.running = false;
 		this.dispatcher.stop();
 		this.clients.values().forEach(list -> list.forEach(client -> client.emitter().complete()));
 		this.clients.clear();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * Stops before the web server's graceful shutdown, which would otherwise wait for the
+	 * open event streams.
+	 */
+	@Override
+	public int getPhase() {
+		return HonkerListenerContainer.DEFAULT_PHASE;
+	}
+
+	/** Stops, for a context closed without a lifecycle stop. */
+	@Override
+	public void destroy() {
+		stop();
+	}
+
+	private void keepAlive() {
+		this.clients.forEach((source, list) -> list.forEach(client -> {
+			try {
+				client.emitter().send(SseEmitter.event().comment("keep-alive"));
+			}
+			catch (IOException | IllegalStateException ex) {
+				remove(source, client);
+				client.emitter().completeWithError(ex);
+			}
+		}));
 	}
 
 	private static String requireName(String argument, String value) {
@@ -271,7 +318,7 @@ public class HonkerEvents implements DisposableBean {
 	private final class Dispatcher extends WakeLoopContainer {
 
 		Dispatcher(DatabaseWatcher watcher) {
-			super("honker-events", watcher, Duration.ofSeconds(15), false);
+			super("honker-events", watcher, KEEP_ALIVE, false);
 		}
 
 		void wakeNow() {
@@ -287,10 +334,16 @@ public class HonkerEvents implements DisposableBean {
 		protected void beforeFirstPass() {
 		}
 
+		private Instant nextKeepAlive = Instant.now().plus(KEEP_ALIVE);
+
 		@Override
 		protected Instant pass() {
 			forwardNew();
-			return null;
+			if (!Instant.now().isBefore(this.nextKeepAlive)) {
+				keepAlive();
+				this.nextKeepAlive = Instant.now().plus(KEEP_ALIVE);
+			}
+			return this.nextKeepAlive;
 		}
 
 	}
