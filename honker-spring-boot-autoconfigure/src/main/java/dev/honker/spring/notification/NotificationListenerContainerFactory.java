@@ -1,0 +1,50 @@
+package dev.honker.spring.notification;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import dev.honker.spring.core.HonkerTemplate;
+import dev.honker.spring.watch.DatabaseWatcher;
+
+/**
+ * Creates notification listener containers, for {@code @HonkerNotificationListener}
+ * methods and for listeners created in code, from what they share: the template that
+ * reads notifications, the commit watcher and the fallback poll. A container created in
+ * code is managed once registered with the listener registry.
+ */
+public class NotificationListenerContainerFactory {
+
+	private final HonkerTemplate template;
+
+	private final DatabaseWatcher watcher;
+
+	private final Duration fallbackPoll;
+
+	/**
+	 * Creates the factory.
+	 * @param template reads the notifications
+	 * @param watcher the commit watcher of the database file
+	 * @param fallbackPoll the longest wait between reads without a wake
+	 */
+	public NotificationListenerContainerFactory(HonkerTemplate template, DatabaseWatcher watcher,
+			Duration fallbackPoll) {
+		this.template = Objects.requireNonNull(template, "template must not be null");
+		this.watcher = Objects.requireNonNull(watcher, "watcher must not be null");
+		this.fallbackPoll = Objects.requireNonNull(fallbackPoll, "fallbackPoll must not be null");
+	}
+
+	/**
+	 * Creates a listener container.
+	 * @param id the listener id
+	 * @param channel the channel; must not be empty
+	 * @param handler receives the notifications
+	 * @param autoStartup whether it starts with the application context
+	 * @return the container, not started and not registered
+	 */
+	public NotificationListenerContainer createContainer(String id, String channel, NotificationHandler handler,
+			boolean autoStartup) {
+		return new NotificationListenerContainer(id, channel, handler, this.template, this.watcher, this.fallbackPoll,
+				autoStartup);
+	}
+
+}
