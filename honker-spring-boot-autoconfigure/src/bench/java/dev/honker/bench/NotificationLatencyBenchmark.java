@@ -66,7 +66,7 @@ public final class NotificationLatencyBenchmark {
 		int total = WARM_UP + SAMPLES;
 		double[] micros = new double[SAMPLES];
 		CountDownLatch done = new CountDownLatch(total);
-		NotificationListenerContainer listener = new NotificationListenerContainer("bench", channel, notification -> {
+		NotificationListenerContainer listener = new NotificationListenerContainer("bench", "the benchmark", channel, notification -> {
 			long now = System.nanoTime();
 			JsonNode payload = JsonMapper.shared().readTree(notification.payload());
 			int seq = payload.get("seq").asInt();

@@ -131,7 +131,7 @@ public final class StreamConsumeBenchmark {
 				StreamStartPosition.earliest(), StreamOffsetMode.AFTER_BATCH, 1000, 3,
 				new RetryBackoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(10), 0.1), StreamFailureAction.STOP,
 				Duration.ofSeconds(30), Duration.ofSeconds(15), true);
-		StreamListenerContainer container = new StreamListenerContainer(settings, event -> done.countDown(), honker,
+		StreamListenerContainer container = new StreamListenerContainer(settings, "the benchmark", event -> done.countDown(), honker,
 				new TransactionTemplate(new DataSourceTransactionManager(pool)),
 				new SkippedEvents(new JdbcTemplate(pool)), watcher);
 		long start = System.nanoTime();

@@ -3,10 +3,7 @@ package dev.honker.spring.listener;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
 
 import dev.honker.spring.watch.DatabaseWatcher;
@@ -14,159 +11,85 @@ import dev.honker.spring.watch.Subscription;
 import dev.honker.spring.watch.WatcherFailedException;
 
 /**
- * A listener container that runs on one thread: it subscribes to the commit watcher,
- * takes its starting point, and then makes a pass (re-reads what it watches and handles
- * what is new) after every wake, deadline or fallback poll, in order. Subclasses are the
- * notification listener and the stream consumer.
+ * A listener container that runs on one thread: each run subscribes to the commit
+ * watcher, takes its starting point, and then makes a pass (re-reads what it watches and
+ * handles what is new) after every wake, deadline or fallback poll, in order. The
+ * notification listener and the stream consumer are such containers. While paused, a run
+ * makes no passes; resuming makes one at once.
  *
  * <p>
- * A pass that fails with a database error is logged and made again after a second. The
- * container stops for good, with {@link #getFailure()} set, when the watcher fails (the
- * database file was replaced) or a subclass {@linkplain #fail gives up}.
+ * A pass that fails with a database error is logged and made again after a second. A run
+ * ends for good, with {@link #getFailure()} set, when the watcher fails (the database
+ * file was replaced) or the subclass {@linkplain #fail gives up}.
  */
-public abstract class WakeLoopContainer implements SmartLifecycle {
+public abstract class WakeLoopContainer extends AbstractListenerContainer {
 
 	private static final Duration RETRY_AFTER_ERROR = Duration.ofSeconds(1);
 
 	private final LogAccessor log = new LogAccessor(getClass());
 
-	private final String id;
-
 	private final DatabaseWatcher watcher;
 
 	private final Duration fallbackPoll;
 
-	private final boolean autoStartup;
-
-	private final Object monitor = new Object();
-
-	private Thread thread;
-
-	private Subscription subscription;
-
-	private volatile boolean stopping;
-
-	private volatile Throwable failure;
-
-	private Runnable afterStop = () -> {
-	};
+	private volatile Loop current;
 
 	/**
 	 * Creates the container.
 	 * @param id the listener id, unique in the application context
+	 * @param listenerDescription what the container runs, for messages
 	 * @param watcher the commit watcher of the database
 	 * @param fallbackPoll the longest wait between passes without a wake
 	 * @param autoStartup whether it starts with the application context
 	 */
-	protected WakeLoopContainer(String id, DatabaseWatcher watcher, Duration fallbackPoll, boolean autoStartup) {
-		this.id = Objects.requireNonNull(id, "id must not be null");
+	protected WakeLoopContainer(String id, String listenerDescription, DatabaseWatcher watcher, Duration fallbackPoll,
+			boolean autoStartup) {
+		super(id, listenerDescription, autoStartup);
 		this.watcher = Objects.requireNonNull(watcher, "watcher must not be null");
 		this.fallbackPoll = Objects.requireNonNull(fallbackPoll, "fallbackPoll must not be null");
-		this.autoStartup = autoStartup;
-	}
-
-	/** The listener id. */
-	public String getId() {
-		return this.id;
-	}
-
-	/** Why the container stopped on its own, if it did. */
-	public Optional<Throwable> getFailure() {
-		return Optional.ofNullable(this.failure);
 	}
 
 	/**
 	 * Subscribes to the watcher, takes the starting point with {@link #beforeFirstPass()}
-	 * and starts the thread; does nothing when already running. Every commit after this
-	 * method returns is seen.
+	 * and starts the thread. Every commit after {@link #start()} returns is seen.
 	 */
 	@Override
-	public void start() {
-		synchronized (this.monitor) {
-			if (this.thread != null) {
-				return;
-			}
-			this.failure = null;
-			this.stopping = false;
-			Subscription subscribed = this.watcher.subscribe();
-			try {
-				beforeFirstPass();
-			}
-			catch (RuntimeException ex) {
-				subscribed.close();
-				throw ex;
-			}
-			this.subscription = subscribed;
-			this.thread = new Thread(() -> run(subscribed), threadName());
-			this.thread.start();
-		}
-	}
-
-	/**
-	 * Asks the thread to stop after the current handler returns; {@code callback} runs
-	 * when it has.
-	 */
-	@Override
-	public void stop(Runnable callback) {
-		synchronized (this.monitor) {
-			if (this.thread != null) {
-				this.afterStop = callback;
-				this.stopping = true;
-				this.subscription.signal();
-				return;
-			}
-		}
-		callback.run();
-	}
-
-	/** Stops and waits for the thread to end. */
-	@Override
-	public void stop() {
-		CountDownLatch stopped = new CountDownLatch(1);
-		stop(stopped::countDown);
+	protected final Run startRun() {
+		Subscription subscription = this.watcher.subscribe();
 		try {
-			stopped.await();
+			beforeFirstPass();
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		catch (RuntimeException ex) {
+			subscription.close();
+			throw ex;
 		}
+		Loop loop = new Loop(subscription);
+		this.current = loop;
+		loop.thread.start();
+		return loop;
 	}
 
-	@Override
-	public boolean isRunning() {
-		synchronized (this.monitor) {
-			return this.thread != null;
-		}
-	}
-
-	@Override
-	public boolean isAutoStartup() {
-		return this.autoStartup;
-	}
-
-	@Override
-	public int getPhase() {
-		return HonkerListenerContainer.DEFAULT_PHASE;
-	}
-
-	/** Whether {@link #stop} was called; a long pass should end early when it was. */
+	/** Whether the current run was asked to stop; a long pass should end early. */
 	protected final boolean isStopping() {
-		return this.stopping;
+		Loop loop = this.current;
+		return loop == null || loop.stopping;
+	}
+
+	/** Ends the current run for good after this pass, reporting {@code cause}. */
+	protected final void fail(Throwable cause) {
+		Loop loop = this.current;
+		if (loop != null) {
+			loop.failure = cause;
+			loop.stopping = true;
+		}
 	}
 
 	/** Makes the thread pass again now, without a commit; for example for new work. */
 	protected final void signal() {
-		synchronized (this.monitor) {
-			if (this.subscription != null) {
-				this.subscription.signal();
-			}
+		Loop loop = this.current;
+		if (loop != null) {
+			loop.wake();
 		}
-	}
-
-	/** Ends the loop for good after this pass, reporting {@code cause}. */
-	protected final void fail(Throwable cause) {
-		this.failure = cause;
-		this.stopping = true;
 	}
 
 	/** The name of the container's thread. */
@@ -189,57 +112,105 @@ public abstract class WakeLoopContainer implements SmartLifecycle {
 	protected void afterLastPass() {
 	}
 
-	private void run(Subscription subscribed) {
-		try {
-			while (!this.stopping) {
-				Instant next;
-				try {
-					next = pass();
-				}
-				catch (WatcherFailedException ex) {
-					throw ex;
-				}
-				catch (RuntimeException ex) {
-					this.log.warn(ex, "Honker listener '" + this.id + "' failed to read; trying again in "
-							+ RETRY_AFTER_ERROR.toSeconds() + "s");
-					next = Instant.now().plus(RETRY_AFTER_ERROR);
-				}
-				if (!this.stopping) {
-					subscribed.await(next, this.fallbackPoll);
-				}
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (RuntimeException | Error ex) {
-			this.failure = ex;
-		}
-		finally {
-			finish(subscribed);
-		}
-	}
+	/** One run: the thread, its subscription, and how it ended. */
+	private final class Loop implements Run {
 
-	private void finish(Subscription subscribed) {
-		try {
-			afterLastPass();
+		private final Subscription subscription;
+
+		private final Thread thread;
+
+		private volatile boolean stopping;
+
+		private volatile boolean ended;
+
+		private volatile Throwable failure;
+
+		private Runnable afterStop = () -> {
+		};
+
+		Loop(Subscription subscription) {
+			this.subscription = subscription;
+			this.thread = new Thread(this::run, threadName());
 		}
-		finally {
-			subscribed.close();
-			Runnable callback;
-			synchronized (this.monitor) {
-				this.thread = null;
-				this.subscription = null;
-				callback = this.afterStop;
-				this.afterStop = () -> {
-				};
-			}
-			Throwable cause = this.failure;
-			if (cause != null) {
-				this.log.error(cause, "Honker listener '" + this.id + "' stopped: " + cause.getMessage());
+
+		@Override
+		public void stop(Runnable callback) {
+			synchronized (this) {
+				if (!this.ended) {
+					this.afterStop = callback;
+					this.stopping = true;
+					this.subscription.signal();
+					return;
+				}
 			}
 			callback.run();
 		}
+
+		@Override
+		public boolean isRunning() {
+			return !this.ended;
+		}
+
+		@Override
+		public void wake() {
+			this.subscription.signal();
+		}
+
+		private void run() {
+			try {
+				while (!this.stopping) {
+					Instant next = isPaused() ? null : passOrRetry();
+					if (!this.stopping) {
+						this.subscription.await(next, WakeLoopContainer.this.fallbackPoll);
+					}
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			catch (RuntimeException | Error ex) {
+				this.failure = ex;
+			}
+			finally {
+				finish();
+			}
+		}
+
+		private Instant passOrRetry() throws InterruptedException {
+			try {
+				return pass();
+			}
+			catch (WatcherFailedException ex) {
+				throw ex;
+			}
+			catch (RuntimeException ex) {
+				WakeLoopContainer.this.log.warn(ex, "Honker listener '" + getId() + "' failed to read; trying again in "
+						+ RETRY_AFTER_ERROR.toSeconds() + "s");
+				return Instant.now().plus(RETRY_AFTER_ERROR);
+			}
+		}
+
+		private void finish() {
+			try {
+				afterLastPass();
+			}
+			finally {
+				this.subscription.close();
+				Throwable cause = this.failure;
+				if (cause != null) {
+					runFailed(cause);
+					WakeLoopContainer.this.log.error(cause,
+							"Honker listener '" + getId() + "' stopped: " + cause.getMessage());
+				}
+				Runnable callback;
+				synchronized (this) {
+					this.ended = true;
+					callback = this.afterStop;
+				}
+				callback.run();
+			}
+		}
+
 	}
 
 }

@@ -44,6 +44,7 @@ public class NotificationListenerContainer extends WakeLoopContainer {
 	/**
 	 * Creates the container.
 	 * @param id the listener id
+	 * @param listenerDescription what the container runs, for messages
 	 * @param channel the channel; must not be empty
 	 * @param handler receives the notifications
 	 * @param template reads the notifications
@@ -51,9 +52,10 @@ public class NotificationListenerContainer extends WakeLoopContainer {
 	 * @param fallbackPoll the longest wait between reads without a wake
 	 * @param autoStartup whether it starts with the application context
 	 */
-	public NotificationListenerContainer(String id, String channel, NotificationHandler handler,
-			HonkerTemplate template, DatabaseWatcher watcher, Duration fallbackPoll, boolean autoStartup) {
-		super(id, watcher, fallbackPoll, autoStartup);
+	public NotificationListenerContainer(String id, String listenerDescription, String channel,
+			NotificationHandler handler, HonkerTemplate template, DatabaseWatcher watcher, Duration fallbackPoll,
+			boolean autoStartup) {
+		super(id, listenerDescription, watcher, fallbackPoll, autoStartup);
 		Assert.hasText(channel, () -> "channel must not be empty, got '" + channel + "' for listener '" + id + "'");
 		this.channel = channel;
 		this.handler = Objects.requireNonNull(handler, "handler must not be null");

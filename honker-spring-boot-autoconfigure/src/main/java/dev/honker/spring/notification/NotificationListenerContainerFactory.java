@@ -36,15 +36,16 @@ public class NotificationListenerContainerFactory {
 	/**
 	 * Creates a listener container.
 	 * @param id the listener id
+	 * @param listenerDescription what the container runs, for messages
 	 * @param channel the channel; must not be empty
 	 * @param handler receives the notifications
 	 * @param autoStartup whether it starts with the application context
 	 * @return the container, not started and not registered
 	 */
-	public NotificationListenerContainer createContainer(String id, String channel, NotificationHandler handler,
-			boolean autoStartup) {
-		return new NotificationListenerContainer(id, channel, handler, this.template, this.watcher, this.fallbackPoll,
-				autoStartup);
+	public NotificationListenerContainer createContainer(String id, String listenerDescription, String channel,
+			NotificationHandler handler, boolean autoStartup) {
+		return new NotificationListenerContainer(id, listenerDescription, channel, handler, this.template, this.watcher,
+				this.fallbackPoll, autoStartup);
 	}
 
 }

@@ -52,7 +52,7 @@ public class NotificationPruner extends WakeLoopContainer {
 	 */
 	public NotificationPruner(HonkerTemplate template, DatabaseWatcher watcher, Duration maxAge, Long maxCount,
 			Duration interval) {
-		super("notification-pruner", watcher, interval, true);
+		super("notification-pruner", "pruning of _honker_notifications", watcher, interval, true);
 		this.template = Objects.requireNonNull(template, "template must not be null");
 		if (maxCount != null && maxCount < 0) {
 			throw new IllegalArgumentException("max-count must not be negative, got " + maxCount);

@@ -81,6 +81,7 @@ public class StreamListenerContainer extends WakeLoopContainer {
 	/**
 	 * Creates the container.
 	 * @param settings the consumer's settings
+	 * @param listenerDescription what the container runs, for messages
 	 * @param handler receives the events
 	 * @param template reads events, saves offsets and takes the lock
 	 * @param transaction the transactions of offset saves and, in
@@ -88,9 +89,10 @@ public class StreamListenerContainer extends WakeLoopContainer {
 	 * @param skippedEvents records skipped events, for {@link StreamFailureAction#SKIP}
 	 * @param watcher the commit watcher of the database
 	 */
-	public StreamListenerContainer(StreamConsumerSettings settings, StreamEventHandler handler, HonkerTemplate template,
-			TransactionTemplate transaction, SkippedEvents skippedEvents, DatabaseWatcher watcher) {
-		super(settings.id(), watcher, settings.fallbackPoll(), settings.autoStartup());
+	public StreamListenerContainer(StreamConsumerSettings settings, String listenerDescription,
+			StreamEventHandler handler, HonkerTemplate template, TransactionTemplate transaction,
+			SkippedEvents skippedEvents, DatabaseWatcher watcher) {
+		super(settings.id(), listenerDescription, watcher, settings.fallbackPoll(), settings.autoStartup());
 		this.settings = settings;
 		this.handler = Objects.requireNonNull(handler, "handler must not be null");
 		this.template = Objects.requireNonNull(template, "template must not be null");
@@ -388,11 +390,6 @@ public class StreamListenerContainer extends WakeLoopContainer {
 		catch (UnknownHostException ex) {
 			return "localhost:" + ProcessHandle.current().pid();
 		}
-	}
-
-	@Override
-	public String toString() {
-		return "StreamListenerContainer[id=" + getId() + ", topic=" + getTopic() + ", consumer=" + getConsumer() + "]";
 	}
 
 	/** The lock was no longer this process's; the transaction rolls back. */

@@ -62,12 +62,14 @@ public class StreamListenerContainerFactory {
 	/**
 	 * Creates a consumer container.
 	 * @param settings the consumer's settings
+	 * @param listenerDescription what the container runs, for messages
 	 * @param handler receives the events
 	 * @return the container, not started and not registered
 	 * @throws ListenerConfigurationException if the settings ask for
 	 * {@link StreamOffsetMode#TRANSACTIONAL} and there is no transaction manager
 	 */
-	public StreamListenerContainer createContainer(StreamConsumerSettings settings, StreamEventHandler handler) {
+	public StreamListenerContainer createContainer(StreamConsumerSettings settings, String listenerDescription,
+			StreamEventHandler handler) {
 		PlatformTransactionManager transactions = this.transactionManager;
 		if (transactions == null) {
 			if (settings.offsetMode() == StreamOffsetMode.TRANSACTIONAL) {
@@ -77,8 +79,9 @@ public class StreamListenerContainerFactory {
 			}
 			transactions = new DataSourceTransactionManager(this.dataSource);
 		}
-		return new StreamListenerContainer(settings, handler, this.template, new TransactionTemplate(transactions),
-				new SkippedEvents(new JdbcTemplate(this.dataSource)), this.watcher);
+		return new StreamListenerContainer(settings, listenerDescription, handler, this.template,
+				new TransactionTemplate(transactions), new SkippedEvents(new JdbcTemplate(this.dataSource)),
+				this.watcher);
 	}
 
 	/**

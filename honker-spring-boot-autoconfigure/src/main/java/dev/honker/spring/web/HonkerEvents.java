@@ -18,7 +18,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import dev.honker.spring.core.HonkerTemplate;
 import dev.honker.spring.core.Notification;
 import dev.honker.spring.core.StreamEvent;
-import dev.honker.spring.listener.HonkerListenerContainer;
+import dev.honker.spring.listener.AbstractListenerContainer;
 import dev.honker.spring.listener.WakeLoopContainer;
 import dev.honker.spring.watch.DatabaseWatcher;
 
@@ -234,7 +234,7 @@ public class HonkerEvents implements SmartLifecycle, DisposableBean {
 	 */
 	@Override
 	public int getPhase() {
-		return HonkerListenerContainer.DEFAULT_PHASE;
+		return AbstractListenerContainer.DEFAULT_PHASE;
 	}
 
 	/** Stops, for a context closed without a lifecycle stop. */
@@ -318,7 +318,7 @@ public class HonkerEvents implements SmartLifecycle, DisposableBean {
 	private final class Dispatcher extends WakeLoopContainer {
 
 		Dispatcher(DatabaseWatcher watcher) {
-			super("honker-events", watcher, KEEP_ALIVE, false);
+			super("honker-events", "Server-Sent Events of HonkerEvents", watcher, KEEP_ALIVE, false);
 		}
 
 		void wakeNow() {

@@ -58,8 +58,8 @@ class NotificationListenerContainerTests {
 	}
 
 	private NotificationListenerContainer container(String channel, NotificationHandler handler) {
-		return new NotificationListenerContainer("test", channel, handler, this.honker, this.watcher, NO_FALLBACK,
-				true);
+		return new NotificationListenerContainer("test", "a test handler", channel, handler, this.honker, this.watcher,
+				NO_FALLBACK, true);
 	}
 
 	@Test

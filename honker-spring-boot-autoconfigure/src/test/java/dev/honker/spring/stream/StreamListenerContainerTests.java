@@ -75,7 +75,7 @@ class StreamListenerContainerTests {
 	}
 
 	private StreamListenerContainer container(StreamConsumerSettings settings, StreamEventHandler handler) {
-		return new StreamListenerContainer(settings, handler, this.honker, this.transaction,
+		return new StreamListenerContainer(settings, "a test handler", handler, this.honker, this.transaction,
 				new SkippedEvents(this.jdbc), this.watcher);
 	}
 
