@@ -13,11 +13,12 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * A {@code @HonkerListener} method and the roles of its parameters: at most one payload
- * and at most one {@link HonkerJob}. Signatures the container cannot call are rejected
- * when the bean is created.
+ * An annotated listener method and the roles of its parameters: at most one payload and
+ * at most one parameter of the listener kind's metadata type ({@link HonkerJob} for
+ * {@code @HonkerListener}). Signatures the container cannot call are rejected when the
+ * bean is created.
  */
-final class HandlerMethod implements JobHandler<Object> {
+public final class HandlerMethod implements JobHandler<Object> {
 
 	private static final int NONE = -1;
 
@@ -29,87 +30,116 @@ final class HandlerMethod implements JobHandler<Object> {
 
 	private final int payloadIndex;
 
-	private final int jobIndex;
+	private final int metadataIndex;
 
 	private final Type payloadType;
 
-	private HandlerMethod(Object bean, Method method, String description, int payloadIndex, int jobIndex,
+	private HandlerMethod(Object bean, Method method, String description, int payloadIndex, int metadataIndex,
 			Type payloadType) {
 		this.bean = bean;
 		this.method = method;
 		this.description = description;
 		this.payloadIndex = payloadIndex;
-		this.jobIndex = jobIndex;
+		this.metadataIndex = metadataIndex;
 		this.payloadType = payloadType;
 	}
 
 	/**
 	 * Checks the signature of {@code declared} and prepares {@code invocable} (the same
 	 * method, callable on {@code bean}, which may be a proxy) for invocation.
+	 * @param bean the bean
+	 * @param declared the annotated method
+	 * @param invocable the method to call on {@code bean}
+	 * @param targetClass the bean's class, behind any proxy
+	 * @param metadataType the type of the optional metadata parameter
+	 * @param annotation the annotation, for messages, for example
+	 * {@code @HonkerStreamListener}
+	 * @return the handler method
+	 * @throws ListenerConfigurationException if the signature is not supported
 	 */
-	static HandlerMethod of(Object bean, Method declared, Method invocable, Class<?> targetClass) {
+	public static HandlerMethod of(Object bean, Method declared, Method invocable, Class<?> targetClass,
+			Class<?> metadataType, String annotation) {
 		String description = describe(declared);
 		if (Modifier.isStatic(declared.getModifiers())) {
 			throw new ListenerConfigurationException(
-					"@HonkerListener method " + description + " is static; make it an instance method of the bean");
+					annotation + " method " + description + " is static; make it an instance method of the bean");
 		}
 		int payloadIndex = NONE;
-		int jobIndex = NONE;
+		int metadataIndex = NONE;
 		Type payloadType = null;
 		Type[] types = declared.getGenericParameterTypes();
 		for (int i = 0; i < types.length; i++) {
 			Type type = GenericTypeResolver.resolveType(types[i], targetClass);
 			Class<?> raw = ResolvableType.forType(type).resolve();
-			if (raw == HonkerJob.class) {
-				if (jobIndex != NONE) {
-					throw unsupported(description, i, type, "a second HonkerJob parameter");
+			if (raw == metadataType) {
+				if (metadataIndex != NONE) {
+					throw unsupported(annotation, metadataType, description, i, type,
+							"a second " + metadataType.getSimpleName() + " parameter");
 				}
-				jobIndex = i;
+				metadataIndex = i;
 			}
 			else {
 				if (payloadIndex != NONE) {
-					throw unsupported(description, i, type, "a second payload parameter");
+					throw unsupported(annotation, metadataType, description, i, type, "a second payload parameter");
 				}
 				if (raw == null || ResolvableType.forType(type).hasUnresolvableGenerics()) {
-					throw unsupported(description, i, type, "a payload type with unresolvable generics");
+					throw unsupported(annotation, metadataType, description, i, type,
+							"a payload type with unresolvable generics");
 				}
 				payloadIndex = i;
 				payloadType = type;
 			}
 		}
 		ReflectionUtils.makeAccessible(invocable);
-		return new HandlerMethod(bean, invocable, description, payloadIndex, jobIndex, payloadType);
+		return new HandlerMethod(bean, invocable, description, payloadIndex, metadataIndex, payloadType);
 	}
 
-	/** The payload parameter's type, or {@code null} when the method takes no payload. */
-	Type payloadType() {
+	/**
+	 * The payload parameter's type.
+	 * @return the type, or {@code null} when the method takes no payload
+	 */
+	public Type payloadType() {
 		return this.payloadType;
 	}
 
-	/** The method's name. */
-	String name() {
+	/**
+	 * The method's name.
+	 * @return the name
+	 */
+	public String name() {
 		return this.method.getName();
 	}
 
 	/**
 	 * The method, for messages: {@code com.example.Handlers.onOrder(Order, HonkerJob)}.
+	 * @return the description
 	 */
-	String description() {
+	public String description() {
 		return this.description;
 	}
 
 	/**
-	 * Calls the method.
+	 * Calls the method with a job's payload and metadata.
 	 * @throws Exception whatever the method throws, unwrapped
 	 */
 	@Override
 	public void handle(Object payload, HonkerJob job) throws Exception {
+		invoke(payload, job);
+	}
+
+	/**
+	 * Calls the method.
+	 * @param payload the converted payload, passed if the method takes one
+	 * @param metadata the metadata, passed if the method takes it
+	 * @throws Exception whatever the method throws, unwrapped
+	 */
+	public void invoke(Object payload, Object metadata) throws Exception {
 		Object[] arguments = new Object[this.method.getParameterCount()];
 		if (this.payloadIndex != NONE) {
 			arguments[this.payloadIndex] = payload;
 		}
-		if (this.jobIndex != NONE) {
-			arguments[this.jobIndex] = job;
+		if (this.metadataIndex != NONE) {
+			arguments[this.metadataIndex] = metadata;
 		}
 		try {
 			this.method.invoke(this.bean, arguments);
@@ -126,11 +156,13 @@ final class HandlerMethod implements JobHandler<Object> {
 		}
 	}
 
-	private static ListenerConfigurationException unsupported(String description, int index, Type type, String what) {
-		return new ListenerConfigurationException("@HonkerListener method " + description + ": parameter " + index
-				+ " of type " + type.getTypeName() + " is not supported (" + what
-				+ "); a listener method takes at most "
-				+ "one payload (a record, POJO, String, JsonNode, Map or collection) and at most one HonkerJob");
+	private static ListenerConfigurationException unsupported(String annotation, Class<?> metadataType,
+			String description, int index, Type type, String what) {
+		return new ListenerConfigurationException(
+				annotation + " method " + description + ": parameter " + index + " of type " + type.getTypeName()
+						+ " is not supported (" + what + "); a listener method takes at most "
+						+ "one payload (a record, POJO, String, JsonNode, Map or collection) and at most one "
+						+ metadataType.getSimpleName());
 	}
 
 	private static String describe(Method method) {

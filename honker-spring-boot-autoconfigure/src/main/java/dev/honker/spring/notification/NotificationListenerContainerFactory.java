@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 import dev.honker.spring.core.HonkerTemplate;
+import dev.honker.spring.listener.HandlerMethod;
+import dev.honker.spring.listener.PayloadBinding;
+import dev.honker.spring.listener.PayloadConverter;
 import dev.honker.spring.watch.DatabaseWatcher;
 
 /**
@@ -20,17 +23,36 @@ public class NotificationListenerContainerFactory {
 
 	private final Duration fallbackPoll;
 
+	private final boolean autoStartup;
+
+	private final PayloadConverter payloadConverter;
+
 	/**
 	 * Creates the factory.
 	 * @param template reads the notifications
 	 * @param watcher the commit watcher of the database file
 	 * @param fallbackPoll the longest wait between reads without a wake
+	 * @param autoStartup whether annotated listeners start with the application context
+	 * unless their annotation says otherwise
+	 * @param payloadConverter converts the payloads of annotated listeners
 	 */
-	public NotificationListenerContainerFactory(HonkerTemplate template, DatabaseWatcher watcher,
-			Duration fallbackPoll) {
+	public NotificationListenerContainerFactory(HonkerTemplate template, DatabaseWatcher watcher, Duration fallbackPoll,
+			boolean autoStartup, PayloadConverter payloadConverter) {
 		this.template = Objects.requireNonNull(template, "template must not be null");
 		this.watcher = Objects.requireNonNull(watcher, "watcher must not be null");
 		this.fallbackPoll = Objects.requireNonNull(fallbackPoll, "fallbackPoll must not be null");
+		this.autoStartup = autoStartup;
+		this.payloadConverter = Objects.requireNonNull(payloadConverter, "payloadConverter must not be null");
+	}
+
+	/** Whether annotated listeners start with the application context by default. */
+	boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	/** The payload type of a listener method, checked against the payload converter. */
+	PayloadBinding payloadBinding(HandlerMethod handler) {
+		return PayloadBinding.of(this.payloadConverter, handler.payloadType(), handler.description());
 	}
 
 	/**

@@ -12,8 +12,11 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.honker.spring.core.HonkerTemplate;
+import dev.honker.spring.listener.HandlerMethod;
 import dev.honker.spring.listener.ListenerAttributes;
 import dev.honker.spring.listener.ListenerConfigurationException;
+import dev.honker.spring.listener.PayloadBinding;
+import dev.honker.spring.listener.PayloadConverter;
 import dev.honker.spring.watch.DatabaseWatcher;
 
 /**
@@ -34,6 +37,8 @@ public class StreamListenerContainerFactory {
 
 	private final PlatformTransactionManager transactionManager;
 
+	private final PayloadConverter payloadConverter;
+
 	/**
 	 * Creates the factory.
 	 * @param template reads events, saves offsets and takes locks
@@ -44,14 +49,17 @@ public class StreamListenerContainerFactory {
 	 * it has none (then offsets are saved in transactions of a
 	 * {@link DataSourceTransactionManager}, and {@link StreamOffsetMode#TRANSACTIONAL} is
 	 * refused)
+	 * @param payloadConverter converts the payloads of annotated consumers
 	 */
 	public StreamListenerContainerFactory(HonkerTemplate template, DataSource dataSource, DatabaseWatcher watcher,
-			StreamListenerDefaults defaults, PlatformTransactionManager transactionManager) {
+			StreamListenerDefaults defaults, PlatformTransactionManager transactionManager,
+			PayloadConverter payloadConverter) {
 		this.template = Objects.requireNonNull(template, "template must not be null");
 		this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
 		this.watcher = Objects.requireNonNull(watcher, "watcher must not be null");
 		this.defaults = Objects.requireNonNull(defaults, "defaults must not be null");
 		this.transactionManager = transactionManager;
+		this.payloadConverter = Objects.requireNonNull(payloadConverter, "payloadConverter must not be null");
 	}
 
 	/** The settings of consumers that do not override them. */
@@ -117,6 +125,11 @@ public class StreamListenerContainerFactory {
 		catch (IllegalArgumentException ex) {
 			throw new ListenerConfigurationException("@HonkerStreamListener on " + method + ": " + ex.getMessage(), ex);
 		}
+	}
+
+	/** The payload type of a consumer method, checked against the payload converter. */
+	PayloadBinding payloadBinding(HandlerMethod handler) {
+		return PayloadBinding.of(this.payloadConverter, handler.payloadType(), handler.description());
 	}
 
 	private static void requireText(String value) {
