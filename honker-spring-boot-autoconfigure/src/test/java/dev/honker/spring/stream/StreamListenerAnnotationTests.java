@@ -95,7 +95,8 @@ class StreamListenerAnnotationTests {
 					.getListenerContainer("billing", StreamListenerContainer.class);
 				assertThat(billing.isConsuming()).isTrue();
 				assertThat(context.getBean(HonkerListenerEndpointRegistry.class)
-					.getListenerContainer("streamListenerAnnotationTests.Consumers.audit")).as("default id").isNull();
+					.getListenerContainer("streamListenerAnnotationTests.Consumers.audit")).as("default id")
+					.isInstanceOf(StreamListenerContainer.class);
 			});
 	}
 
