@@ -1,10 +1,19 @@
 package dev.honker.spring.notification;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.LongSupplier;
+
+import javax.sql.DataSource;
 
 import org.springframework.core.log.LogAccessor;
+import org.springframework.jdbc.UncategorizedSQLException;
+import org.springframework.jdbc.datasource.ConnectionHolder;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import dev.honker.spring.core.HonkerTemplate;
 import dev.honker.spring.listener.WakeLoopContainer;
@@ -29,6 +38,8 @@ public class NotificationPruner extends WakeLoopContainer {
 
 	private final HonkerTemplate template;
 
+	private final DataSource dataSource;
+
 	private final Duration maxAge;
 
 	private final Long maxCount;
@@ -44,16 +55,18 @@ public class NotificationPruner extends WakeLoopContainer {
 	/**
 	 * Creates the pruner.
 	 * @param template runs the deletes
+	 * @param dataSource the template's DataSource
 	 * @param watcher the commit watcher of the database
 	 * @param maxAge notifications older than this are deleted, or {@code null} for no age
 	 * limit
 	 * @param maxCount the most notifications kept, or {@code null} for no count limit
 	 * @param interval time between pruning rounds; positive
 	 */
-	public NotificationPruner(HonkerTemplate template, DatabaseWatcher watcher, Duration maxAge, Long maxCount,
-			Duration interval) {
+	public NotificationPruner(HonkerTemplate template, DataSource dataSource, DatabaseWatcher watcher, Duration maxAge,
+			Long maxCount, Duration interval) {
 		super("notification-pruner", "pruning of _honker_notifications", watcher, interval, true);
 		this.template = Objects.requireNonNull(template, "template must not be null");
+		this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
 		if (maxCount != null && maxCount < 0) {
 			throw new IllegalArgumentException("max-count must not be negative, got " + maxCount);
 		}
@@ -93,9 +106,37 @@ public class NotificationPruner extends WakeLoopContainer {
 
 	private void prune(Duration olderThan, Long keep) {
 		long latest = this.template.lastNotificationId();
-		long deleted = this.template.pruneNotifications(olderThan, keep);
+		long deleted = immediate(() -> this.template.pruneNotifications(olderThan, keep));
 		this.prunedUpTo = latest;
 		LOG.debug(() -> "pruned " + deleted + " notification(s)");
+	}
+
+	/**
+	 * Runs a template call in a {@code BEGIN IMMEDIATE} transaction of its own, bound for
+	 * the template, so that under a burst of writes it waits for the write lock instead
+	 * of failing to upgrade a read.
+	 */
+	private long immediate(LongSupplier call) {
+		try (Connection connection = this.dataSource.getConnection();
+				Statement statement = connection.createStatement()) {
+			statement.execute("BEGIN IMMEDIATE");
+			TransactionSynchronizationManager.bindResource(this.dataSource, new ConnectionHolder(connection));
+			try {
+				long result = call.getAsLong();
+				statement.execute("COMMIT");
+				return result;
+			}
+			catch (RuntimeException ex) {
+				statement.execute("ROLLBACK");
+				throw ex;
+			}
+			finally {
+				TransactionSynchronizationManager.unbindResource(this.dataSource);
+			}
+		}
+		catch (SQLException ex) {
+			throw new UncategorizedSQLException("prune notifications", null, ex);
+		}
 	}
 
 }

@@ -88,11 +88,12 @@ public final class HonkerPubSubAutoConfiguration {
 	@Bean
 	@ConditionalOnBooleanProperty(name = "honker.notifications.pruning-enabled", matchIfMissing = true)
 	NotificationPruning honkerNotificationPruning(HonkerListenerEndpointRegistry registry,
-			ObjectProvider<HonkerTemplate> template, ObjectProvider<DatabaseWatcher> watcher,
+			ObjectProvider<HonkerTemplate> template, DataSource dataSource, ObjectProvider<DatabaseWatcher> watcher,
 			HonkerProperties properties) {
 		HonkerProperties.Notifications notifications = properties.getNotifications();
-		return new NotificationPruning(registry, () -> new NotificationPruner(template.getObject(), watcher.getObject(),
-				notifications.getMaxAge(), notifications.getMaxCount(), notifications.getPruneInterval()));
+		return new NotificationPruning(registry,
+				() -> new NotificationPruner(template.getObject(), dataSource, watcher.getObject(),
+						notifications.getMaxAge(), notifications.getMaxCount(), notifications.getPruneInterval()));
 	}
 
 	static StreamListenerDefaults streamDefaults(HonkerProperties properties) {
