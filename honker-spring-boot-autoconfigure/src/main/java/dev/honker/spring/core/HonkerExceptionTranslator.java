@@ -7,19 +7,24 @@ import java.util.regex.Pattern;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
+import dev.honker.sqlite.SqliteSupport;
+
 import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Turns the errors of {@code SELECT honker_*(...)} calls into
- * {@link HonkerFunctionException}s naming the function, and SQLite's busy and locked
- * errors into {@link CannotAcquireLockException}; anything else goes to Spring's usual
- * translation.
+ * Turns the errors of {@code SELECT honker_*(...)} calls, and of statements that do a
+ * function's work under its name as the task, into {@link HonkerFunctionException}s
+ * naming the function, and SQLite's busy and locked errors into
+ * {@link CannotAcquireLockException}; anything else goes to Spring's usual translation.
  */
 final class HonkerExceptionTranslator implements SQLExceptionTranslator {
 
 	private static final Pattern CALLED_FUNCTION = Pattern.compile("^SELECT (honker_\\w+|notify)\\(");
+
+	private static final Pattern FUNCTION_NAME = Pattern.compile("honker_\\w+|notify");
 
 	private final SQLExceptionTranslator fallback;
 
@@ -28,39 +33,38 @@ final class HonkerExceptionTranslator implements SQLExceptionTranslator {
 	}
 
 	@Override
-	public DataAccessException translate(String task, String sql, SQLException ex) {
+	public @Nullable DataAccessException translate(String task, @Nullable String sql, SQLException ex) {
 		if (ex instanceof SQLiteException sqlite) {
 			int primaryCode = sqlite.getResultCode().code & 0xff;
-			String message = sqliteMessage(sqlite);
-			if (primaryCode == SQLiteErrorCode.SQLITE_BUSY.code || primaryCode == SQLiteErrorCode.SQLITE_LOCKED.code
+			String message = SqliteSupport.sqliteMessage(sqlite);
+			if (SqliteSupport.isBusyOrLocked(sqlite)
 					|| (primaryCode == SQLiteErrorCode.SQLITE_ERROR.code && busyInsideFunction(message))) {
 				return new CannotAcquireLockException(task + " failed, the database is busy: " + message, ex);
 			}
-			Matcher function = (sql != null) ? CALLED_FUNCTION.matcher(sql) : null;
-			if (primaryCode == SQLiteErrorCode.SQLITE_ERROR.code && function != null && function.find()) {
-				return new HonkerFunctionException(function.group(1), message, ex);
+			String function = functionName(task, sql);
+			if (primaryCode == SQLiteErrorCode.SQLITE_ERROR.code && function != null) {
+				return new HonkerFunctionException(function, message, ex);
 			}
 		}
 		return this.fallback.translate(task, sql, ex);
+	}
+
+	/**
+	 * The function named by the task (a statement that does a function's work, such as
+	 * the enqueue's INSERT) or called by the SQL, or {@code null}.
+	 */
+	private static String functionName(String task, String sql) {
+		if (task != null && FUNCTION_NAME.matcher(task).matches()) {
+			return task;
+		}
+		Matcher called = (sql != null) ? CALLED_FUNCTION.matcher(sql) : null;
+		return (called != null && called.find()) ? called.group(1) : null;
 	}
 
 	/** A nested statement of a Honker function that found the database busy or locked. */
 	private static boolean busyInsideFunction(String message) {
 		return message.contains("[SQLITE_BUSY") || message.contains("[SQLITE_LOCKED")
 				|| message.contains("database is locked") || message.contains("database table is locked");
-	}
-
-	/**
-	 * The message SQLite reported, without sqlite-jdbc's "[CODE] description (...)"
-	 * wrapping.
-	 */
-	static String sqliteMessage(SQLiteException ex) {
-		String message = ex.getMessage();
-		String prefix = "[" + ex.getResultCode().name() + "] " + ex.getResultCode().message + " (";
-		if (message.startsWith(prefix) && message.endsWith(")")) {
-			return message.substring(prefix.length(), message.length() - 1);
-		}
-		return message;
 	}
 
 }

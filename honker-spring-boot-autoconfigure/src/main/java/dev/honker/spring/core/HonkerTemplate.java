@@ -4,11 +4,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.StringJoiner;
 
@@ -25,6 +25,7 @@ import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
 import org.springframework.util.Assert;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Enqueues jobs, sends notifications, publishes to and reads streams, and uses locks,
@@ -47,7 +48,10 @@ import org.springframework.util.Assert;
  *
  * <p>
  * Each call runs a {@code SELECT honker_...(?)} statement that is prepared once per
- * physical connection and reused by later calls on that connection.
+ * physical connection and reused by later calls on that connection. Enqueues are the
+ * exception: they run the {@code INSERT ... RETURNING id} that {@code honker_enqueue}
+ * runs (same columns, defaults and times; see {@link JobRows}), which saves the function
+ * call, and which inserts many jobs in one statement for {@link #enqueueAll}.
  *
  * <h2>Payloads</h2> Payloads and results are written as JSON with the application's
  * Jackson mapper. A {@code String} payload is stored as a JSON string ({@code "hello"}
@@ -62,8 +66,6 @@ import org.springframework.util.Assert;
  * roll back a {@code @Transactional} method by default.
  */
 public class HonkerTemplate implements HonkerOperations {
-
-	private static final String ENQUEUE = "SELECT honker_enqueue(?, ?, ?, ?, ?, ?, ?)";
 
 	private static final String NOTIFICATIONS_SINCE = "SELECT id, channel, payload, created_at FROM _honker_notifications"
 			+ " WHERE channel = ? AND id > ? ORDER BY id LIMIT ?";
@@ -98,7 +100,20 @@ public class HonkerTemplate implements HonkerOperations {
 	public long enqueue(String queue, Object payload, JobOptions options) {
 		requireName("queue", queue);
 		Assert.notNull(options, "options must not be null");
-		return insertJob(queue, this.codec.write("payload", payload), options);
+		return insertJobs(queue, new String[] { this.codec.write("payload", payload) }, options)[0];
+	}
+
+	@Override
+	public long[] enqueueAll(String queue, Collection<?> payloads) {
+		return enqueueAll(queue, payloads, JobOptions.defaults());
+	}
+
+	@Override
+	public long[] enqueueAll(String queue, Collection<?> payloads, JobOptions options) {
+		requireName("queue", queue);
+		Assert.notNull(payloads, "payloads must not be null");
+		Assert.notNull(options, "options must not be null");
+		return insertJobs(queue, this.codec.writeAll("payloads", payloads), options);
 	}
 
 	@Override
@@ -110,21 +125,18 @@ public class HonkerTemplate implements HonkerOperations {
 	public long enqueueJson(String queue, String json, JobOptions options) {
 		requireName("queue", queue);
 		Assert.notNull(options, "options must not be null");
-		return insertJob(queue, this.codec.validJson("json", json), options);
+		return insertJobs(queue, new String[] { this.codec.validJson("json", json) }, options)[0];
 	}
 
-	private long insertJob(String queue, String payload, JobOptions options) {
-		Long delay = (options.getDelay() != null) ? options.getDelay().getSeconds() : null;
-		Long expires = (options.getExpires() != null) ? options.getExpires().getSeconds() : null;
-		return callLong(ENQUEUE, statement -> {
-			statement.setString(1, queue);
-			statement.setString(2, payload);
-			setLongOrNull(statement, 3, options.runAtSeconds());
-			setLongOrNull(statement, 4, delay);
-			statement.setLong(5, options.getPriority());
-			statement.setLong(6, options.getMaxAttempts());
-			setLongOrNull(statement, 7, expires);
-		});
+	private long[] insertJobs(String queue, String[] payloads, JobOptions options) {
+		long[] ids = new long[payloads.length];
+		for (int from = 0; from < payloads.length;) {
+			int rows = JobRows.rowsPerStatement(payloads.length - from);
+			call(JobRows.FUNCTION, JobRows.sql(rows), JobRows.arguments(queue, payloads, from, rows, options),
+					JobRows.ids(ids, from, rows));
+			from += rows;
+		}
+		return ids;
 	}
 
 	@Override
@@ -186,7 +198,7 @@ public class HonkerTemplate implements HonkerOperations {
 	}
 
 	@Override
-	public long publish(String topic, String key, Object payload) {
+	public long publish(String topic, @Nullable String key, @Nullable Object payload) {
 		requireName("topic", topic);
 		String json = this.codec.write("payload", payload);
 		return callLong("SELECT honker_stream_publish(?, ?, ?)", statement -> {
@@ -259,7 +271,7 @@ public class HonkerTemplate implements HonkerOperations {
 	 * for no count limit
 	 * @return the number of notifications deleted; {@code 0} without any limit
 	 */
-	public long pruneNotifications(Duration olderThan, Long maxKeep) {
+	public long pruneNotifications(@Nullable Duration olderThan, @Nullable Long maxKeep) {
 		if (maxKeep != null && maxKeep < 0) {
 			throw new IllegalArgumentException("maxKeep must not be negative, got " + maxKeep);
 		}
@@ -361,12 +373,25 @@ public class HonkerTemplate implements HonkerOperations {
 		return value;
 	}
 
-	private String callText(String sql, PreparedStatementSetter arguments) {
+	private @Nullable String callText(String sql, PreparedStatementSetter arguments) {
 		return call(sql, arguments, row -> row.next() ? row.getString(1) : null);
 	}
 
-	private <T> T call(String sql, PreparedStatementSetter arguments, ResultSetExtractor<T> reader) {
-		return execute(sql, arguments, statement -> {
+	/**
+	 * Runs a call on the connection of the current transaction, or on a connection of its
+	 * own; see {@link #execute}.
+	 */
+	private <T> @Nullable T call(String sql, PreparedStatementSetter arguments, ResultSetExtractor<T> reader) {
+		return call(sql, sql, arguments, reader);
+	}
+
+	/**
+	 * As {@link #call(String, PreparedStatementSetter, ResultSetExtractor)}, with the
+	 * Honker function whose work the statement does (for errors) or the statement.
+	 */
+	private <T> @Nullable T call(String task, String sql, PreparedStatementSetter arguments,
+			ResultSetExtractor<T> reader) {
+		return execute(task, sql, arguments, statement -> {
 			try (ResultSet row = statement.executeQuery()) {
 				return reader.extractData(row);
 			}
@@ -374,7 +399,8 @@ public class HonkerTemplate implements HonkerOperations {
 	}
 
 	private long update(String sql, PreparedStatementSetter arguments) {
-		return execute(sql, arguments, PreparedStatement::executeUpdate);
+		Integer rows = execute(sql, sql, arguments, PreparedStatement::executeUpdate);
+		return (rows != null) ? rows : 0;
 	}
 
 	/**
@@ -399,7 +425,8 @@ public class HonkerTemplate implements HonkerOperations {
 	 * transaction's timeout, as JdbcTemplate would, and releases the connection before
 	 * translating a failure.
 	 */
-	private <T> T execute(String sql, PreparedStatementSetter arguments, PreparedStatementCallback<T> work) {
+	private <T> @Nullable T execute(String task, String sql, PreparedStatementSetter arguments,
+			PreparedStatementCallback<T> work) {
 		Connection connection = DataSourceUtils.getConnection(this.dataSource);
 		try {
 			return this.statements.run(connection, sql, statement -> {
@@ -412,24 +439,15 @@ public class HonkerTemplate implements HonkerOperations {
 		catch (SQLException ex) {
 			DataSourceUtils.releaseConnection(connection, this.dataSource);
 			connection = null;
-			DataAccessException translated = this.exceptionTranslator.translate(sql, sql, ex);
-			throw (translated != null) ? translated : new UncategorizedSQLException(sql, sql, ex);
+			DataAccessException translated = this.exceptionTranslator.translate(task, sql, ex);
+			throw (translated != null) ? translated : new UncategorizedSQLException(task, sql, ex);
 		}
 		finally {
 			DataSourceUtils.releaseConnection(connection, this.dataSource);
 		}
 	}
 
-	private static void setLongOrNull(PreparedStatement statement, int index, Long value) throws SQLException {
-		if (value == null) {
-			statement.setNull(index, Types.INTEGER);
-		}
-		else {
-			statement.setLong(index, value);
-		}
-	}
-
-	private static void requireName(String argument, String value) {
+	private static void requireName(String argument, @Nullable String value) {
 		if (value == null || value.isBlank()) {
 			throw new IllegalArgumentException(
 					argument + " must not be empty, got " + (value == null ? "null" : "'" + value + "'"));

@@ -3,12 +3,14 @@ package dev.honker.spring.core;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Collection;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns payloads and results into the JSON text Honker stores, and back, with the
@@ -32,9 +34,29 @@ final class PayloadCodec {
 			return this.mapper.writeValueAsString(value);
 		}
 		catch (JacksonException ex) {
-			throw new HonkerPayloadException("Cannot write " + what + " of type " + value.getClass().getName()
-					+ " as JSON: " + ex.getOriginalMessage(), ex);
+			throw cannotWrite(what, value, ex);
 		}
+	}
+
+	/** Writes every value, in order; a failure names the value as {@code what[index]}. */
+	String[] writeAll(String what, Collection<?> values) {
+		String[] json = new String[values.size()];
+		int index = 0;
+		for (Object value : values) {
+			try {
+				json[index] = this.mapper.writeValueAsString(value);
+			}
+			catch (JacksonException ex) {
+				throw cannotWrite(what + "[" + index + "]", value, ex);
+			}
+			index++;
+		}
+		return json;
+	}
+
+	private static HonkerPayloadException cannotWrite(String what, Object value, JacksonException ex) {
+		return new HonkerPayloadException("Cannot write " + what + " of type " + value.getClass().getName()
+				+ " as JSON: " + ex.getOriginalMessage(), ex);
 	}
 
 	/** Checks that text is exactly one JSON value and returns it unchanged. */
@@ -79,17 +101,17 @@ final class PayloadCodec {
 		List<StreamEvent> events = new ArrayList<>(rows.size());
 		for (JsonNode row : rows) {
 			events.add(new StreamEvent(row.get("offset").asLong(), row.get("topic").asString(), text(row, "key"),
-					row.get("payload").asString(), instant(row, "created_at")));
+					row.get("payload").asString(), Instant.ofEpochSecond(row.get("created_at").asLong())));
 		}
 		return events;
 	}
 
-	private static String text(JsonNode row, String field) {
+	private static @Nullable String text(JsonNode row, String field) {
 		JsonNode value = row.get(field);
 		return (value == null || value.isNull()) ? null : value.asString();
 	}
 
-	private static Instant instant(JsonNode row, String field) {
+	private static @Nullable Instant instant(JsonNode row, String field) {
 		JsonNode value = row.get(field);
 		return (value == null || value.isNull()) ? null : Instant.ofEpochSecond(value.asLong());
 	}

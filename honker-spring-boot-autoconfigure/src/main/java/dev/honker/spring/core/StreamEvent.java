@@ -2,6 +2,8 @@ package dev.honker.spring.core;
 
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One event of a Honker stream (a row of {@code _honker_stream}), as
  * {@link HonkerTemplate#readSince} returns it.
@@ -12,5 +14,5 @@ import java.time.Instant;
  * @param payload the payload as stored: JSON text
  * @param createdAt when it was published, to the second
  */
-public record StreamEvent(long offset, String topic, String key, String payload, Instant createdAt) {
+public record StreamEvent(long offset, String topic, @Nullable String key, String payload, Instant createdAt) {
 }

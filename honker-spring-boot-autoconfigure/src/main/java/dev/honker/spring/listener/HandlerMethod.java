@@ -11,6 +11,7 @@ import org.springframework.core.GenericTypeResolver;
 import org.springframework.core.ResolvableType;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An annotated listener method and the roles of its parameters: at most one payload and
@@ -32,10 +33,10 @@ public final class HandlerMethod implements JobHandler<Object> {
 
 	private final int metadataIndex;
 
-	private final Type payloadType;
+	private final @Nullable Type payloadType;
 
 	private HandlerMethod(Object bean, Method method, String description, int payloadIndex, int metadataIndex,
-			Type payloadType) {
+			@Nullable Type payloadType) {
 		this.bean = bean;
 		this.method = method;
 		this.description = description;
@@ -61,30 +62,34 @@ public final class HandlerMethod implements JobHandler<Object> {
 			Class<?> metadataType, String annotation) {
 		String description = describe(declared);
 		if (Modifier.isStatic(declared.getModifiers())) {
-			throw new ListenerConfigurationException(
-					annotation + " method " + description + " is static; make it an instance method of the bean");
+			throw new ListenerConfigurationException(annotation + " method " + description + " is static",
+					"Make it an instance method of the bean: the container calls it on the bean instance.");
 		}
+		String metadata = metadataType.getSimpleName();
 		int payloadIndex = NONE;
 		int metadataIndex = NONE;
-		Type payloadType = null;
+		@Nullable Type payloadType = null;
 		Type[] types = declared.getGenericParameterTypes();
 		for (int i = 0; i < types.length; i++) {
 			Type type = GenericTypeResolver.resolveType(types[i], targetClass);
 			Class<?> raw = ResolvableType.forType(type).resolve();
 			if (raw == metadataType) {
 				if (metadataIndex != NONE) {
-					throw unsupported(annotation, metadataType, description, i, type,
-							"a second " + metadataType.getSimpleName() + " parameter");
+					throw unsupported(annotation, description, i, type, "a second " + metadata + " parameter",
+							"Remove the second " + metadata + " parameter; one receives the metadata.");
 				}
 				metadataIndex = i;
 			}
 			else {
 				if (payloadIndex != NONE) {
-					throw unsupported(annotation, metadataType, description, i, type, "a second payload parameter");
+					throw unsupported(annotation, description, i, type, "a second payload parameter",
+							"Take one payload parameter (a record, POJO, String, JsonNode, Map or collection) and at most"
+									+ " one " + metadata + "; put several values in one record.");
 				}
 				if (raw == null || ResolvableType.forType(type).hasUnresolvableGenerics()) {
-					throw unsupported(annotation, metadataType, description, i, type,
-							"a payload type with unresolvable generics");
+					throw unsupported(annotation, description, i, type, "a payload type with unresolvable generics",
+							"Declare the payload with a concrete type, for example List<Order> rather than T or"
+									+ " List<T>, so that the payload converter knows what to create.");
 				}
 				payloadIndex = i;
 				payloadType = type;
@@ -98,7 +103,7 @@ public final class HandlerMethod implements JobHandler<Object> {
 	 * The payload parameter's type.
 	 * @return the type, or {@code null} when the method takes no payload
 	 */
-	public Type payloadType() {
+	public @Nullable Type payloadType() {
 		return this.payloadType;
 	}
 
@@ -123,7 +128,7 @@ public final class HandlerMethod implements JobHandler<Object> {
 	 * @throws Exception whatever the method throws, unwrapped
 	 */
 	@Override
-	public void handle(Object payload, HonkerJob job) throws Exception {
+	public void handle(@Nullable Object payload, HonkerJob job) throws Exception {
 		invoke(payload, job);
 	}
 
@@ -133,8 +138,8 @@ public final class HandlerMethod implements JobHandler<Object> {
 	 * @param metadata the metadata, passed if the method takes it
 	 * @throws Exception whatever the method throws, unwrapped
 	 */
-	public void invoke(Object payload, Object metadata) throws Exception {
-		Object[] arguments = new Object[this.method.getParameterCount()];
+	public void invoke(@Nullable Object payload, Object metadata) throws Exception {
+		@Nullable Object[] arguments = new Object[this.method.getParameterCount()];
 		if (this.payloadIndex != NONE) {
 			arguments[this.payloadIndex] = payload;
 		}
@@ -156,13 +161,10 @@ public final class HandlerMethod implements JobHandler<Object> {
 		}
 	}
 
-	private static ListenerConfigurationException unsupported(String annotation, Class<?> metadataType,
-			String description, int index, Type type, String what) {
-		return new ListenerConfigurationException(
-				annotation + " method " + description + ": parameter " + index + " of type " + type.getTypeName()
-						+ " is not supported (" + what + "); a listener method takes at most "
-						+ "one payload (a record, POJO, String, JsonNode, Map or collection) and at most one "
-						+ metadataType.getSimpleName());
+	private static ListenerConfigurationException unsupported(String annotation, String description, int index,
+			Type type, String what, String action) {
+		return new ListenerConfigurationException(annotation + " method " + description + ": parameter " + index
+				+ " of type " + type.getTypeName() + " is not supported (" + what + ")", action);
 	}
 
 	private static String describe(Method method) {

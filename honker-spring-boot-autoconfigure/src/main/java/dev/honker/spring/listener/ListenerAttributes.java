@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import org.springframework.boot.convert.DurationStyle;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Resolves the {@code ${...}} placeholders of a listener annotation's String attributes
@@ -22,6 +24,8 @@ public final class ListenerAttributes {
 
 	private final String method;
 
+	private final Map<String, String> expected;
+
 	/**
 	 * Creates the parser of one annotated method's attributes.
 	 * @param resolver resolves placeholders, for example the bean factory's
@@ -29,11 +33,15 @@ public final class ListenerAttributes {
 	 * @param annotation the annotation, for messages, for example
 	 * {@code @HonkerStreamListener}
 	 * @param method the annotated method, for messages
+	 * @param expected what each attribute that can be invalid takes, for the action of an
+	 * error, for example {@code "batchSize" -> "a whole number of at least 1"}
 	 */
-	public ListenerAttributes(UnaryOperator<String> resolver, String annotation, String method) {
+	public ListenerAttributes(UnaryOperator<String> resolver, String annotation, String method,
+			Map<String, String> expected) {
 		this.resolver = resolver;
 		this.annotation = annotation;
 		this.method = method;
+		this.expected = expected;
 	}
 
 	/**
@@ -49,7 +57,12 @@ public final class ListenerAttributes {
 			return resolved == null ? "" : resolved;
 		}
 		catch (IllegalArgumentException ex) {
-			throw error(name, raw, ex.getMessage(), ex);
+			throw new ListenerConfigurationException(
+					this.annotation + " on " + this.method + ": " + name + " = '" + raw + "' cannot be resolved: "
+							+ ex.getMessage(),
+					"Define the property that the placeholder names, or give the placeholder a default, for"
+							+ " example ${app.name:value}.",
+					ex);
 		}
 	}
 
@@ -130,9 +143,11 @@ public final class ListenerAttributes {
 		}
 	}
 
-	private ListenerConfigurationException error(String name, String value, String reason, Exception cause) {
+	private ListenerConfigurationException error(String name, String value, @Nullable String reason, Exception cause) {
 		return new ListenerConfigurationException(
 				this.annotation + " on " + this.method + ": " + name + " = '" + value + "' is invalid: " + reason,
+				"Set " + name + " to " + this.expected.getOrDefault(name, "a valid value")
+						+ ", or leave it empty to use the default.",
 				cause);
 	}
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -14,13 +15,23 @@ record ListenerSettings(String id, String queue, int concurrency, boolean autoSt
 		Duration idlePollInterval, Duration shutdownTimeout, AckMode ackMode, RetryBackoff backoff,
 		List<Class<? extends Throwable>> nonRetryableExceptions) {
 
+	/** What each attribute that can be invalid takes. */
+	private static final Map<String, String> EXPECTED = Map.of("concurrency", "a whole number of at least 1",
+			"autoStartup", "true or false", "ackMode", "AFTER_HANDLER or TRANSACTIONAL", "visibilityTimeout",
+			"a whole number of seconds of at least 1, such as 30s, PT30S or 30", "backoffInitialInterval",
+			"a duration such as 1s, PT1S or 1 (seconds)", "backoffMaxInterval",
+			"a duration such as 5m, PT5M or 300 (seconds)", "backoffMultiplier", "a number of at least 1, such as 2",
+			"backoffJitter", "a number between 0 and 1, such as 0.1");
+
 	static ListenerSettings resolve(HonkerListener annotation, UnaryOperator<String> resolver, String defaultId,
 			String method, ListenerDefaults defaults) {
-		ListenerAttributes attributes = new ListenerAttributes(resolver, "@HonkerListener", method);
+		ListenerAttributes attributes = new ListenerAttributes(resolver, "@HonkerListener", method, EXPECTED);
 		String queue = attributes.text("queue", annotation.queue());
 		if (queue.isBlank()) {
-			throw new ListenerConfigurationException("@HonkerListener on " + method + ": queue must not be empty, got '"
-					+ queue + "'; name the queue to consume, e.g. @HonkerListener(queue = \"emails\")");
+			throw new ListenerConfigurationException(
+					"@HonkerListener on " + method + ": queue must not be empty, got '" + queue + "'",
+					"Name the queue to consume, for example @HonkerListener(queue = \"emails\"); if it is a"
+							+ " placeholder, define the property it names.");
 		}
 		String id = attributes.text("id", annotation.id());
 		Duration visibility = attributes.parse("visibilityTimeout", annotation.visibilityTimeout(),
@@ -51,6 +62,9 @@ record ListenerSettings(String id, String queue, int concurrency, boolean autoSt
 		}
 		catch (IllegalArgumentException ex) {
 			throw new ListenerConfigurationException("@HonkerListener on " + method + ": backoff " + ex.getMessage(),
+					"Give the backoff an initial interval of zero or more, a max interval at least as long, a"
+							+ " multiplier of at least 1 and a jitter between 0 and 1, or leave the backoff attributes"
+							+ " empty to use the listener defaults.",
 					ex);
 		}
 		return new ListenerSettings(id.isEmpty() ? defaultId : id, queue, concurrency,

@@ -2,6 +2,8 @@ package dev.honker.spring.listener;
 
 import java.lang.reflect.Type;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A listener's payload type with the {@link PayloadConverter} that produces it, checked
  * when the listener is created, for every kind of listener.
@@ -10,9 +12,9 @@ public final class PayloadBinding {
 
 	private final PayloadConverter converter;
 
-	private final Type type;
+	private final @Nullable Type type;
 
-	private PayloadBinding(PayloadConverter converter, Type type) {
+	private PayloadBinding(PayloadConverter converter, @Nullable Type type) {
 		this.converter = converter;
 		this.type = type;
 	}
@@ -25,11 +27,13 @@ public final class PayloadBinding {
 	 * @return the binding
 	 * @throws ListenerConfigurationException if the converter cannot produce the type
 	 */
-	public static PayloadBinding of(PayloadConverter converter, Type type, String listener) {
+	public static PayloadBinding of(PayloadConverter converter, @Nullable Type type, String listener) {
 		if (type != null && !converter.canConvert(type)) {
-			throw new ListenerConfigurationException(listener + ": the payload type " + type.getTypeName()
-					+ " is not supported by " + converter.getClass().getName()
-					+ "; take a record, POJO, String, JsonNode, Map or collection, or declare a PayloadConverter bean that reads this type");
+			throw new ListenerConfigurationException(
+					listener + ": the payload type " + type.getTypeName() + " is not supported by "
+							+ converter.getClass().getName(),
+					"Take a record, POJO, String, JsonNode, Map or collection, or declare a PayloadConverter bean"
+							+ " that reads this type.");
 		}
 		return new PayloadBinding(converter, type);
 	}
@@ -43,7 +47,7 @@ public final class PayloadBinding {
 	 * @throws PayloadConversionException naming {@code what} and the type when the
 	 * payload does not fit
 	 */
-	public Object convert(String payload, String what) {
+	public @Nullable Object convert(String payload, String what) {
 		if (this.type == null) {
 			return null;
 		}

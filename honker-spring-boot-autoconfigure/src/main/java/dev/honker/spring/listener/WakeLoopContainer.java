@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
-import org.springframework.core.log.LogAccessor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import dev.honker.spring.watch.DatabaseWatcher;
 import dev.honker.spring.watch.Subscription;
@@ -26,7 +27,7 @@ public abstract class WakeLoopContainer extends AbstractListenerContainer {
 
 	private static final Duration RETRY_AFTER_ERROR = Duration.ofSeconds(1);
 
-	private final LogAccessor log = new LogAccessor(getClass());
+	private final Log logger = LogFactory.getLog(getClass());
 
 	private final DatabaseWatcher watcher;
 
@@ -184,8 +185,8 @@ public abstract class WakeLoopContainer extends AbstractListenerContainer {
 				throw ex;
 			}
 			catch (RuntimeException ex) {
-				WakeLoopContainer.this.log.warn(ex, "Honker listener '" + getId() + "' failed to read; trying again in "
-						+ RETRY_AFTER_ERROR.toSeconds() + "s");
+				logger.warn("Honker listener '" + getId() + "' failed to read; trying again in "
+						+ RETRY_AFTER_ERROR.toSeconds() + "s", ex);
 				return Instant.now().plus(RETRY_AFTER_ERROR);
 			}
 		}
@@ -199,8 +200,7 @@ public abstract class WakeLoopContainer extends AbstractListenerContainer {
 				Throwable cause = this.failure;
 				if (cause != null) {
 					runFailed(cause);
-					WakeLoopContainer.this.log.error(cause,
-							"Honker listener '" + getId() + "' stopped: " + cause.getMessage());
+					logger.error("Honker listener '" + getId() + "' stopped: " + cause.getMessage(), cause);
 				}
 				Runnable callback;
 				synchronized (this) {

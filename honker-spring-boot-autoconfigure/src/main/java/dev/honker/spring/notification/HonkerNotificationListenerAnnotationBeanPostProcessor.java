@@ -2,6 +2,7 @@ package dev.honker.spring.notification;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 
@@ -21,6 +22,8 @@ import dev.honker.spring.listener.PayloadBinding;
 public class HonkerNotificationListenerAnnotationBeanPostProcessor
 		extends AbstractListenerAnnotationBeanPostProcessor<HonkerNotificationListener> {
 
+	private static final Map<String, String> EXPECTED = Map.of("autoStartup", "true or false");
+
 	/** Creates the post-processor. */
 	public HonkerNotificationListenerAnnotationBeanPostProcessor() {
 		super(HonkerNotificationListener.class, Notification.class);
@@ -34,13 +37,15 @@ public class HonkerNotificationListenerAnnotationBeanPostProcessor
 		for (AnnotatedMethod<HonkerNotificationListener> method : methods) {
 			HandlerMethod handler = method.handler();
 			ListenerAttributes attributes = new ListenerAttributes(beanFactory::resolveEmbeddedValue,
-					"@HonkerNotificationListener", handler.description());
+					"@HonkerNotificationListener", handler.description(), EXPECTED);
 			HonkerNotificationListener annotation = method.annotation();
 			String channel = attributes.text("channel", annotation.channel()).trim();
 			if (channel.isEmpty()) {
-				throw new ListenerConfigurationException("@HonkerNotificationListener on " + handler.description()
-						+ ": channel must not be empty, got '" + annotation.channel()
-						+ "'; name the channel, e.g. @HonkerNotificationListener(channel = \"orders\")");
+				throw new ListenerConfigurationException(
+						"@HonkerNotificationListener on " + handler.description() + ": channel must not be empty, got '"
+								+ annotation.channel() + "'",
+						"Name the channel to listen to, for example @HonkerNotificationListener(channel = \"orders\");"
+								+ " if it is a placeholder, define the property it names.");
 			}
 			String id = attributes.parse("id", annotation.id(), value -> value, method.defaultId());
 			boolean autoStartup = attributes.parse("autoStartup", annotation.autoStartup(), ListenerAttributes::bool,

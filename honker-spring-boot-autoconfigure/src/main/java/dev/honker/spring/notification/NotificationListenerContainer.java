@@ -5,7 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
-import org.springframework.core.log.LogAccessor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.util.Assert;
 
 import dev.honker.spring.core.HonkerTemplate;
@@ -31,7 +32,7 @@ public class NotificationListenerContainer extends WakeLoopContainer {
 	/** Notifications read per query; a burst is read in several. */
 	static final int BATCH = 1000;
 
-	private static final LogAccessor LOG = new LogAccessor(NotificationListenerContainer.class);
+	private static final Log logger = LogFactory.getLog(NotificationListenerContainer.class);
 
 	private final String channel;
 
@@ -99,8 +100,8 @@ public class NotificationListenerContainer extends WakeLoopContainer {
 			this.handler.onNotification(notification);
 		}
 		catch (Exception ex) {
-			LOG.warn(ex, () -> "Honker listener '" + getId() + "': handling notification " + notification.id()
-					+ " of channel '" + this.channel + "' failed; moving on (notifications are not redelivered)");
+			logger.warn("Honker listener '" + getId() + "': handling notification " + notification.id()
+					+ " of channel '" + this.channel + "' failed; moving on (notifications are not redelivered)", ex);
 		}
 	}
 

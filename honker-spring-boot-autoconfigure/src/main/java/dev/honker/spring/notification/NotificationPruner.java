@@ -10,7 +10,8 @@ import java.util.function.LongSupplier;
 
 import javax.sql.DataSource;
 
-import org.springframework.core.log.LogAccessor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.datasource.ConnectionHolder;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -18,6 +19,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import dev.honker.spring.core.HonkerTemplate;
 import dev.honker.spring.listener.WakeLoopContainer;
 import dev.honker.spring.watch.DatabaseWatcher;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps {@code _honker_notifications} bounded in a worker app, on its own thread, never
@@ -34,15 +36,15 @@ import dev.honker.spring.watch.DatabaseWatcher;
  */
 public class NotificationPruner extends WakeLoopContainer {
 
-	private static final LogAccessor LOG = new LogAccessor(NotificationPruner.class);
+	private static final Log logger = LogFactory.getLog(NotificationPruner.class);
 
 	private final HonkerTemplate template;
 
 	private final DataSource dataSource;
 
-	private final Duration maxAge;
+	private final @Nullable Duration maxAge;
 
-	private final Long maxCount;
+	private final @Nullable Long maxCount;
 
 	private final long countSlack;
 
@@ -62,8 +64,8 @@ public class NotificationPruner extends WakeLoopContainer {
 	 * @param maxCount the most notifications kept, or {@code null} for no count limit
 	 * @param interval time between pruning rounds; positive
 	 */
-	public NotificationPruner(HonkerTemplate template, DataSource dataSource, DatabaseWatcher watcher, Duration maxAge,
-			Long maxCount, Duration interval) {
+	public NotificationPruner(HonkerTemplate template, DataSource dataSource, DatabaseWatcher watcher,
+			@Nullable Duration maxAge, @Nullable Long maxCount, Duration interval) {
 		super("notification-pruner", "pruning of _honker_notifications", watcher, interval, true);
 		this.template = Objects.requireNonNull(template, "template must not be null");
 		this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
@@ -104,11 +106,13 @@ public class NotificationPruner extends WakeLoopContainer {
 		return this.nextRound;
 	}
 
-	private void prune(Duration olderThan, Long keep) {
+	private void prune(@Nullable Duration olderThan, @Nullable Long keep) {
 		long latest = this.template.lastNotificationId();
 		long deleted = immediate(() -> this.template.pruneNotifications(olderThan, keep));
 		this.prunedUpTo = latest;
-		LOG.debug(() -> "pruned " + deleted + " notification(s)");
+		if (logger.isDebugEnabled()) {
+			logger.debug("pruned " + deleted + " notification(s)");
+		}
 	}
 
 	/**

@@ -40,10 +40,11 @@ public class HonkerStreamListenerAnnotationBeanPostProcessor
 					method.defaultId(), handler.description());
 			String other = consumers.putIfAbsent(List.of(settings.consumer(), settings.topic()), handler.description());
 			if (other != null) {
-				throw new ListenerConfigurationException("@HonkerStreamListener methods " + other + " and "
-						+ handler.description() + " both consume topic '" + settings.topic() + "' as consumer '"
-						+ settings.consumer()
-						+ "'; one consumer name reads each event once, so give each method its own consumer name");
+				throw new ListenerConfigurationException(
+						"@HonkerStreamListener methods " + other + " and " + handler.description()
+								+ " both consume topic '" + settings.topic() + "' as consumer '" + settings.consumer()
+								+ "'",
+						"Give each method its own consumer name: one consumer name reads each event once.");
 			}
 			PayloadBinding payload = factory.payloadBinding(handler);
 			containers.add(factory.createContainer(settings, handler.description(), event -> handler

@@ -11,7 +11,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import org.springframework.core.log.LogAccessor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.backoff.BackOffExecution;
@@ -52,7 +53,7 @@ import dev.honker.spring.watch.DatabaseWatcher;
  */
 public class StreamListenerContainer extends WakeLoopContainer {
 
-	private static final LogAccessor LOG = new LogAccessor(StreamListenerContainer.class);
+	private static final Log logger = LogFactory.getLog(StreamListenerContainer.class);
 
 	private final StreamConsumerSettings settings;
 
@@ -191,8 +192,8 @@ public class StreamListenerContainer extends WakeLoopContainer {
 		this.offset = startOffset();
 		this.savedOffset = this.offset;
 		this.holding = true;
-		LOG.info(() -> "Honker stream consumer '" + this.settings.consumer() + "' consumes topic '"
-				+ this.settings.topic() + "' after offset " + this.offset + " (" + this.owner + ")");
+		logger.info("Honker stream consumer '" + this.settings.consumer() + "' consumes topic '" + this.settings.topic()
+				+ "' after offset " + this.offset + " (" + this.owner + ")");
 		return true;
 	}
 
@@ -235,8 +236,10 @@ public class StreamListenerContainer extends WakeLoopContainer {
 				boolean retryable = !(ex instanceof PayloadConversionException);
 				if (retryable && attempt < this.settings.maxAttempts() && !isStopping()) {
 					long delay = backoff.nextBackOff();
-					LOG.debug(ex, () -> "stream consumer '" + getId() + "': event " + event.offset()
-							+ " failed, retrying in " + delay + " ms");
+					if (logger.isDebugEnabled()) {
+						logger.debug("stream consumer '" + getId() + "': event " + event.offset()
+								+ " failed, retrying in " + delay + " ms", ex);
+					}
 					if (!sleep(delay)) {
 						return false;
 					}
@@ -281,10 +284,9 @@ public class StreamListenerContainer extends WakeLoopContainer {
 					this.template.saveOffset(this.settings.consumer(), this.settings.topic(), event.offset());
 				}
 			});
-			LOG.warn(cause,
-					() -> "Honker stream consumer '" + this.settings.consumer() + "' skipped event " + event.offset()
-							+ " of topic '" + this.settings.topic() + "' after " + attempts
-							+ " attempt(s); recorded in honker_stream_skipped");
+			logger.warn("Honker stream consumer '" + this.settings.consumer() + "' skipped event " + event.offset()
+					+ " of topic '" + this.settings.topic() + "' after " + attempts
+					+ " attempt(s); recorded in honker_stream_skipped", cause);
 			this.offset = event.offset();
 			if (this.settings.offsetMode() == StreamOffsetMode.TRANSACTIONAL) {
 				this.savedOffset = event.offset();
@@ -337,7 +339,7 @@ public class StreamListenerContainer extends WakeLoopContainer {
 			}
 		}
 		catch (RuntimeException ex) {
-			LOG.warn(ex, "Honker stream consumer '" + getId() + "': renewing its lock failed; trying again");
+			logger.warn("Honker stream consumer '" + getId() + "': renewing its lock failed; trying again", ex);
 		}
 	}
 
@@ -345,7 +347,7 @@ public class StreamListenerContainer extends WakeLoopContainer {
 		if (this.holding) {
 			this.holding = false;
 			this.nextLockAttempt = Instant.MIN;
-			LOG.warn("Honker stream consumer '" + this.settings.consumer() + "' lost its lock on topic '"
+			logger.warn("Honker stream consumer '" + this.settings.consumer() + "' lost its lock on topic '"
 					+ this.settings.topic() + "' (another process took over); its unsaved events are handled again");
 		}
 	}
@@ -356,8 +358,8 @@ public class StreamListenerContainer extends WakeLoopContainer {
 			this.template.unlock(this.settings.lockName(), this.owner);
 		}
 		catch (RuntimeException ex) {
-			LOG.warn(ex, "Honker stream consumer '" + getId() + "': cannot release its lock; it expires in "
-					+ this.settings.lockTtl());
+			logger.warn("Honker stream consumer '" + getId() + "': cannot release its lock; it expires in "
+					+ this.settings.lockTtl(), ex);
 		}
 	}
 

@@ -1,6 +1,7 @@
 package dev.honker.spring.stream;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -26,6 +27,13 @@ import dev.honker.spring.watch.DatabaseWatcher;
  * is managed once registered with the listener registry.
  */
 public class StreamListenerContainerFactory {
+
+	/** What each attribute that can be invalid takes. */
+	private static final Map<String, String> EXPECTED = Map.of("topic", "the topic to consume", "consumer",
+			"the consumer name to save the offset under", "start", "earliest, latest or an offset (0 or more)",
+			"offsetMode", "AFTER_BATCH or TRANSACTIONAL", "batchSize", "a whole number of at least 1", "maxAttempts",
+			"a whole number of at least 1", "failureAction", "STOP or SKIP", "lockTtl",
+			"a whole number of seconds of at least 1, such as 30s, PT30S or 30", "autoStartup", "true or false");
 
 	private final HonkerTemplate template;
 
@@ -81,9 +89,11 @@ public class StreamListenerContainerFactory {
 		PlatformTransactionManager transactions = this.transactionManager;
 		if (transactions == null) {
 			if (settings.offsetMode() == StreamOffsetMode.TRANSACTIONAL) {
-				throw new ListenerConfigurationException("stream consumer '" + settings.id()
-						+ "': offsetMode TRANSACTIONAL needs a PlatformTransactionManager bean for the application's "
-						+ "DataSource, and there is none; add spring-boot-jdbc or spring-boot-data-jpa, or use AFTER_BATCH");
+				throw new ListenerConfigurationException(listenerDescription
+						+ ": offsetMode TRANSACTIONAL needs a PlatformTransactionManager bean for the application's"
+						+ " DataSource, and there is none",
+						"Add spring-boot-jdbc or spring-boot-data-jpa so that a transaction manager of the DataSource"
+								+ " exists, or use offsetMode AFTER_BATCH.");
 			}
 			transactions = new DataSourceTransactionManager(this.dataSource);
 		}
@@ -98,7 +108,7 @@ public class StreamListenerContainerFactory {
 	 */
 	StreamConsumerSettings settings(HonkerStreamListener annotation, UnaryOperator<String> resolver, String defaultId,
 			String method) {
-		ListenerAttributes attributes = new ListenerAttributes(resolver, "@HonkerStreamListener", method);
+		ListenerAttributes attributes = new ListenerAttributes(resolver, "@HonkerStreamListener", method, EXPECTED);
 		String id = attributes.parse("id", annotation.id(), value -> value, defaultId);
 		String topic = attributes.text("topic", annotation.topic()).trim();
 		String consumer = attributes.text("consumer", annotation.consumer()).trim();
@@ -123,7 +133,8 @@ public class StreamListenerContainerFactory {
 					this.defaults.backoff(), failureAction, lockTtl, this.defaults.fallbackPoll(), autoStartup);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new ListenerConfigurationException("@HonkerStreamListener on " + method + ": " + ex.getMessage(), ex);
+			throw new ListenerConfigurationException("@HonkerStreamListener on " + method + ": " + ex.getMessage(),
+					"Correct the attribute or the honker.stream property it defaults to.", ex);
 		}
 	}
 

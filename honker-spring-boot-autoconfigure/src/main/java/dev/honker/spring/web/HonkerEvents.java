@@ -10,9 +10,10 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.core.log.LogAccessor;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.honker.spring.core.HonkerTemplate;
@@ -21,6 +22,7 @@ import dev.honker.spring.core.StreamEvent;
 import dev.honker.spring.listener.AbstractListenerContainer;
 import dev.honker.spring.listener.WakeLoopContainer;
 import dev.honker.spring.watch.DatabaseWatcher;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Live updates for web pages: Server-Sent Events that forward a notification channel or a
@@ -51,7 +53,7 @@ import dev.honker.spring.watch.DatabaseWatcher;
  */
 public class HonkerEvents implements SmartLifecycle, DisposableBean {
 
-	private static final LogAccessor LOG = new LogAccessor(HonkerEvents.class);
+	private static final Log logger = LogFactory.getLog(HonkerEvents.class);
 
 	private static final int BATCH = 500;
 
@@ -59,7 +61,7 @@ public class HonkerEvents implements SmartLifecycle, DisposableBean {
 
 	private final HonkerTemplate template;
 
-	private final Long timeoutMillis;
+	private final @Nullable Long timeoutMillis;
 
 	private final Map<Source, List<Client>> clients = new ConcurrentHashMap<>();
 
@@ -74,7 +76,7 @@ public class HonkerEvents implements SmartLifecycle, DisposableBean {
 	 * @param timeout how long an emitter stays open before the browser reconnects, or
 	 * {@code null} for Spring MVC's async request timeout
 	 */
-	public HonkerEvents(HonkerTemplate template, DatabaseWatcher watcher, Duration timeout) {
+	public HonkerEvents(HonkerTemplate template, DatabaseWatcher watcher, @Nullable Duration timeout) {
 		this.template = Objects.requireNonNull(template, "template must not be null");
 		this.timeoutMillis = (timeout != null) ? timeout.toMillis() : null;
 		this.dispatcher = new Dispatcher(watcher);
@@ -97,7 +99,7 @@ public class HonkerEvents implements SmartLifecycle, DisposableBean {
 	 * {@code null}
 	 * @return the emitter, to return from a handler method
 	 */
-	public SseEmitter sse(String channel, String lastEventId) {
+	public SseEmitter sse(String channel, @Nullable String lastEventId) {
 		return open(new Source(false, requireName("channel", channel)), lastEventId);
 	}
 
@@ -118,7 +120,7 @@ public class HonkerEvents implements SmartLifecycle, DisposableBean {
 	 * {@code null}
 	 * @return the emitter, to return from a handler method
 	 */
-	public SseEmitter sseStream(String topic, String lastEventId) {
+	public SseEmitter sseStream(String topic, @Nullable String lastEventId) {
 		return open(new Source(true, requireName("topic", topic)), lastEventId);
 	}
 
@@ -127,7 +129,7 @@ public class HonkerEvents implements SmartLifecycle, DisposableBean {
 		return this.clients.values().stream().mapToInt(List::size).sum();
 	}
 
-	private SseEmitter open(Source source, String lastEventId) {
+	private SseEmitter open(Source source, @Nullable String lastEventId) {
 		Long resumeAfter = parseLastEventId(lastEventId);
 		this.dispatcher.start();
 		long position = (resumeAfter != null) ? resumeAfter : source.stream() ? this.template.lastOffset(source.name())
@@ -202,7 +204,9 @@ public class HonkerEvents implements SmartLifecycle, DisposableBean {
 			client.moveTo(item.id());
 		}
 		catch (IOException | IllegalStateException ex) {
-			LOG.debug(() -> "dropping an SSE client of '" + source.name() + "': " + ex.getMessage());
+			if (logger.isDebugEnabled()) {
+				logger.debug("dropping an SSE client of '" + source.name() + "': " + ex.getMessage());
+			}
 			remove(source, client);
 			client.emitter().completeWithError(ex);
 		}
@@ -255,7 +259,7 @@ public class HonkerEvents implements SmartLifecycle, DisposableBean {
 		}));
 	}
 
-	private static String requireName(String argument, String value) {
+	private static String requireName(String argument, @Nullable String value) {
 		if (value == null || value.isBlank()) {
 			throw new IllegalArgumentException(
 					argument + " must not be empty, got " + (value == null ? "null" : "'" + value + "'"));
@@ -263,7 +267,7 @@ public class HonkerEvents implements SmartLifecycle, DisposableBean {
 		return value;
 	}
 
-	private static Long parseLastEventId(String lastEventId) {
+	private static @Nullable Long parseLastEventId(@Nullable String lastEventId) {
 		if (lastEventId == null || lastEventId.isBlank()) {
 			return null;
 		}

@@ -10,6 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import dev.honker.spring.listener.AckMode;
 import dev.honker.spring.stream.StreamFailureAction;
 import dev.honker.spring.stream.StreamOffsetMode;
+import org.jspecify.annotations.Nullable;
+import dev.honker.spring.watch.WatcherMode;
 
 /**
  * Configuration of Honker, under the {@code honker} prefix.
@@ -101,6 +103,32 @@ public class HonkerProperties {
 
 	}
 
+	/** SQLite's journal modes, as {@code PRAGMA journal_mode} sets them. */
+	public enum JournalMode {
+
+		/**
+		 * Write-ahead log: readers and the one writer work at the same time. Recommended
+		 * for Honker.
+		 */
+		WAL,
+
+		/** Rollback journal, deleted after each transaction (SQLite's default). */
+		DELETE,
+
+		/** Rollback journal, truncated after each transaction. */
+		TRUNCATE,
+
+		/** Rollback journal, its header zeroed after each transaction. */
+		PERSIST,
+
+		/** Rollback journal kept in memory; a crash can corrupt the database. */
+		MEMORY,
+
+		/** No rollback journal; ROLLBACK and crashes can corrupt the database. */
+		OFF
+
+	}
+
 	/** Where the Honker SQL functions come from. */
 	public static class Extension {
 
@@ -109,18 +137,18 @@ public class HonkerProperties {
 		 * instead of the embedded Java functions. When unset, the embedded functions are
 		 * used.
 		 */
-		private Path path;
+		private @Nullable Path path;
 
 		/**
 		 * Entry point of the native extension.
 		 */
 		private String entryPoint = "sqlite3_honkerext_init";
 
-		public Path getPath() {
+		public @Nullable Path getPath() {
 			return this.path;
 		}
 
-		public void setPath(Path path) {
+		public void setPath(@Nullable Path path) {
 			this.path = path;
 		}
 
@@ -144,27 +172,27 @@ public class HonkerProperties {
 		 * Journal mode to set on every pooled connection, for example WAL. When unset,
 		 * the connection's own setting is kept.
 		 */
-		private String journalMode;
+		private @Nullable JournalMode journalMode;
 
 		/**
 		 * Busy timeout to set on every pooled connection. When unset, the connection's
 		 * own setting is kept.
 		 */
-		private Duration busyTimeout;
+		private @Nullable Duration busyTimeout;
 
-		public String getJournalMode() {
+		public @Nullable JournalMode getJournalMode() {
 			return this.journalMode;
 		}
 
-		public void setJournalMode(String journalMode) {
+		public void setJournalMode(@Nullable JournalMode journalMode) {
 			this.journalMode = journalMode;
 		}
 
-		public Duration getBusyTimeout() {
+		public @Nullable Duration getBusyTimeout() {
 			return this.busyTimeout;
 		}
 
-		public void setBusyTimeout(Duration busyTimeout) {
+		public void setBusyTimeout(@Nullable Duration busyTimeout) {
 			this.busyTimeout = busyTimeout;
 		}
 
@@ -174,14 +202,37 @@ public class HonkerProperties {
 	public static class Watcher {
 
 		/**
-		 * How often the watcher polls PRAGMA data_version on its own connection.
+		 * What wakes the watcher to read PRAGMA data_version: file events on the
+		 * database's directory with a slow safety poll (events), a fixed poll (poll), or
+		 * events where the JDK receives them from the kernel on a local file system and
+		 * the poll elsewhere (auto).
+		 */
+		private WatcherMode mode = WatcherMode.AUTO;
+
+		/**
+		 * How often the watcher reads PRAGMA data_version on its own connection in poll
+		 * mode, and for a short while after each file event in events mode.
 		 */
 		private Duration pollInterval = Duration.ofMillis(1);
+
+		/**
+		 * How often the watcher reads PRAGMA data_version in events mode when no file
+		 * event arrives: the longest a missed event can delay a wake.
+		 */
+		private Duration safetyPollInterval = Duration.ofMillis(50);
 
 		/**
 		 * How often the watcher checks that the database file has not been replaced.
 		 */
 		private Duration identityCheckInterval = Duration.ofMillis(100);
+
+		public WatcherMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(WatcherMode mode) {
+			this.mode = mode;
+		}
 
 		public Duration getPollInterval() {
 			return this.pollInterval;
@@ -189,6 +240,14 @@ public class HonkerProperties {
 
 		public void setPollInterval(Duration pollInterval) {
 			this.pollInterval = pollInterval;
+		}
+
+		public Duration getSafetyPollInterval() {
+			return this.safetyPollInterval;
+		}
+
+		public void setSafetyPollInterval(Duration safetyPollInterval) {
+			this.safetyPollInterval = safetyPollInterval;
 		}
 
 		public Duration getIdentityCheckInterval() {
@@ -242,10 +301,11 @@ public class HonkerProperties {
 		private AckMode ackMode = AckMode.AFTER_HANDLER;
 
 		/**
-		 * Fully qualified names of exception types that are never retried: the job goes
-		 * straight to the dead table.
+		 * Exception types (fully qualified class names) that are never retried, with
+		 * their subclasses and the exceptions they cause: the job goes straight to the
+		 * dead table.
 		 */
-		private List<String> nonRetryableExceptions = new ArrayList<>();
+		private List<Class<? extends Throwable>> nonRetryableExceptions = new ArrayList<>();
 
 		private final Backoff backoff = new Backoff();
 
@@ -297,11 +357,11 @@ public class HonkerProperties {
 			this.ackMode = ackMode;
 		}
 
-		public List<String> getNonRetryableExceptions() {
+		public List<Class<? extends Throwable>> getNonRetryableExceptions() {
 			return this.nonRetryableExceptions;
 		}
 
-		public void setNonRetryableExceptions(List<String> nonRetryableExceptions) {
+		public void setNonRetryableExceptions(List<Class<? extends Throwable>> nonRetryableExceptions) {
 			this.nonRetryableExceptions = nonRetryableExceptions;
 		}
 
@@ -530,13 +590,13 @@ public class HonkerProperties {
 		 * How long an SSE emitter stays open before the browser reconnects; unset for
 		 * Spring MVC's async request timeout.
 		 */
-		private Duration timeout;
+		private @Nullable Duration timeout;
 
-		public Duration getTimeout() {
+		public @Nullable Duration getTimeout() {
 			return this.timeout;
 		}
 
-		public void setTimeout(Duration timeout) {
+		public void setTimeout(@Nullable Duration timeout) {
 			this.timeout = timeout;
 		}
 

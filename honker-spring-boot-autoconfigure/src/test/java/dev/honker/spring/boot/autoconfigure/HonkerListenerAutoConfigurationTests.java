@@ -1,6 +1,7 @@
 package dev.honker.spring.boot.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
@@ -33,10 +34,10 @@ import dev.honker.spring.listener.HonkerListener;
 import dev.honker.spring.listener.HonkerListenerAnnotationBeanPostProcessor;
 import dev.honker.spring.listener.HonkerListenerContainerFactory;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
-import dev.honker.spring.listener.ListenerConfigurationException;
 import dev.honker.spring.listener.ListenerDefaults;
 import dev.honker.spring.listener.RetryBackoff;
 import dev.honker.spring.watch.DatabaseWatcher;
+import dev.honker.spring.watch.WatcherMode;
 import dev.honker.spring.watch.WatcherOptions;
 
 /**
@@ -107,7 +108,8 @@ class HonkerListenerAutoConfigurationTests {
 	@Test
 	void propertiesBecomeWatcherOptionsAndListenerDefaults() {
 		sqlite()
-			.withPropertyValues("honker.watcher.poll-interval=5ms", "honker.watcher.identity-check-interval=1s",
+			.withPropertyValues("honker.watcher.mode=poll", "honker.watcher.poll-interval=5ms",
+					"honker.watcher.safety-poll-interval=80ms", "honker.watcher.identity-check-interval=1s",
 					"honker.listener.concurrency=3", "honker.listener.auto-startup=false",
 					"honker.listener.visibility-timeout=45s", "honker.listener.idle-poll-interval=2s",
 					"honker.listener.shutdown-timeout=7s", "honker.listener.ack-mode=transactional",
@@ -115,14 +117,21 @@ class HonkerListenerAutoConfigurationTests {
 					"honker.listener.backoff.initial-interval=2s", "honker.listener.backoff.multiplier=3",
 					"honker.listener.backoff.max-interval=1m", "honker.listener.backoff.jitter=0.25")
 			.run(context -> {
-				assertThat(context.getBean(DatabaseWatcher.class).options())
-					.isEqualTo(new WatcherOptions(Duration.ofMillis(5), Duration.ofSeconds(1)));
+				assertThat(context.getBean(DatabaseWatcher.class).options()).isEqualTo(new WatcherOptions(
+						WatcherMode.POLL, Duration.ofMillis(5), Duration.ofMillis(80), Duration.ofSeconds(1)));
 				assertThat(context.getBean(HonkerListenerContainerFactory.class).getDefaults())
 					.isEqualTo(new ListenerDefaults(3, false, Duration.ofSeconds(45), Duration.ofSeconds(2),
 							Duration.ofSeconds(7), AckMode.TRANSACTIONAL,
 							new RetryBackoff(Duration.ofSeconds(2), 3.0, Duration.ofMinutes(1), 0.25),
 							List.of(IllegalArgumentException.class)));
 			});
+	}
+
+	@Test
+	void badWatcherPropertyIsNamedInTheError() {
+		sqlite().withPropertyValues("honker.watcher.safety-poll-interval=0ms")
+			.run(context -> assertThatThrownBy(() -> context.getBean(DatabaseWatcher.class)).hasStackTraceContaining(
+					"IllegalArgumentException: honker.watcher.safety-poll-interval must be positive, got PT0S"));
 	}
 
 	@Test
@@ -153,11 +162,58 @@ class HonkerListenerAutoConfigurationTests {
 	}
 
 	@Test
-	void failureAnalysisExplainsAListenerConfigurationError() {
-		FailureAnalysis analysis = new HonkerListenerFailureAnalyzer().analyze(
-				new IllegalStateException(new ListenerConfigurationException("@HonkerListener method X.y(): bad")));
-		assertThat(analysis.getDescription()).isEqualTo("@HonkerListener method X.y(): bad");
-		assertThat(analysis.getAction()).contains("at most one payload").contains("HonkerJob");
+	void failureAnalysisGivesTheActionOfEachKindOfListenerError() {
+		assertListenerFailure(TwoPayloads.class, "TwoPayloads.handle(String, Map)", "put several values in one record");
+		assertListenerFailure(DuplicateIds.class, "duplicate listener id 'same'", "Give each listener its own id");
+		assertListenerFailure(BadConcurrency.class, "concurrency = 'many' is invalid",
+				"Set concurrency to a whole number of at least 1");
+		assertListenerFailure(MissingPlaceholder.class, "cannot be resolved", "Define the property");
+	}
+
+	private void assertListenerFailure(Class<?> listener, String description, String action) {
+		sqlite().withBean(listener).run(context -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new HonkerListenerFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).as("analysis of %s", context.getStartupFailure()).isNotNull();
+			assertThat(analysis.getDescription()).contains(description);
+			assertThat(analysis.getAction()).contains(action);
+		});
+	}
+
+	static class TwoPayloads {
+
+		@HonkerListener(queue = "q")
+		void handle(String text, java.util.Map<String, Object> map) {
+		}
+
+	}
+
+	static class DuplicateIds {
+
+		@HonkerListener(queue = "q1", id = "same")
+		void first() {
+		}
+
+		@HonkerListener(queue = "q2", id = "same")
+		void second() {
+		}
+
+	}
+
+	static class BadConcurrency {
+
+		@HonkerListener(queue = "q", concurrency = "many")
+		void handle() {
+		}
+
+	}
+
+	static class MissingPlaceholder {
+
+		@HonkerListener(queue = "${app.no-such-queue}")
+		void handle() {
+		}
+
 	}
 
 	/** The payload of the end-to-end test. */
