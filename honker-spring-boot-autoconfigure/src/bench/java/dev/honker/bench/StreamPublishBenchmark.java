@@ -3,7 +3,6 @@ package dev.honker.bench;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Arrays;
 import java.util.List;
 
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
@@ -47,20 +46,9 @@ public final class StreamPublishBenchmark {
 			HonkerTemplate honker = new HonkerTemplate(new SingleConnectionDataSource(database.connection, true),
 					JsonMapper.shared());
 			StatusChanged payload = new StatusChanged(12345, "CONFIRMED");
-			List<Call> calls = List.of(() -> honker.publish("orders", "order-12345", payload),
+			List<BenchDatabase.Call> calls = List.of(() -> honker.publish("orders", "order-12345", payload),
 					() -> readOffset(function), () -> insert(insert));
-			for (int i = 0; i < WARM_UP_ROUNDS; i++) {
-				for (Call call : calls) {
-					round(database, call);
-				}
-			}
-			double[][] micros = new double[calls.size()][ROUNDS];
-			for (int i = 0; i < ROUNDS; i++) {
-				for (int c = 0; c < calls.size(); c++) {
-					int call = (i + c) % calls.size();
-					micros[call][i] = round(database, calls.get(call));
-				}
-			}
+			double[][] micros = database.rotatingRounds(calls, "_honker_stream", CALLS_PER_ROUND, WARM_UP_ROUNDS, ROUNDS);
 			double template = BenchDatabase.median(micros[0]);
 			double bare = BenchDatabase.median(micros[1]);
 			double plain = BenchDatabase.median(micros[2]);
@@ -68,37 +56,18 @@ public final class StreamPublishBenchmark {
 					"rounds of %,d calls in one transaction, %d warm-up rounds each, %d measured rounds each%n",
 					CALLS_PER_ROUND, WARM_UP_ROUNDS, ROUNDS);
 			System.out.printf("HonkerTemplate.publish (Jackson + function): median %.2f us/call, rounds %s%n",
-					template, format(micros[0]));
+					template, BenchDatabase.format(micros[0]));
 			System.out.printf("honker_stream_publish:                      median %.2f us/call, rounds %s%n", bare,
-					format(micros[1]));
+					BenchDatabase.format(micros[1]));
 			System.out.printf("plain INSERT INTO _honker_stream:           median %.2f us/call, rounds %s%n", plain,
-					format(micros[2]));
+					BenchDatabase.format(micros[2]));
 			System.out.printf("ratio HonkerTemplate.publish / plain INSERT = %.2fx (target <= 1.3x)%n",
 					template / plain);
 			System.out.printf("ratio honker_stream_publish / plain INSERT = %.2fx%n", bare / plain);
 		}
 	}
 
-	/** One call of the publish being measured. */
-	@FunctionalInterface
-	private interface Call {
 
-		void run() throws SQLException;
-
-	}
-
-	private static double round(BenchDatabase database, Call call) throws SQLException {
-		database.execute("DELETE FROM _honker_stream");
-		database.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-		database.execute("BEGIN");
-		long start = System.nanoTime();
-		for (int i = 0; i < CALLS_PER_ROUND; i++) {
-			call.run();
-		}
-		long elapsed = System.nanoTime() - start;
-		database.execute("COMMIT");
-		return elapsed / 1_000.0 / CALLS_PER_ROUND;
-	}
 
 	private static void readOffset(PreparedStatement statement) throws SQLException {
 		statement.setString(1, "orders");
@@ -117,8 +86,5 @@ public final class StreamPublishBenchmark {
 		insert.executeUpdate();
 	}
 
-	private static String format(double[] values) {
-		return Arrays.stream(values).mapToObj(v -> String.format("%.2f", v)).toList().toString();
-	}
 
 }

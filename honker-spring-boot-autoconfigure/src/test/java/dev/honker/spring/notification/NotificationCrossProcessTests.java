@@ -1,20 +1,15 @@
 package dev.honker.spring.notification;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
-import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import dev.honker.spring.core.HonkerTemplate;
 import dev.honker.spring.listener.ChildJvm;
-import dev.honker.spring.listener.HonkerTestPool;
+import dev.honker.spring.listener.PooledDatabaseTests;
 import dev.honker.spring.listener.ListenerContexts;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,22 +21,7 @@ import static org.awaitility.Awaitility.await;
  * process commits ({@link NotifierMain}: its own sqlite-jdbc connection, the
  * {@code notify()} SQL function, payloads formatted as Python's {@code json.dumps}).
  */
-class NotificationCrossProcessTests {
-
-	@TempDir
-	Path dir;
-
-	HikariDataSource pool;
-
-	@BeforeEach
-	void open() {
-		this.pool = HonkerTestPool.pool(this.dir.resolve("app.db"));
-	}
-
-	@AfterEach
-	void close() {
-		this.pool.close();
-	}
+class NotificationCrossProcessTests extends PooledDatabaseTests {
 
 	record Tick(int seq, long nanos) {
 	}
@@ -65,7 +45,7 @@ class NotificationCrossProcessTests {
 		ListenerContexts.runner(this.pool).withBean(TickListener.class).run(context -> {
 			TickListener listener = context.getBean(TickListener.class);
 			try (ChildJvm notifier = ChildJvm.start(this.dir.resolve("notifier.log"), NotifierMain.class,
-					this.dir.resolve("app.db").toString(), "ticks", "300", "0")) {
+					this.file.toString(), "ticks", "300", "0")) {
 				assertThat(notifier.waitFor(60)).isZero();
 			}
 			await().atMost(Duration.ofSeconds(20)).until(() -> listener.received.size() >= 300);

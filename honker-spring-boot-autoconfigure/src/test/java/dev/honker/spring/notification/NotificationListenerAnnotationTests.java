@@ -1,20 +1,18 @@
 package dev.honker.spring.notification;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.core.NestedExceptionUtils;
 
 import dev.honker.spring.core.HonkerTemplate;
 import dev.honker.spring.core.Notification;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
-import dev.honker.spring.listener.HonkerTestPool;
+import dev.honker.spring.listener.PooledDatabaseTests;
+import dev.honker.spring.listener.ListenerConfigurationException;
 import dev.honker.spring.listener.ListenerContexts;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,22 +23,7 @@ import static org.awaitility.Awaitility.await;
  * {@code @HonkerNotificationListener} methods in an application context with the
  * auto-configuration, on a real database file.
  */
-class NotificationListenerAnnotationTests {
-
-	@TempDir
-	Path dir;
-
-	HikariDataSource pool;
-
-	@BeforeEach
-	void open() {
-		this.pool = HonkerTestPool.pool(this.dir.resolve("app.db"));
-	}
-
-	@AfterEach
-	void close() {
-		this.pool.close();
-	}
+class NotificationListenerAnnotationTests extends PooledDatabaseTests {
 
 	record Status(long orderId, String state) {
 	}
@@ -119,8 +102,10 @@ class NotificationListenerAnnotationTests {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).hasStackTraceContaining("@HonkerNotificationListener method "
 					+ TwoPayloads.class.getName()
-					+ ".on(String, String): parameter 1 of type java.lang.String is not supported (a second payload parameter)")
-				.hasStackTraceContaining("at most one Notification");
+					+ ".on(String, String): parameter 1 of type java.lang.String is not supported (a second payload parameter)");
+			assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure())).isInstanceOfSatisfying(
+					ListenerConfigurationException.class,
+					failure -> assertThat(failure.getAction()).contains("at most one Notification"));
 		});
 	}
 

@@ -1,22 +1,18 @@
 package dev.honker.spring.notification;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.honker.spring.core.HonkerTemplate;
 import dev.honker.spring.core.Notification;
-import dev.honker.spring.listener.HonkerTestPool;
+import dev.honker.spring.listener.PooledDatabaseTests;
 import dev.honker.spring.watch.DatabaseWatcher;
 import dev.honker.spring.watch.WatcherOptions;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,14 +25,9 @@ import static org.awaitility.Awaitility.await;
  * {@link NotificationListenerContainer} on a real database file, woken by the real commit
  * watcher; the fallback poll is an hour, so only wakes deliver.
  */
-class NotificationListenerContainerTests {
+class NotificationListenerContainerTests extends PooledDatabaseTests {
 
 	private static final Duration NO_FALLBACK = Duration.ofHours(1);
-
-	@TempDir
-	Path dir;
-
-	HikariDataSource pool;
 
 	HonkerTemplate honker;
 
@@ -46,15 +37,8 @@ class NotificationListenerContainerTests {
 
 	@BeforeEach
 	void open() {
-		Path file = this.dir.resolve("app.db");
-		this.pool = HonkerTestPool.pool(file);
 		this.honker = new HonkerTemplate(this.pool, JsonMapper.shared());
-		this.watcher = new DatabaseWatcher(file, WatcherOptions.DEFAULTS);
-	}
-
-	@AfterEach
-	void close() {
-		this.pool.close();
+		this.watcher = new DatabaseWatcher(this.file, WatcherOptions.DEFAULTS);
 	}
 
 	private NotificationListenerContainer container(String channel, NotificationHandler handler) {

@@ -1,21 +1,17 @@
 package dev.honker.spring.notification;
 
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.context.SmartLifecycle;
 
 import dev.honker.spring.listener.ChildJvm;
 import dev.honker.spring.listener.HonkerTestPool;
+import dev.honker.spring.listener.PooledDatabaseTests;
 import dev.honker.spring.listener.ListenerContexts;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,22 +22,7 @@ import static org.awaitility.Awaitility.await;
  * notifications committed one by one by another process as fast as it can, and its
  * absence from apps that run no listener.
  */
-class NotificationPruningTests {
-
-	@TempDir
-	Path dir;
-
-	HikariDataSource pool;
-
-	@BeforeEach
-	void open() {
-		this.pool = HonkerTestPool.pool(this.dir.resolve("app.db"));
-	}
-
-	@AfterEach
-	void close() {
-		this.pool.close();
-	}
+class NotificationPruningTests extends PooledDatabaseTests {
 
 	static class AnyListener {
 
@@ -60,7 +41,7 @@ class NotificationPruningTests {
 				assertThat(context.getBean("honkerNotificationPruning", SmartLifecycle.class).isRunning()).isTrue();
 				long peak = 0;
 				try (ChildJvm notifier = ChildJvm.start(this.dir.resolve("notifier.log"), NotifierMain.class,
-						this.dir.resolve("app.db").toString(), "burst", "100000", "0")) {
+						this.file.toString(), "burst", "100000", "0")) {
 					while (notifier.handle().isAlive()) {
 						peak = Math.max(peak, count());
 						LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));

@@ -1,6 +1,5 @@
 package dev.honker.spring.stream;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -13,15 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import dev.honker.spring.core.HonkerTemplate;
 import dev.honker.spring.core.Notification;
-import dev.honker.spring.listener.HonkerTestPool;
+import dev.honker.spring.listener.PooledDatabaseTests;
 import dev.honker.spring.listener.ListenerContexts;
 import dev.honker.spring.notification.HonkerNotificationListener;
 import dev.honker.sqlite.HonkerFunctions;
@@ -44,25 +39,7 @@ import static org.awaitility.Awaitility.await;
  * channel = ? AND id > ? ORDER BY id}. {@code json.dumps} writes {@code ": "} and
  * {@code ", "} separators.
  */
-class PythonFormatInteropTests {
-
-	@TempDir
-	Path dir;
-
-	Path file;
-
-	HikariDataSource pool;
-
-	@BeforeEach
-	void open() {
-		this.file = this.dir.resolve("app.db");
-		this.pool = HonkerTestPool.pool(this.file);
-	}
-
-	@AfterEach
-	void close() {
-		this.pool.close();
-	}
+class PythonFormatInteropTests extends PooledDatabaseTests {
 
 	record Order(long id, String note) {
 	}

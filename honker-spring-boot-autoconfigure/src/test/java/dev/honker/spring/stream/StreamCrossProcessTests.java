@@ -8,18 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.honker.spring.core.HonkerTemplate;
 import dev.honker.spring.core.StreamEvent;
 import dev.honker.spring.listener.ChildJvm;
-import dev.honker.spring.listener.HonkerTestPool;
+import dev.honker.spring.listener.PooledDatabaseTests;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,14 +26,7 @@ import static org.awaitility.Awaitility.await;
  * Stream consumers in worker applications in other JVMs ({@link StreamWorkerMain}),
  * killed with {@code kill -9}, restarted, and failing over to each other.
  */
-class StreamCrossProcessTests {
-
-	@TempDir
-	Path dir;
-
-	Path file;
-
-	HikariDataSource pool;
+class StreamCrossProcessTests extends PooledDatabaseTests {
 
 	HonkerTemplate honker;
 
@@ -44,16 +34,9 @@ class StreamCrossProcessTests {
 
 	@BeforeEach
 	void open() {
-		this.file = this.dir.resolve("app.db");
-		this.pool = HonkerTestPool.pool(this.file);
 		this.honker = new HonkerTemplate(this.pool, JsonMapper.shared());
 		this.jdbc = new JdbcTemplate(this.pool);
 		this.jdbc.execute("CREATE TABLE consumed (event INTEGER NOT NULL, pid INTEGER NOT NULL)");
-	}
-
-	@AfterEach
-	void close() {
-		this.pool.close();
 	}
 
 	private ChildJvm worker(String name, String... properties) throws Exception {

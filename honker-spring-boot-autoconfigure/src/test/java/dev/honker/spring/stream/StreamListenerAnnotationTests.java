@@ -1,23 +1,18 @@
 package dev.honker.spring.stream;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.honker.spring.core.HonkerTemplate;
 import dev.honker.spring.core.StreamEvent;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
-import dev.honker.spring.listener.HonkerTestPool;
+import dev.honker.spring.listener.PooledDatabaseTests;
 import dev.honker.spring.listener.ListenerContexts;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,22 +22,7 @@ import static org.awaitility.Awaitility.await;
  * {@code @HonkerStreamListener} methods in an application context with the
  * auto-configuration, on a real database file.
  */
-class StreamListenerAnnotationTests {
-
-	@TempDir
-	Path dir;
-
-	HikariDataSource pool;
-
-	@BeforeEach
-	void open() {
-		this.pool = HonkerTestPool.pool(this.dir.resolve("app.db"));
-	}
-
-	@AfterEach
-	void close() {
-		this.pool.close();
-	}
+class StreamListenerAnnotationTests extends PooledDatabaseTests {
 
 	record OrderEvent(long orderId, String state) {
 	}

@@ -1,6 +1,5 @@
 package dev.honker.spring.stream;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -8,11 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -20,7 +16,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.honker.spring.core.HonkerTemplate;
 import dev.honker.spring.core.StreamEvent;
-import dev.honker.spring.listener.HonkerTestPool;
+import dev.honker.spring.listener.PooledDatabaseTests;
 import dev.honker.spring.listener.RetryBackoff;
 import dev.honker.spring.watch.DatabaseWatcher;
 import dev.honker.spring.watch.WatcherOptions;
@@ -34,14 +30,9 @@ import static org.awaitility.Awaitility.await;
  * {@link StreamListenerContainer} on a real database file, woken by the real commit
  * watcher; the fallback poll is an hour, so only wakes deliver.
  */
-class StreamListenerContainerTests {
+class StreamListenerContainerTests extends PooledDatabaseTests {
 
 	private static final RetryBackoff FAST = new RetryBackoff(Duration.ofMillis(10), 2.0, Duration.ofMillis(50), 0);
-
-	@TempDir
-	Path dir;
-
-	HikariDataSource pool;
 
 	HonkerTemplate honker;
 
@@ -55,17 +46,10 @@ class StreamListenerContainerTests {
 
 	@BeforeEach
 	void open() {
-		Path file = this.dir.resolve("app.db");
-		this.pool = HonkerTestPool.pool(file);
 		this.honker = new HonkerTemplate(this.pool, JsonMapper.shared());
 		this.jdbc = new JdbcTemplate(this.pool);
 		this.transaction = new TransactionTemplate(new DataSourceTransactionManager(this.pool));
-		this.watcher = new DatabaseWatcher(file, WatcherOptions.DEFAULTS);
-	}
-
-	@AfterEach
-	void close() {
-		this.pool.close();
+		this.watcher = new DatabaseWatcher(this.file, WatcherOptions.DEFAULTS);
 	}
 
 	static StreamConsumerSettings settings(String id, StreamStartPosition start, StreamOffsetMode mode, int batchSize,
