@@ -51,7 +51,9 @@ import org.jspecify.annotations.Nullable;
  * physical connection and reused by later calls on that connection. Enqueues are the
  * exception: they run the {@code INSERT ... RETURNING id} that {@code honker_enqueue}
  * runs (same columns, defaults and times; see {@link JobRows}), which saves the function
- * call, and which inserts many jobs in one statement for {@link #enqueueAll}.
+ * call, and which inserts many jobs in one statement for {@link #enqueueAll}; so does
+ * {@link #publish}, with the {@code INSERT ... RETURNING offset} of
+ * {@code honker_stream_publish}.
  *
  * <h2>Payloads</h2> Payloads and results are written as JSON with the application's
  * Jackson mapper. A {@code String} payload is stored as a JSON string ({@code "hello"}
@@ -66,6 +68,13 @@ import org.jspecify.annotations.Nullable;
  * roll back a {@code @Transactional} method by default.
  */
 public class HonkerTemplate implements HonkerOperations {
+
+	/**
+	 * The {@code INSERT} that {@code honker_stream_publish} runs (Honker 0.4, "Streams"):
+	 * the same columns, {@code created_at} and {@code offset} from the schema's defaults.
+	 */
+	private static final String PUBLISH = "INSERT INTO _honker_stream (topic, key, payload) VALUES (?, ?, ?)"
+			+ " RETURNING offset";
 
 	private static final String NOTIFICATIONS_SINCE = "SELECT id, channel, payload, created_at FROM _honker_notifications"
 			+ " WHERE channel = ? AND id > ? ORDER BY id LIMIT ?";
@@ -201,11 +210,15 @@ public class HonkerTemplate implements HonkerOperations {
 	public long publish(String topic, @Nullable String key, @Nullable Object payload) {
 		requireName("topic", topic);
 		String json = this.codec.write("payload", payload);
-		return callLong("SELECT honker_stream_publish(?, ?, ?)", statement -> {
+		Long offset = call("honker_stream_publish", PUBLISH, statement -> {
 			statement.setString(1, topic);
 			statement.setString(2, key);
 			statement.setString(3, json);
-		});
+		}, row -> row.next() ? row.getLong(1) : null);
+		if (offset == null) {
+			throw new IllegalStateException(PUBLISH + " returned no row");
+		}
+		return offset;
 	}
 
 	/**

@@ -53,6 +53,13 @@ class HonkerTemplateStreamTests {
 			assertThat(honker.readSince("shipments", 1, 10)).extracting(StreamEvent::offset).containsExactly(3L);
 			assertThat(honker.readSince("shipments", 0, 1)).extracting(StreamEvent::offset).containsExactly(1L);
 			assertThat(honker.readSince("shipments", 3, 10)).isEmpty();
+			jdbc(context).queryForObject("SELECT honker_stream_publish('shipments', 'k', '1')", Long.class);
+			assertThat(jdbc(context).queryForList("""
+					SELECT typeof(offset) || typeof(topic) || typeof(key) || typeof(payload) || typeof(created_at)
+					       || (created_at BETWEEN unixepoch() - 5 AND unixepoch())
+					  FROM _honker_stream WHERE key IS NOT NULL ORDER BY offset""", String.class))
+				.as("the template's row and the function's row have the same shape")
+				.containsExactly("integertexttexttextinteger1", "integertexttexttextinteger1");
 		});
 	}
 

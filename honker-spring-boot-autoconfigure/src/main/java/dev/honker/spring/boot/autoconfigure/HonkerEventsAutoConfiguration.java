@@ -4,7 +4,6 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -14,12 +13,13 @@ import dev.honker.spring.watch.DatabaseWatcher;
 import dev.honker.spring.web.HonkerEvents;
 
 /**
- * {@link HonkerEvents} in a Spring MVC application with Honker: Server-Sent Events that
- * forward notifications and stream events to browsers as they commit.
+ * {@link HonkerEvents} when Spring MVC is on the classpath: Server-Sent Events that
+ * forward notifications and stream events to browsers as they commit. It is created in
+ * applications without a web server too (its thread starts with the first emitter), so
+ * controllers that take it still load in non-web tests.
  */
 @AutoConfiguration(after = HonkerListenerAutoConfiguration.class)
 @ConditionalOnClass(SseEmitter.class)
-@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnBean({ HonkerTemplate.class, DatabaseWatcher.class })
 @EnableConfigurationProperties(HonkerProperties.class)
 public final class HonkerEventsAutoConfiguration {
