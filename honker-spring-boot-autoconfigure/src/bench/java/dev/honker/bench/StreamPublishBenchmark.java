@@ -14,8 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Cost of publishing to a stream inside a transaction against a plain
  * {@code INSERT INTO _honker_stream}, on the same connection in the same run, with reused
  * prepared statements, after a warm-up, in rotating rounds: {@code HonkerTemplate.publish}
- * (Jackson writes the payload record, then {@code SELECT honker_stream_publish(...)}
- * returns the offset), the bare {@code honker_stream_publish} function with the JSON
+ * (Jackson writes the payload record, then the function's own
+ * {@code INSERT ... RETURNING offset} returns the offset), the bare {@code honker_stream_publish} function with the JSON
  * already written, and the plain {@code INSERT} with the JSON already written. Prints the
  * medians in microseconds per call and the ratios.
  */
@@ -55,7 +55,7 @@ public final class StreamPublishBenchmark {
 			System.out.printf(
 					"rounds of %,d calls in one transaction, %d warm-up rounds each, %d measured rounds each%n",
 					CALLS_PER_ROUND, WARM_UP_ROUNDS, ROUNDS);
-			System.out.printf("HonkerTemplate.publish (Jackson + function): median %.2f us/call, rounds %s%n",
+			System.out.printf("HonkerTemplate.publish (Jackson + INSERT):   median %.2f us/call, rounds %s%n",
 					template, BenchDatabase.format(micros[0]));
 			System.out.printf("honker_stream_publish:                      median %.2f us/call, rounds %s%n", bare,
 					BenchDatabase.format(micros[1]));
