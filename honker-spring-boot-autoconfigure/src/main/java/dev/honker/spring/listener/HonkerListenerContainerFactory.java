@@ -153,13 +153,7 @@ public class HonkerListenerContainerFactory {
 
 	private HonkerListenerContainer create(ListenerSettings settings, String description, JobHandler<Object> handler,
 			@Nullable Type payloadType, @Nullable JobErrorHandler listenerErrorHandler) {
-		if (payloadType != null && !this.payloadConverter.canConvert(payloadType)) {
-			throw new ListenerConfigurationException(
-					description + ": the payload type " + payloadType.getTypeName() + " is not supported by "
-							+ this.payloadConverter.getClass().getName(),
-					"Take a record, POJO, String, JsonNode, Map or collection, or declare a PayloadConverter bean"
-							+ " that reads this type.");
-		}
+		PayloadBinding payload = PayloadBinding.of(this.payloadConverter, payloadType, description);
 		TransactionTemplate transaction = null;
 		if (settings.ackMode() == AckMode.TRANSACTIONAL) {
 			if (this.transactionManager == null) {
@@ -172,7 +166,7 @@ public class HonkerListenerContainerFactory {
 			transaction = new TransactionTemplate(this.transactionManager);
 		}
 		JobStore store = new JobStore(this.dataSource);
-		JobInvoker invoker = new JobInvoker(settings.id(), handler, payloadType, this.payloadConverter, store,
+		JobInvoker invoker = new JobInvoker(settings.id(), handler, payload, store,
 				(listenerErrorHandler != null) ? listenerErrorHandler
 						: new DefaultJobErrorHandler(settings.backoff(), settings.nonRetryableExceptions()),
 				this.errorHandler, this.interceptors, transaction);

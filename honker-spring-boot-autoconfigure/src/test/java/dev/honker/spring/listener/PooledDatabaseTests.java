@@ -8,11 +8,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Base of the listener tests: each test gets a fresh database file {@code app.db} in its
- * own temp directory and a {@link HonkerTestPool} on it, closed after the test.
+ * Base of the listener tests (of every kind): each test gets a fresh database file
+ * {@code app.db} in its own temp directory and a {@link HonkerTestPool} on it, closed
+ * after the test.
  */
 public abstract class PooledDatabaseTests {
 
+	/** The test's temp directory. */
 	@TempDir
 	protected Path dir;
 
