@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 
 import dev.honker.sqlite.HonkerFunctions;
@@ -72,6 +73,54 @@ final class BenchDatabase implements AutoCloseable {
 			}
 		}
 		Files.delete(directory);
+	}
+
+	/** One call of a per-call benchmark. */
+	@FunctionalInterface
+	interface Call {
+
+		void run() throws SQLException;
+
+	}
+
+	/**
+	 * Times {@code calls} in rotating rounds after a warm-up: each round runs one call
+	 * {@code callsPerRound} times in one transaction, on an emptied {@code table}, after
+	 * a WAL checkpoint.
+	 * @return microseconds per call, by call and round
+	 */
+	double[][] rotatingRounds(List<Call> calls, String table, int callsPerRound, int warmUpRounds, int rounds)
+			throws SQLException {
+		for (int i = 0; i < warmUpRounds; i++) {
+			for (Call call : calls) {
+				round(call, table, callsPerRound);
+			}
+		}
+		double[][] micros = new double[calls.size()][rounds];
+		for (int i = 0; i < rounds; i++) {
+			for (int c = 0; c < calls.size(); c++) {
+				int call = (i + c) % calls.size();
+				micros[call][i] = round(calls.get(call), table, callsPerRound);
+			}
+		}
+		return micros;
+	}
+
+	private double round(Call call, String table, int callsPerRound) throws SQLException {
+		execute("DELETE FROM " + table);
+		execute("PRAGMA wal_checkpoint(TRUNCATE)");
+		execute("BEGIN");
+		long start = System.nanoTime();
+		for (int i = 0; i < callsPerRound; i++) {
+			call.run();
+		}
+		long elapsed = System.nanoTime() - start;
+		execute("COMMIT");
+		return elapsed / 1_000.0 / callsPerRound;
+	}
+
+	static String format(double[] values) {
+		return Arrays.stream(values).mapToObj(v -> String.format("%.2f", v)).toList().toString();
 	}
 
 	static double median(double[] values) {

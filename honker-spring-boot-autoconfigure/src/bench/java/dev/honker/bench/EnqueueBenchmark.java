@@ -3,7 +3,6 @@ package dev.honker.bench;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -39,19 +38,8 @@ public final class EnqueueBenchmark {
 				PreparedStatement function = database.connection.prepareStatement(FUNCTION);
 				PreparedStatement returning = database.connection.prepareStatement(RETURNING_INSERT);
 				PreparedStatement insert = database.connection.prepareStatement(PLAIN_INSERT)) {
-			List<Call> calls = List.of(() -> readId(function), () -> readId(returning), () -> insert(insert));
-			for (int i = 0; i < WARM_UP_ROUNDS; i++) {
-				for (Call call : calls) {
-					round(database, call);
-				}
-			}
-			double[][] micros = new double[calls.size()][ROUNDS];
-			for (int i = 0; i < ROUNDS; i++) {
-				for (int c = 0; c < calls.size(); c++) {
-					int call = (i + c) % calls.size();
-					micros[call][i] = round(database, calls.get(call));
-				}
-			}
+			List<BenchDatabase.Call> calls = List.of(() -> readId(function), () -> readId(returning), () -> insert(insert));
+			double[][] micros = database.rotatingRounds(calls, "_honker_live", CALLS_PER_ROUND, WARM_UP_ROUNDS, ROUNDS);
 			double functionMedian = BenchDatabase.median(micros[0]);
 			double returningMedian = BenchDatabase.median(micros[1]);
 			double insertMedian = BenchDatabase.median(micros[2]);
@@ -59,12 +47,12 @@ public final class EnqueueBenchmark {
 					"rounds of %,d calls in one transaction, %d warm-up rounds each, %d measured rounds each%n",
 					CALLS_PER_ROUND, WARM_UP_ROUNDS, ROUNDS);
 			System.out.printf("honker_enqueue:           median %.2f us/call, rounds %s%n", functionMedian,
-					format(micros[0]));
+					BenchDatabase.format(micros[0]));
 			System.out.printf("INSERT ... RETURNING id:  median %.2f us/call, rounds %s%n", returningMedian,
-					format(micros[1]));
+					BenchDatabase.format(micros[1]));
 			System.out.printf(
 					"plain INSERT (+ sqlite-jdbc's last_insert_rowid query): median %.2f us/call, rounds %s%n",
-					insertMedian, format(micros[2]));
+					insertMedian, BenchDatabase.format(micros[2]));
 			System.out.printf(
 					"ratio honker_enqueue / INSERT ... RETURNING id = %.2fx (the function's own cost: %.2f us)%n",
 					functionMedian / returningMedian, functionMedian - returningMedian);
@@ -73,30 +61,7 @@ public final class EnqueueBenchmark {
 		}
 	}
 
-	/** One call of the enqueue being measured. */
-	@FunctionalInterface
-	private interface Call {
 
-		void run() throws SQLException;
-
-	}
-
-	/**
-	 * Runs one timed round in a transaction on an empty queue table; returns microseconds
-	 * per call.
-	 */
-	private static double round(BenchDatabase database, Call call) throws SQLException {
-		database.execute("DELETE FROM _honker_live");
-		database.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-		database.execute("BEGIN");
-		long start = System.nanoTime();
-		for (int i = 0; i < CALLS_PER_ROUND; i++) {
-			call.run();
-		}
-		long elapsed = System.nanoTime() - start;
-		database.execute("COMMIT");
-		return elapsed / 1_000.0 / CALLS_PER_ROUND;
-	}
 
 	/** Runs the function or the INSERT ... RETURNING id and reads the job id. */
 	private static void readId(PreparedStatement statement) throws SQLException {
@@ -114,8 +79,5 @@ public final class EnqueueBenchmark {
 		insert.executeUpdate();
 	}
 
-	private static String format(double[] values) {
-		return Arrays.stream(values).mapToObj(v -> String.format("%.2f", v)).toList().toString();
-	}
 
 }

@@ -73,7 +73,8 @@ public final class IdleWorkerCpuBenchmark {
 		return idleCpu(WorkerMain.class, args.toArray(String[]::new));
 	}
 
-	private static double idleCpu(Class<?> main, String... args) throws Exception {
+	/** The CPU share of one core the idle child JVM {@code main} uses, after a warm-up. */
+	static double idleCpu(Class<?> main, String... args) throws Exception {
 		try (ChildJvm child = ChildJvm.startPiped(main, args)) {
 			CountDownLatch ready = new CountDownLatch(1);
 			Thread reader = new Thread(() -> drain(child.lines(), ready), "idle-bench-output");

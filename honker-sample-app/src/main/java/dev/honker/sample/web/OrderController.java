@@ -9,11 +9,15 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.honker.sample.orders.Order;
 import dev.honker.sample.orders.OrderRepository;
+import dev.honker.sample.orders.OrderStatusChanged;
+import dev.honker.spring.web.HonkerEvents;
 
 /** The orders HTTP API. */
 @RestController
@@ -24,9 +28,12 @@ class OrderController {
 
 	private final OrderRepository orders;
 
-	OrderController(OrderService service, OrderRepository orders) {
+	private final HonkerEvents events;
+
+	OrderController(OrderService service, OrderRepository orders, HonkerEvents events) {
 		this.service = service;
 		this.orders = orders;
+		this.events = events;
 	}
 
 	/** Places an order; its confirmation job is enqueued in the same transaction. */
@@ -48,6 +55,15 @@ class OrderController {
 	@GetMapping("/{id}")
 	ResponseEntity<OrderView> get(@PathVariable long id) {
 		return ResponseEntity.of(orders.findById(id).map(OrderView::of));
+	}
+
+	/**
+	 * Order status changes as Server-Sent Events, sent as the worker's transactions
+	 * commit; the order page listens to them instead of polling.
+	 */
+	@GetMapping("/events")
+	SseEmitter statusChanges(@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+		return events.sse(OrderStatusChanged.CHANNEL, lastEventId);
 	}
 
 	private static ResponseEntity<OrderView> created(Order order) {

@@ -10,12 +10,15 @@ import dev.honker.sample.orders.Clock;
 import dev.honker.sample.orders.Order;
 import dev.honker.sample.orders.OrderConfirmation;
 import dev.honker.sample.orders.OrderRepository;
+import dev.honker.sample.orders.OrderStatusChanged;
+import dev.honker.spring.core.HonkerTemplate;
 import dev.honker.spring.listener.HonkerJob;
 import dev.honker.spring.listener.HonkerListener;
 
 /**
  * Confirms orders. The handler and the job's ack run in one transaction, so an order is
- * marked confirmed exactly when its job completes.
+ * marked confirmed exactly when its job completes, and the {@link OrderStatusChanged}
+ * notification that updates open order pages commits with them.
  */
 @Component
 class OrderConfirmationListener {
@@ -24,8 +27,11 @@ class OrderConfirmationListener {
 
 	private final OrderRepository orders;
 
-	OrderConfirmationListener(OrderRepository orders) {
+	private final HonkerTemplate honker;
+
+	OrderConfirmationListener(OrderRepository orders, HonkerTemplate honker) {
 		this.orders = orders;
+		this.honker = honker;
 	}
 
 	@HonkerListener(id = "order-confirmations", queue = OrderConfirmation.QUEUE, concurrency = "2",
@@ -45,6 +51,7 @@ class OrderConfirmationListener {
 		Order order = orders.findById(confirmation.orderId())
 			.orElseThrow(() -> new PermanentFailure("order " + confirmation.orderId() + " does not exist"));
 		order.confirm(Math.toIntExact(job.attempts()), startedMicros, Instant.now());
+		honker.notify(OrderStatusChanged.CHANNEL, new OrderStatusChanged(order.getId(), order.getStatus()));
 		if (job.attempts() > 1) {
 			logger.info("order " + confirmation.orderId() + ": confirmed on attempt " + job.attempts());
 		}

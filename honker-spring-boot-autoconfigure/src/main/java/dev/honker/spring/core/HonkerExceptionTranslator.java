@@ -19,8 +19,10 @@ import org.jspecify.annotations.Nullable;
  * function's work under its name as the task, into {@link HonkerFunctionException}s
  * naming the function, and SQLite's busy and locked errors into
  * {@link CannotAcquireLockException}; anything else goes to Spring's usual translation.
+ * Public so that other Honker APIs running their own {@code JdbcTemplate} (the
+ * scheduler's, for example) report errors the same way as {@link HonkerTemplate}.
  */
-final class HonkerExceptionTranslator implements SQLExceptionTranslator {
+public final class HonkerExceptionTranslator implements SQLExceptionTranslator {
 
 	private static final Pattern CALLED_FUNCTION = Pattern.compile("^SELECT (honker_\\w+|notify)\\(");
 
@@ -28,7 +30,11 @@ final class HonkerExceptionTranslator implements SQLExceptionTranslator {
 
 	private final SQLExceptionTranslator fallback;
 
-	HonkerExceptionTranslator(SQLExceptionTranslator fallback) {
+	/**
+	 * Creates a translator.
+	 * @param fallback the translation of errors that are not Honker's
+	 */
+	public HonkerExceptionTranslator(SQLExceptionTranslator fallback) {
 		this.fallback = fallback;
 	}
 

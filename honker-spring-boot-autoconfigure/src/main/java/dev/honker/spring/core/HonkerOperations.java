@@ -1,8 +1,10 @@
 package dev.honker.spring.core;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Collection;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The operations of Honker that an application calls: enqueue jobs, notify channels, use
@@ -161,5 +163,43 @@ public interface HonkerOperations {
 	 * {@code null}
 	 */
 	<T> Optional<T> result(long jobId, Class<T> type);
+
+	/**
+	 * Publishes an event to a stream in the current transaction: consumers see it once
+	 * the transaction commits, and never if it rolls back.
+	 * @param topic the topic
+	 * @param key an optional key stored with the event, or {@code null}
+	 * @param payload the payload, written as JSON (a {@code String} becomes a JSON
+	 * string)
+	 * @return the event's offset, global across topics
+	 */
+	long publish(String topic, @Nullable String key, @Nullable Object payload);
+
+	/**
+	 * Reads the events of a topic after an offset, oldest first.
+	 * @param topic the topic
+	 * @param offset the offset to read after; {@code 0} reads from the beginning
+	 * @param limit the most events to return, at least one
+	 * @return the events, in offset order
+	 */
+	List<StreamEvent> readSince(String topic, long offset, int limit);
+
+	/**
+	 * The offset a consumer saved for a topic.
+	 * @param consumer the consumer name
+	 * @param topic the topic
+	 * @return the saved offset, or {@code 0} when the consumer saved none
+	 */
+	long offset(String consumer, String topic);
+
+	/**
+	 * Saves a consumer's offset for a topic, in the current transaction. Offsets only
+	 * move forward: saving an offset lower than or equal to the saved one does nothing.
+	 * @param consumer the consumer name
+	 * @param topic the topic
+	 * @param offset the offset of the last event the consumer processed
+	 * @return whether the saved offset moved forward
+	 */
+	boolean saveOffset(String consumer, String topic, long offset);
 
 }

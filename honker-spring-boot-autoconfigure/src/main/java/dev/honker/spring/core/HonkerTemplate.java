@@ -1,11 +1,16 @@
 package dev.honker.spring.core;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.StringJoiner;
 
 import javax.sql.DataSource;
 
@@ -14,6 +19,7 @@ import tools.jackson.databind.ObjectMapper;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.PreparedStatementCallback;
 import org.springframework.jdbc.core.PreparedStatementSetter;
 import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.datasource.DataSourceUtils;
@@ -22,8 +28,9 @@ import org.springframework.util.Assert;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Enqueues jobs, sends notifications and uses locks, rate limits and job results through
- * the Honker SQL functions of the application's SQLite {@link DataSource}.
+ * Enqueues jobs, sends notifications, publishes to and reads streams, and uses locks,
+ * rate limits and job results through the Honker SQL functions of the application's
+ * SQLite {@link DataSource}.
  *
  * <h2>Transactions</h2> Every call runs on the connection bound to the current Spring
  * transaction, whichever transaction manager bound it
@@ -44,7 +51,9 @@ import org.jspecify.annotations.Nullable;
  * physical connection and reused by later calls on that connection. Enqueues are the
  * exception: they run the {@code INSERT ... RETURNING id} that {@code honker_enqueue}
  * runs (same columns, defaults and times; see {@link JobRows}), which saves the function
- * call, and which inserts many jobs in one statement for {@link #enqueueAll}.
+ * call, and which inserts many jobs in one statement for {@link #enqueueAll}; so does
+ * {@link #publish}, with the {@code INSERT ... RETURNING offset} of
+ * {@code honker_stream_publish}.
  *
  * <h2>Payloads</h2> Payloads and results are written as JSON with the application's
  * Jackson mapper. A {@code String} payload is stored as a JSON string ({@code "hello"}
@@ -59,6 +68,16 @@ import org.jspecify.annotations.Nullable;
  * roll back a {@code @Transactional} method by default.
  */
 public class HonkerTemplate implements HonkerOperations {
+
+	/**
+	 * The {@code INSERT} that {@code honker_stream_publish} runs (Honker 0.4, "Streams"):
+	 * the same columns, {@code created_at} and {@code offset} from the schema's defaults.
+	 */
+	private static final String PUBLISH = "INSERT INTO _honker_stream (topic, key, payload) VALUES (?, ?, ?)"
+			+ " RETURNING offset";
+
+	private static final String NOTIFICATIONS_SINCE = "SELECT id, channel, payload, created_at FROM _honker_notifications"
+			+ " WHERE channel = ? AND id > ? ORDER BY id LIMIT ?";
 
 	private final DataSource dataSource;
 
@@ -136,6 +155,151 @@ public class HonkerTemplate implements HonkerOperations {
 		return callLong("SELECT notify(?, ?)", statement -> {
 			statement.setString(1, channel);
 			statement.setString(2, json);
+		});
+	}
+
+	/**
+	 * The id of the latest notification of any channel.
+	 * @return the id, or {@code 0} when there is none
+	 */
+	public long lastNotificationId() {
+		return callLong("SELECT COALESCE(MAX(id), 0) FROM _honker_notifications", statement -> {
+		});
+	}
+
+	/**
+	 * The id of the latest notification of a channel: a listener that starts now receives
+	 * the notifications after it.
+	 * @param channel the channel name
+	 * @return the id, or {@code 0} when the channel has none
+	 */
+	public long lastNotificationId(String channel) {
+		requireName("channel", channel);
+		return callLong("SELECT COALESCE(MAX(id), 0) FROM _honker_notifications WHERE channel = ?",
+				statement -> statement.setString(1, channel));
+	}
+
+	/**
+	 * Reads the notifications of a channel after an id, oldest first: what a listener
+	 * reads after each wake.
+	 * @param channel the channel name
+	 * @param afterId the id to read after, usually the last one seen
+	 * @param limit the most notifications to return, at least one
+	 * @return the notifications, in id order
+	 */
+	public List<Notification> notificationsSince(String channel, long afterId, int limit) {
+		requireName("channel", channel);
+		if (limit < 1) {
+			throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+		}
+		return call(NOTIFICATIONS_SINCE, statement -> {
+			statement.setString(1, channel);
+			statement.setLong(2, afterId);
+			statement.setLong(3, limit);
+		}, rows -> {
+			List<Notification> notifications = new ArrayList<>();
+			while (rows.next()) {
+				notifications.add(new Notification(rows.getLong(1), rows.getString(2), rows.getString(3),
+						Instant.ofEpochSecond(rows.getLong(4))));
+			}
+			return notifications;
+		});
+	}
+
+	@Override
+	public long publish(String topic, @Nullable String key, @Nullable Object payload) {
+		requireName("topic", topic);
+		String json = this.codec.write("payload", payload);
+		Long offset = call("honker_stream_publish", PUBLISH, statement -> {
+			statement.setString(1, topic);
+			statement.setString(2, key);
+			statement.setString(3, json);
+		}, row -> row.next() ? row.getLong(1) : null);
+		if (offset == null) {
+			throw new IllegalStateException(PUBLISH + " returned no row");
+		}
+		return offset;
+	}
+
+	/**
+	 * The offset of the latest event of a topic: a consumer that starts there receives
+	 * only the events published after it.
+	 * @param topic the topic
+	 * @return the offset, or {@code 0} when the topic has no event
+	 */
+	public long lastOffset(String topic) {
+		requireName("topic", topic);
+		return callLong("SELECT COALESCE(MAX(offset), 0) FROM _honker_stream WHERE topic = ?",
+				statement -> statement.setString(1, topic));
+	}
+
+	@Override
+	public List<StreamEvent> readSince(String topic, long offset, int limit) {
+		requireName("topic", topic);
+		if (offset < 0) {
+			throw new IllegalArgumentException("offset must not be negative, got " + offset);
+		}
+		if (limit < 1) {
+			throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+		}
+		String json = callText("SELECT honker_stream_read_since(?, ?, ?)", statement -> {
+			statement.setString(1, topic);
+			statement.setLong(2, offset);
+			statement.setLong(3, limit);
+		});
+		return this.codec.readEvents(json);
+	}
+
+	@Override
+	public long offset(String consumer, String topic) {
+		requireName("consumer", consumer);
+		requireName("topic", topic);
+		return callLong("SELECT honker_stream_get_offset(?, ?)", statement -> {
+			statement.setString(1, consumer);
+			statement.setString(2, topic);
+		});
+	}
+
+	@Override
+	public boolean saveOffset(String consumer, String topic, long offset) {
+		requireName("consumer", consumer);
+		requireName("topic", topic);
+		if (offset < 0) {
+			throw new IllegalArgumentException("offset must not be negative, got " + offset);
+		}
+		return callLong("SELECT honker_stream_save_offset(?, ?, ?)", statement -> {
+			statement.setString(1, consumer);
+			statement.setString(2, topic);
+			statement.setLong(3, offset);
+		}) == 1;
+	}
+
+	/**
+	 * Deletes old notifications, across all channels, in one statement, as the other
+	 * Honker bindings' {@code prune_notifications} does. A listener that was not running
+	 * when a notification was pruned never sees it; notifications are ephemeral.
+	 * @param olderThan deletes notifications created longer ago than this (whole
+	 * seconds), or {@code null} for no age limit
+	 * @param maxKeep keeps at most this many of the latest notifications, or {@code null}
+	 * for no count limit
+	 * @return the number of notifications deleted; {@code 0} without any limit
+	 */
+	public long pruneNotifications(@Nullable Duration olderThan, @Nullable Long maxKeep) {
+		if (maxKeep != null && maxKeep < 0) {
+			throw new IllegalArgumentException("maxKeep must not be negative, got " + maxKeep);
+		}
+		Long seconds = (olderThan != null) ? Seconds.notNegative("olderThan", olderThan) : null;
+		if (seconds == null && maxKeep == null) {
+			return 0;
+		}
+		return update(pruneSql(seconds != null, maxKeep != null), statement -> {
+			int index = 1;
+			if (seconds != null) {
+				statement.setLong(index++, seconds);
+			}
+			if (maxKeep != null) {
+				statement.setLong(index, maxKeep);
+			}
 		});
 	}
 
@@ -228,29 +392,61 @@ public class HonkerTemplate implements HonkerOperations {
 
 	/**
 	 * Runs a call on the connection of the current transaction, or on a connection of its
-	 * own, with the statement cached for that connection; applies the transaction's
-	 * timeout, as JdbcTemplate would, and releases the connection before translating a
-	 * failure.
+	 * own; see {@link #execute}.
 	 */
 	private <T> @Nullable T call(String sql, PreparedStatementSetter arguments, ResultSetExtractor<T> reader) {
 		return call(sql, sql, arguments, reader);
 	}
 
 	/**
-	 * As {@link #call(String, String, PreparedStatementSetter, ResultSetExtractor)}, with
-	 * the Honker function whose work the statement does (for errors) or the statement.
+	 * As {@link #call(String, PreparedStatementSetter, ResultSetExtractor)}, with the
+	 * Honker function whose work the statement does (for errors) or the statement.
 	 */
 	private <T> @Nullable T call(String task, String sql, PreparedStatementSetter arguments,
 			ResultSetExtractor<T> reader) {
+		return execute(task, sql, arguments, statement -> {
+			try (ResultSet row = statement.executeQuery()) {
+				return reader.extractData(row);
+			}
+		});
+	}
+
+	private long update(String sql, PreparedStatementSetter arguments) {
+		Integer rows = execute(sql, sql, arguments, PreparedStatement::executeUpdate);
+		return (rows != null) ? rows : 0;
+	}
+
+	/**
+	 * The statement of {@link #pruneNotifications}: the Python binding's one
+	 * {@code DELETE}, its conditions joined with {@code OR}; the count limit is
+	 * rank-based, so gaps in the ids do not matter.
+	 */
+	private static String pruneSql(boolean byAge, boolean byCount) {
+		StringJoiner conditions = new StringJoiner(" OR ", "DELETE FROM _honker_notifications WHERE ", "");
+		if (byAge) {
+			conditions.add("created_at < unixepoch() - ?");
+		}
+		if (byCount) {
+			conditions.add("id <= (SELECT id FROM _honker_notifications ORDER BY id DESC LIMIT 1 OFFSET ?)");
+		}
+		return conditions.toString();
+	}
+
+	/**
+	 * Runs a statement on the connection of the current transaction, or on a connection
+	 * of its own, with the statement cached for that connection; applies the
+	 * transaction's timeout, as JdbcTemplate would, and releases the connection before
+	 * translating a failure.
+	 */
+	private <T> @Nullable T execute(String task, String sql, PreparedStatementSetter arguments,
+			PreparedStatementCallback<T> work) {
 		Connection connection = DataSourceUtils.getConnection(this.dataSource);
 		try {
 			return this.statements.run(connection, sql, statement -> {
 				statement.setQueryTimeout(0);
 				DataSourceUtils.applyTimeout(statement, this.dataSource, 0);
 				arguments.setValues(statement);
-				try (ResultSet row = statement.executeQuery()) {
-					return reader.extractData(row);
-				}
+				return work.doInPreparedStatement(statement);
 			});
 		}
 		catch (SQLException ex) {

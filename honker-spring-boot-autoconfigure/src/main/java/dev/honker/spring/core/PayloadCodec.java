@@ -1,6 +1,8 @@
 package dev.honker.spring.core;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Collection;
 
 import dev.honker.sqlite.HonkerTime;
@@ -92,6 +94,17 @@ final class PayloadCodec {
 				row.get("state").asString(), row.get("priority").asLong(), instant(row, "run_at"),
 				text(row, "worker_id"), instant(row, "claim_expires_at"), row.get("attempts").asLong(),
 				row.get("max_attempts").asLong(), instant(row, "created_at"), instant(row, "expires_at"));
+	}
+
+	/** Reads the JSON array honker_stream_read_since returns. */
+	List<StreamEvent> readEvents(String json) {
+		JsonNode rows = this.mapper.readTree(json);
+		List<StreamEvent> events = new ArrayList<>(rows.size());
+		for (JsonNode row : rows) {
+			events.add(new StreamEvent(row.get("offset").asLong(), row.get("topic").asString(), text(row, "key"),
+					row.get("payload").asString(), Instant.ofEpochSecond(row.get("created_at").asLong())));
+		}
+		return events;
 	}
 
 	private static @Nullable String text(JsonNode row, String field) {

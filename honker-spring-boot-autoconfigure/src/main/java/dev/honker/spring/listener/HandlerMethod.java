@@ -14,11 +14,12 @@ import org.springframework.util.ReflectionUtils;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@code @HonkerListener} method and the roles of its parameters: at most one payload
- * and at most one {@link HonkerJob}. Signatures the container cannot call are rejected
- * when the bean is created.
+ * An annotated listener method and the roles of its parameters: at most one payload and
+ * at most one parameter of the listener kind's metadata type ({@link HonkerJob} for
+ * {@code @HonkerListener}). Signatures the container cannot call are rejected when the
+ * bean is created.
  */
-final class HandlerMethod implements JobHandler<Object> {
+public final class HandlerMethod implements JobHandler<Object> {
 
 	private static final int NONE = -1;
 
@@ -30,52 +31,63 @@ final class HandlerMethod implements JobHandler<Object> {
 
 	private final int payloadIndex;
 
-	private final int jobIndex;
+	private final int metadataIndex;
 
 	private final @Nullable Type payloadType;
 
-	private HandlerMethod(Object bean, Method method, String description, int payloadIndex, int jobIndex,
+	private HandlerMethod(Object bean, Method method, String description, int payloadIndex, int metadataIndex,
 			@Nullable Type payloadType) {
 		this.bean = bean;
 		this.method = method;
 		this.description = description;
 		this.payloadIndex = payloadIndex;
-		this.jobIndex = jobIndex;
+		this.metadataIndex = metadataIndex;
 		this.payloadType = payloadType;
 	}
 
 	/**
 	 * Checks the signature of {@code declared} and prepares {@code invocable} (the same
 	 * method, callable on {@code bean}, which may be a proxy) for invocation.
+	 * @param bean the bean
+	 * @param declared the annotated method
+	 * @param invocable the method to call on {@code bean}
+	 * @param targetClass the bean's class, behind any proxy
+	 * @param metadataType the type of the optional metadata parameter
+	 * @param annotation the annotation, for messages, for example
+	 * {@code @HonkerStreamListener}
+	 * @return the handler method
+	 * @throws ListenerConfigurationException if the signature is not supported
 	 */
-	static HandlerMethod of(Object bean, Method declared, Method invocable, Class<?> targetClass) {
+	public static HandlerMethod of(Object bean, Method declared, Method invocable, Class<?> targetClass,
+			Class<?> metadataType, String annotation) {
 		String description = describe(declared);
 		if (Modifier.isStatic(declared.getModifiers())) {
-			throw new ListenerConfigurationException("@HonkerListener method " + description + " is static",
+			throw new ListenerConfigurationException(annotation + " method " + description + " is static",
 					"Make it an instance method of the bean: the container calls it on the bean instance.");
 		}
+		String metadata = metadataType.getSimpleName();
 		int payloadIndex = NONE;
-		int jobIndex = NONE;
+		int metadataIndex = NONE;
 		@Nullable Type payloadType = null;
 		Type[] types = declared.getGenericParameterTypes();
 		for (int i = 0; i < types.length; i++) {
 			Type type = GenericTypeResolver.resolveType(types[i], targetClass);
 			Class<?> raw = ResolvableType.forType(type).resolve();
-			if (raw == HonkerJob.class) {
-				if (jobIndex != NONE) {
-					throw unsupported(description, i, type, "a second HonkerJob parameter",
-							"Remove the second HonkerJob parameter; one receives the job's metadata.");
+			if (raw == metadataType) {
+				if (metadataIndex != NONE) {
+					throw unsupported(annotation, description, i, type, "a second " + metadata + " parameter",
+							"Remove the second " + metadata + " parameter; one receives the metadata.");
 				}
-				jobIndex = i;
+				metadataIndex = i;
 			}
 			else {
 				if (payloadIndex != NONE) {
-					throw unsupported(description, i, type, "a second payload parameter",
+					throw unsupported(annotation, description, i, type, "a second payload parameter",
 							"Take one payload parameter (a record, POJO, String, JsonNode, Map or collection) and at most"
-									+ " one HonkerJob; put several values in one record.");
+									+ " one " + metadata + "; put several values in one record.");
 				}
 				if (raw == null || ResolvableType.forType(type).hasUnresolvableGenerics()) {
-					throw unsupported(description, i, type, "a payload type with unresolvable generics",
+					throw unsupported(annotation, description, i, type, "a payload type with unresolvable generics",
 							"Declare the payload with a concrete type, for example List<Order> rather than T or"
 									+ " List<T>, so that the payload converter knows what to create.");
 				}
@@ -84,38 +96,55 @@ final class HandlerMethod implements JobHandler<Object> {
 			}
 		}
 		ReflectionUtils.makeAccessible(invocable);
-		return new HandlerMethod(bean, invocable, description, payloadIndex, jobIndex, payloadType);
+		return new HandlerMethod(bean, invocable, description, payloadIndex, metadataIndex, payloadType);
 	}
 
-	/** The payload parameter's type, or {@code null} when the method takes no payload. */
-	@Nullable Type payloadType() {
+	/**
+	 * The payload parameter's type.
+	 * @return the type, or {@code null} when the method takes no payload
+	 */
+	public @Nullable Type payloadType() {
 		return this.payloadType;
 	}
 
-	/** The method's name. */
-	String name() {
+	/**
+	 * The method's name.
+	 * @return the name
+	 */
+	public String name() {
 		return this.method.getName();
 	}
 
 	/**
 	 * The method, for messages: {@code com.example.Handlers.onOrder(Order, HonkerJob)}.
+	 * @return the description
 	 */
-	String description() {
+	public String description() {
 		return this.description;
 	}
 
 	/**
-	 * Calls the method.
+	 * Calls the method with a job's payload and metadata.
 	 * @throws Exception whatever the method throws, unwrapped
 	 */
 	@Override
 	public void handle(@Nullable Object payload, HonkerJob job) throws Exception {
-		Object[] arguments = new Object[this.method.getParameterCount()];
+		invoke(payload, job);
+	}
+
+	/**
+	 * Calls the method.
+	 * @param payload the converted payload, passed if the method takes one
+	 * @param metadata the metadata, passed if the method takes it
+	 * @throws Exception whatever the method throws, unwrapped
+	 */
+	public void invoke(@Nullable Object payload, Object metadata) throws Exception {
+		@Nullable Object[] arguments = new Object[this.method.getParameterCount()];
 		if (this.payloadIndex != NONE) {
 			arguments[this.payloadIndex] = payload;
 		}
-		if (this.jobIndex != NONE) {
-			arguments[this.jobIndex] = job;
+		if (this.metadataIndex != NONE) {
+			arguments[this.metadataIndex] = metadata;
 		}
 		try {
 			this.method.invoke(this.bean, arguments);
@@ -132,9 +161,9 @@ final class HandlerMethod implements JobHandler<Object> {
 		}
 	}
 
-	private static ListenerConfigurationException unsupported(String description, int index, Type type, String what,
-			String action) {
-		return new ListenerConfigurationException("@HonkerListener method " + description + ": parameter " + index
+	private static ListenerConfigurationException unsupported(String annotation, String description, int index,
+			Type type, String what, String action) {
+		return new ListenerConfigurationException(annotation + " method " + description + ": parameter " + index
 				+ " of type " + type.getTypeName() + " is not supported (" + what + ")", action);
 	}
 

@@ -141,25 +141,19 @@ public class HonkerListenerContainerFactory {
 	public HonkerListenerContainer createContainer(JobListenerEndpoint endpoint) {
 		Objects.requireNonNull(endpoint, "endpoint must not be null");
 		return create(endpoint.settings(this.defaults), endpoint.description(), endpoint.handler(),
-				endpoint.payloadType());
+				endpoint.payloadType(), endpoint.errorHandler());
 	}
 
 	HonkerListenerContainer createContainer(HonkerListener annotation, UnaryOperator<String> resolver, String beanName,
 			HandlerMethod handler) {
 		ListenerSettings settings = ListenerSettings.resolve(annotation, resolver, beanName + "." + handler.name(),
 				handler.description(), this.defaults);
-		return create(settings, handler.description(), handler, handler.payloadType());
+		return create(settings, handler.description(), handler, handler.payloadType(), null);
 	}
 
 	private HonkerListenerContainer create(ListenerSettings settings, String description, JobHandler<Object> handler,
-			@Nullable Type payloadType) {
-		if (payloadType != null && !this.payloadConverter.canConvert(payloadType)) {
-			throw new ListenerConfigurationException(
-					description + ": the payload type " + payloadType.getTypeName() + " is not supported by "
-							+ this.payloadConverter.getClass().getName(),
-					"Take a record, POJO, String, JsonNode, Map or collection, or declare a PayloadConverter bean"
-							+ " that reads this type.");
-		}
+			@Nullable Type payloadType, @Nullable JobErrorHandler listenerErrorHandler) {
+		PayloadBinding payload = PayloadBinding.of(this.payloadConverter, payloadType, description);
 		TransactionTemplate transaction = null;
 		if (settings.ackMode() == AckMode.TRANSACTIONAL) {
 			if (this.transactionManager == null) {
@@ -172,9 +166,10 @@ public class HonkerListenerContainerFactory {
 			transaction = new TransactionTemplate(this.transactionManager);
 		}
 		JobStore store = new JobStore(this.dataSource);
-		JobInvoker invoker = new JobInvoker(settings.id(), handler, payloadType, this.payloadConverter, store,
-				new DefaultJobErrorHandler(settings.backoff(), settings.nonRetryableExceptions()), this.errorHandler,
-				this.interceptors, transaction);
+		JobInvoker invoker = new JobInvoker(settings.id(), handler, payload, store,
+				(listenerErrorHandler != null) ? listenerErrorHandler
+						: new DefaultJobErrorHandler(settings.backoff(), settings.nonRetryableExceptions()),
+				this.errorHandler, this.interceptors, transaction);
 		HonkerListenerContainer container = new HonkerListenerContainer(settings, description, store, invoker,
 				this.watcher, this.taskExecutor, this.virtualThreads);
 		this.customizers.forEach(customizer -> customizer.customize(container));

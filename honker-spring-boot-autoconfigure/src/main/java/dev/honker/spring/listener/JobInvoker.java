@@ -1,6 +1,5 @@
 package dev.honker.spring.listener;
 
-import java.lang.reflect.Type;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -31,9 +30,7 @@ final class JobInvoker {
 
 	private final JobHandler<Object> handler;
 
-	private final @Nullable Type payloadType;
-
-	private final PayloadConverter converter;
+	private final PayloadBinding payload;
 
 	private final JobStore store;
 
@@ -46,19 +43,18 @@ final class JobInvoker {
 	private final @Nullable TransactionTemplate transaction;
 
 	/**
-	 * @param payloadType the handler's payload type, or {@code null} if it takes none
+	 * @param payload the handler's payload type and its converter
 	 * @param errorHandler the application's error handler, or {@code null} to use
 	 * {@code listenerDefault}
 	 * @param transaction the transaction of {@link AckMode#TRANSACTIONAL}, or
 	 * {@code null} to acknowledge after the handler
 	 */
-	JobInvoker(String listenerId, JobHandler<Object> handler, @Nullable Type payloadType, PayloadConverter converter,
-			JobStore store, JobErrorHandler listenerDefault, @Nullable JobErrorHandler errorHandler,
-			List<JobInterceptor> interceptors, @Nullable TransactionTemplate transaction) {
+	JobInvoker(String listenerId, JobHandler<Object> handler, PayloadBinding payload, JobStore store,
+			JobErrorHandler listenerDefault, @Nullable JobErrorHandler errorHandler, List<JobInterceptor> interceptors,
+			@Nullable TransactionTemplate transaction) {
 		this.listenerId = listenerId;
 		this.handler = handler;
-		this.payloadType = payloadType;
-		this.converter = converter;
+		this.payload = payload;
 		this.store = store;
 		this.listenerDefault = listenerDefault;
 		this.errorHandler = errorHandler;
@@ -154,16 +150,7 @@ final class JobInvoker {
 	}
 
 	private @Nullable Object convert(ClaimedJob job) {
-		if (this.payloadType == null) {
-			return null;
-		}
-		try {
-			return this.converter.convert(job.payload(), this.payloadType);
-		}
-		catch (RuntimeException ex) {
-			throw new PayloadConversionException("payload of job " + job.id() + " cannot be converted to "
-					+ this.payloadType.getTypeName() + ": " + ex.getMessage(), ex);
-		}
+		return this.payload.convert(job.payload(), "job " + job.id());
 	}
 
 	private void invokeAndAck(@Nullable Object payload, ClaimedJob job, HonkerJob metadata, Runnable handlerReturned) {

@@ -45,6 +45,8 @@ public final class JobListenerEndpoint {
 
 	private List<Class<? extends Throwable>> nonRetryable = List.of();
 
+	private @Nullable JobErrorHandler errorHandler;
+
 	private JobListenerEndpoint(String queue, Type payloadType, JobHandler<Object> handler) {
 		if (queue == null || queue.isBlank()) {
 			throw new IllegalArgumentException(
@@ -175,6 +177,24 @@ public final class JobListenerEndpoint {
 
 	Type payloadType() {
 		return this.payloadType;
+	}
+
+	/**
+	 * Sets this listener's own failure handling, instead of a
+	 * {@link DefaultJobErrorHandler} built from its backoff and non-retryable types (an
+	 * application-wide {@link JobErrorHandler} bean still comes first, and sees this one
+	 * as {@link FailedJob#defaultAction()}).
+	 * @param errorHandler the handler
+	 * @return this endpoint
+	 */
+	public JobListenerEndpoint errorHandler(JobErrorHandler errorHandler) {
+		this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler must not be null");
+		return this;
+	}
+
+	/** This listener's own failure handling, or {@code null} for the default. */
+	@Nullable JobErrorHandler errorHandler() {
+		return this.errorHandler;
 	}
 
 	JobHandler<Object> handler() {

@@ -33,7 +33,18 @@
  * stops them with it, and pauses and resumes them by id. The kind brings its own endpoint
  * description and factory, as {@code JobListenerEndpoint} and
  * {@code HonkerListenerContainerFactory} do for jobs, and its own annotation
- * post-processor if it has an annotation.
+ * post-processor if it has an annotation: a subclass of
+ * {@link dev.honker.spring.listener.AbstractListenerAnnotationBeanPostProcessor}, which
+ * finds the methods, checks their signatures as a
+ * {@link dev.honker.spring.listener.HandlerMethod} with the kind's metadata type, and
+ * registers the containers the subclass creates.
+ * {@link dev.honker.spring.listener.ListenerAttributes} resolves and parses annotation
+ * attributes and {@link dev.honker.spring.listener.PayloadBinding} applies the
+ * {@code PayloadConverter}, the same for every kind. A kind that follows the database on
+ * one thread, re-reading after each commit, extends
+ * {@link dev.honker.spring.listener.WakeLoopContainer}: notification listeners
+ * ({@code dev.honker.spring.notification}) and stream consumers
+ * ({@code dev.honker.spring.stream}) do.
  */
 @NullMarked
 package dev.honker.spring.listener;

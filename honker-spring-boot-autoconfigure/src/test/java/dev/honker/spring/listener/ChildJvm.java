@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -33,7 +34,17 @@ public final class ChildJvm implements AutoCloseable {
 
 	/** Starts {@code main} with {@code args}, writing its output to {@code log}. */
 	public static ChildJvm start(Path log, Class<?> main, String... args) throws IOException {
+		return start(log, Map.of(), main, args);
+	}
+
+	/**
+	 * Starts {@code main} with {@code args} and extra environment variables (for example
+	 * {@code TZ}), writing its output to {@code log}.
+	 */
+	public static ChildJvm start(Path log, Map<String, String> environment, Class<?> main, String... args)
+			throws IOException {
 		ProcessBuilder builder = new ProcessBuilder(command(main, args));
+		builder.environment().putAll(environment);
 		builder.redirectErrorStream(true);
 		builder.redirectOutput(log.toFile());
 		return new ChildJvm(builder.start(), log);
@@ -97,6 +108,15 @@ public final class ChildJvm implements AutoCloseable {
 			throw new IllegalStateException("child JVM still running after " + seconds + "s; log: " + this.log);
 		}
 		return this.process.exitValue();
+	}
+
+	/**
+	 * Asks the child to shut down, like {@code kill} (SIGTERM: Spring closes its
+	 * context), and waits for it to be gone.
+	 */
+	public void terminate() throws InterruptedException {
+		this.process.destroy();
+		waitFor(60);
 	}
 
 	/** Kills the child at once, like {@code kill -9}, and waits for it to be gone. */

@@ -12,9 +12,10 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 import dev.honker.spring.boot.autoconfigure.HonkerAutoConfiguration;
 import dev.honker.spring.boot.autoconfigure.HonkerListenerAutoConfiguration;
+import dev.honker.spring.boot.autoconfigure.HonkerPubSubAutoConfiguration;
 
 /** Application contexts with the listener auto-configuration on a test database. */
-final class ListenerContexts {
+public final class ListenerContexts {
 
 	private ListenerContexts() {
 	}
@@ -24,12 +25,12 @@ final class ListenerContexts {
 	 * tests can inspect the tables afterwards), a transaction manager and a JdbcTemplate
 	 * on the context's DataSource, and Jackson.
 	 */
-	static ApplicationContextRunner runner(DataSource pool) {
+	public static ApplicationContextRunner runner(DataSource pool) {
 		return new ApplicationContextRunner()
-			.withConfiguration(
-					AutoConfigurations.of(HonkerAutoConfiguration.class, HonkerListenerAutoConfiguration.class,
-							JacksonAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
-							JdbcTemplateAutoConfiguration.class, PropertyPlaceholderAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(HonkerAutoConfiguration.class,
+					HonkerListenerAutoConfiguration.class, HonkerPubSubAutoConfiguration.class,
+					JacksonAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
+					JdbcTemplateAutoConfiguration.class, PropertyPlaceholderAutoConfiguration.class))
 			.withBean(DataSource.class, () -> new DelegatingDataSource(pool))
 			.withPropertyValues("honker.listener.shutdown-timeout=20s");
 	}

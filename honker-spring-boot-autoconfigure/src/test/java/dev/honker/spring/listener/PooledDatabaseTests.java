@@ -8,28 +8,30 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Base of the listener tests: each test gets a fresh database file {@code app.db} in its
- * own temp directory and a {@link HonkerTestPool} on it, closed after the test.
+ * Base of the listener tests (of every kind): each test gets a fresh database file
+ * {@code app.db} in its own temp directory and a {@link HonkerTestPool} on it, closed
+ * after the test.
  */
-abstract class PooledDatabaseTests {
+public abstract class PooledDatabaseTests {
 
+	/** The test's temp directory. */
 	@TempDir
-	Path dir;
+	protected Path dir;
 
 	/** The database file, {@code app.db} in {@link #dir}. */
-	Path file;
+	protected Path file;
 
 	/** The pool on {@link #file}, schema bootstrapped. */
-	HikariDataSource pool;
+	protected HikariDataSource pool;
 
 	@BeforeEach
-	void openDatabase() {
+	protected void openDatabase() {
 		this.file = this.dir.resolve("app.db");
 		this.pool = HonkerTestPool.pool(this.file);
 	}
 
 	@AfterEach
-	void closeDatabase() {
+	protected void closeDatabase() {
 		this.pool.close();
 	}
 

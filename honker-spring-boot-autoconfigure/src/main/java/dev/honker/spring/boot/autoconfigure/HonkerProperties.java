@@ -3,11 +3,15 @@ package dev.honker.spring.boot.autoconfigure;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import dev.honker.spring.listener.AckMode;
+import dev.honker.spring.stream.StreamFailureAction;
+import dev.honker.spring.stream.StreamOffsetMode;
 import org.jspecify.annotations.Nullable;
 import dev.honker.spring.watch.WatcherMode;
 
@@ -35,6 +39,14 @@ public class HonkerProperties {
 	private final Watcher watcher = new Watcher();
 
 	private final Listener listener = new Listener();
+
+	private final Scheduler scheduler = new Scheduler();
+
+	private final Notifications notifications = new Notifications();
+
+	private final Stream stream = new Stream();
+
+	private final Events events = new Events();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -66,6 +78,22 @@ public class HonkerProperties {
 
 	public Listener getListener() {
 		return this.listener;
+	}
+
+	public Scheduler getScheduler() {
+		return this.scheduler;
+	}
+
+	public Notifications getNotifications() {
+		return this.notifications;
+	}
+
+	public Stream getStream() {
+		return this.stream;
+	}
+
+	public Events getEvents() {
+		return this.events;
 	}
 
 	/** When honker_bootstrap() runs. */
@@ -408,6 +436,321 @@ public class HonkerProperties {
 
 		public void setJitter(double jitter) {
 			this.jitter = jitter;
+		}
+
+	}
+
+	/**
+	 * Pruning of {@code _honker_notifications}, which worker apps (applications running
+	 * at least one Honker listener) do on a thread of their own.
+	 */
+	public static class Notifications {
+
+		/**
+		 * Whether worker apps prune old notifications.
+		 */
+		private boolean pruningEnabled = true;
+
+		/**
+		 * Notifications older than this are deleted; whole seconds.
+		 */
+		private Duration maxAge = Duration.ofHours(1);
+
+		/**
+		 * At most this many of the latest notifications are kept, across all channels.
+		 */
+		private long maxCount = 10_000;
+
+		/**
+		 * Time between pruning rounds; count pruning also runs as soon as a tenth of
+		 * max-count notifications may have arrived.
+		 */
+		private Duration pruneInterval = Duration.ofMinutes(1);
+
+		public boolean isPruningEnabled() {
+			return this.pruningEnabled;
+		}
+
+		public void setPruningEnabled(boolean pruningEnabled) {
+			this.pruningEnabled = pruningEnabled;
+		}
+
+		public Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(Duration maxAge) {
+			this.maxAge = maxAge;
+		}
+
+		public long getMaxCount() {
+			return this.maxCount;
+		}
+
+		public void setMaxCount(long maxCount) {
+			this.maxCount = maxCount;
+		}
+
+		public Duration getPruneInterval() {
+			return this.pruneInterval;
+		}
+
+		public void setPruneInterval(Duration pruneInterval) {
+			this.pruneInterval = pruneInterval;
+		}
+
+	}
+
+	/**
+	 * Defaults for {@code @HonkerStreamListener} consumers; an annotation attribute
+	 * overrides them. Retries use the honker.listener.backoff settings.
+	 */
+	public static class Stream {
+
+		/**
+		 * Where a consumer that has saved no offset yet starts: earliest, latest, or an
+		 * offset to start after.
+		 */
+		private String start = "earliest";
+
+		/**
+		 * When consumers save their offset: after each batch (at-least-once), or in the
+		 * handler's transaction (exactly-once effects on the same database).
+		 */
+		private StreamOffsetMode offsetMode = StreamOffsetMode.AFTER_BATCH;
+
+		/**
+		 * Most events read, and handled before the offset is saved, at once.
+		 */
+		private int batchSize = 1000;
+
+		/**
+		 * Attempts per event before the failure action applies.
+		 */
+		private int maxAttempts = 3;
+
+		/**
+		 * What happens to an event that still fails after its last attempt: stop the
+		 * consumer before it, or skip it and record it in honker_stream_skipped.
+		 */
+		private StreamFailureAction failureAction = StreamFailureAction.STOP;
+
+		/**
+		 * How long a consumer's lock lasts without renewal; another process with the same
+		 * consumer name takes over about this long after the holder dies. Whole seconds.
+		 */
+		private Duration lockTtl = Duration.ofSeconds(30);
+
+		public String getStart() {
+			return this.start;
+		}
+
+		public void setStart(String start) {
+			this.start = start;
+		}
+
+		public StreamOffsetMode getOffsetMode() {
+			return this.offsetMode;
+		}
+
+		public void setOffsetMode(StreamOffsetMode offsetMode) {
+			this.offsetMode = offsetMode;
+		}
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
+		}
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public StreamFailureAction getFailureAction() {
+			return this.failureAction;
+		}
+
+		public void setFailureAction(StreamFailureAction failureAction) {
+			this.failureAction = failureAction;
+		}
+
+		public Duration getLockTtl() {
+			return this.lockTtl;
+		}
+
+		public void setLockTtl(Duration lockTtl) {
+			this.lockTtl = lockTtl;
+		}
+
+	}
+
+	/** Server-Sent Events of {@code HonkerEvents}. */
+	public static class Events {
+
+		/**
+		 * How long an SSE emitter stays open before the browser reconnects; unset for
+		 * Spring MVC's async request timeout.
+		 */
+		private @Nullable Duration timeout;
+
+		public @Nullable Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(@Nullable Duration timeout) {
+			this.timeout = timeout;
+		}
+
+	}
+
+	/**
+	 * The scheduler: the leader that fires schedules, and the schedules the application
+	 * declares.
+	 */
+	public static class Scheduler {
+
+		/**
+		 * Whether this application takes part in scheduler leadership when it runs
+		 * listeners: one process per database file fires the schedules, under the
+		 * advisory lock 'honker-scheduler'.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How long the leader's lock lasts unless renewed; after a crash, another process
+		 * leads within this time. Whole seconds.
+		 */
+		private Duration lockTtl = Duration.ofSeconds(60);
+
+		/**
+		 * How often an idle leader renews its lock; shorter than the lock's time to live.
+		 */
+		private Duration lockRenewInterval = Duration.ofSeconds(30);
+
+		/**
+		 * Schedules to register at startup, by name. Registration is idempotent: an
+		 * unchanged schedule keeps its next boundary and a paused one stays paused.
+		 */
+		private final Map<String, Schedule> schedules = new LinkedHashMap<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getLockTtl() {
+			return this.lockTtl;
+		}
+
+		public void setLockTtl(Duration lockTtl) {
+			this.lockTtl = lockTtl;
+		}
+
+		public Duration getLockRenewInterval() {
+			return this.lockRenewInterval;
+		}
+
+		public void setLockRenewInterval(Duration lockRenewInterval) {
+			this.lockRenewInterval = lockRenewInterval;
+		}
+
+		public Map<String, Schedule> getSchedules() {
+			return this.schedules;
+		}
+
+	}
+
+	/** A schedule declared in configuration. */
+	public static class Schedule {
+
+		/**
+		 * Queue each firing enqueues a job on.
+		 */
+		private String queue;
+
+		/**
+		 * Schedule expression: 5-field cron (minute hour day-of-month month day-of-week),
+		 * 6-field cron (seconds first), or '@every <n><unit>' with unit s, m, h or d.
+		 * Cron runs in the leader process's local time zone.
+		 */
+		private String cron;
+
+		/**
+		 * Payload of the fired jobs, as JSON text, for example '{"kind":"daily"}'.
+		 */
+		private String payload = "null";
+
+		/**
+		 * Priority of the fired jobs; higher is claimed first.
+		 */
+		private int priority;
+
+		/**
+		 * How long each fired job stays claimable; whole seconds. Unset for never.
+		 */
+		private Duration expires;
+
+		/**
+		 * Attempts of each fired job.
+		 */
+		private int maxAttempts = 3;
+
+		public String getQueue() {
+			return this.queue;
+		}
+
+		public void setQueue(String queue) {
+			this.queue = queue;
+		}
+
+		public String getCron() {
+			return this.cron;
+		}
+
+		public void setCron(String cron) {
+			this.cron = cron;
+		}
+
+		public String getPayload() {
+			return this.payload;
+		}
+
+		public void setPayload(String payload) {
+			this.payload = payload;
+		}
+
+		public int getPriority() {
+			return this.priority;
+		}
+
+		public void setPriority(int priority) {
+			this.priority = priority;
+		}
+
+		public Duration getExpires() {
+			return this.expires;
+		}
+
+		public void setExpires(Duration expires) {
+			this.expires = expires;
+		}
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
 		}
 
 	}

@@ -1,0 +1,276 @@
+package dev.honker.spring.scheduler;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import javax.sql.DataSource;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.log.LogAccessor;
+import org.springframework.util.Assert;
+
+import dev.honker.spring.watch.DatabaseWatcher;
+import dev.honker.spring.watch.Subscription;
+import dev.honker.spring.watch.WatcherFailedException;
+
+/**
+ * Fires the schedules of a database file, in at most one process at a time across every
+ * process and language on the file: the one holding Honker's advisory lock
+ * {@value #LOCK_NAME} (the lock the Python binding's scheduler takes).
+ *
+ * <p>
+ * A process that does not hold the lock sleeps until the holder's lease runs out, or
+ * until a commit (a released lock, for example), and then tries to take it. The leader
+ * loops:
+ * <ol>
+ * <li>when a boundary is due, in one {@code BEGIN IMMEDIATE} transaction: renew the lock
+ * (owner-scoped, {@code honker_lock_renew}), {@code honker_scheduler_tick(now)}, and read
+ * {@code honker_scheduler_soonest()};</li>
+ * <li>otherwise renew the lock once per renew interval;</li>
+ * <li>sleep until the soonest boundary, the next renewal, or the next commit the commit
+ * watcher sees (a new schedule, a resumed one), whichever comes first. There is no
+ * polling.</li>
+ * </ol>
+ * A renewal that finds the lock taken by another process (after a pause longer than the
+ * lease) is logged as a warning and the process stops ticking; it becomes a candidate
+ * again. A boundary never fires twice: each tick runs in a write transaction that
+ * advances the schedule's next boundary. After downtime, each schedule fires its missed
+ * boundaries, at most 64, and skips the rest, as Honker 0.4 does. Stopping releases the
+ * lock, so another process takes over at once; a killed leader's lease runs out after the
+ * lock's time to live.
+ */
+public class HonkerSchedulerLeader implements SmartLifecycle {
+
+	/** The advisory lock of the scheduler leader, shared with Honker's bindings. */
+	public static final String LOCK_NAME = "honker-scheduler";
+
+	private static final LogAccessor LOG = new LogAccessor(HonkerSchedulerLeader.class);
+
+	private static final Duration RETRY_AFTER_ERROR = Duration.ofSeconds(1);
+
+	private final LeaderStore store;
+
+	private final Supplier<DatabaseWatcher> watcher;
+
+	private final long ttlSeconds;
+
+	private final Duration renewInterval;
+
+	private final BooleanSupplier enabled;
+
+	private final String owner = UUID.randomUUID().toString().replace("-", "");
+
+	private final Object monitor = new Object();
+
+	private @Nullable Thread thread;
+
+	private volatile boolean running;
+
+	private volatile boolean leader;
+
+	/**
+	 * Creates a leader candidate.
+	 * @param dataSource the application's SQLite DataSource
+	 * @param watcher the commit watcher of its file, looked up when the leader starts
+	 * @param lockTtl how long the lock lasts unless renewed, whole seconds
+	 * @param renewInterval how often an idle leader renews it; shorter than
+	 * {@code lockTtl}
+	 * @param enabled checked at start: whether this process takes part at all
+	 */
+	public HonkerSchedulerLeader(DataSource dataSource, Supplier<DatabaseWatcher> watcher, Duration lockTtl,
+			Duration renewInterval, BooleanSupplier enabled) {
+		Assert.notNull(dataSource, "dataSource must not be null");
+		Assert.notNull(watcher, "watcher must not be null");
+		Assert.notNull(enabled, "enabled must not be null");
+		requireLease(lockTtl, renewInterval);
+		this.store = new LeaderStore(dataSource, LOCK_NAME);
+		this.watcher = watcher;
+		this.ttlSeconds = lockTtl.getSeconds();
+		this.renewInterval = renewInterval;
+		this.enabled = enabled;
+	}
+
+	static void requireLease(Duration lockTtl, Duration renewInterval) {
+		if (lockTtl == null || lockTtl.getSeconds() < 1 || lockTtl.getNano() != 0) {
+			throw new IllegalArgumentException(
+					"lock-ttl must be a whole number of seconds, at least 1s, got " + lockTtl);
+		}
+		if (renewInterval == null || renewInterval.isNegative() || renewInterval.isZero()
+				|| renewInterval.compareTo(lockTtl) >= 0) {
+			throw new IllegalArgumentException("lock-renew-interval must be positive and shorter than lock-ttl ("
+					+ lockTtl + "), got " + renewInterval);
+		}
+	}
+
+	/** The owner token this process writes into the lock row. */
+	public String getOwner() {
+		return this.owner;
+	}
+
+	/** Whether this process holds the scheduler lock now. */
+	public boolean isLeader() {
+		return this.leader;
+	}
+
+	@Override
+	public void start() {
+		synchronized (this.monitor) {
+			if (this.running) {
+				return;
+			}
+			if (!this.enabled.getAsBoolean()) {
+				LOG.debug("Honker scheduler leader not started: this application runs no listeners");
+				return;
+			}
+			this.running = true;
+			Subscription subscription = this.watcher.get().subscribe();
+			this.thread = new Thread(() -> run(subscription), "honker-scheduler");
+			this.thread.setDaemon(true);
+			this.thread.start();
+		}
+	}
+
+	@Override
+	public void stop() {
+		Thread stopping;
+		synchronized (this.monitor) {
+			if (!this.running) {
+				return;
+			}
+			this.running = false;
+			stopping = this.thread;
+			this.thread = null;
+		}
+		stopping.interrupt();
+		try {
+			stopping.join(Duration.ofSeconds(30).toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/** Starts after the listener containers, and stops before them. */
+	@Override
+	public int getPhase() {
+		return Integer.MAX_VALUE - 50;
+	}
+
+	private void run(Subscription subscription) {
+		LOG.debug(() -> "Honker scheduler candidate " + this.owner + " started");
+		try (subscription) {
+			Instant renewAt = Instant.MIN;
+			while (this.running) {
+				try {
+					renewAt = this.leader ? lead(subscription, renewAt) : follow(subscription);
+				}
+				catch (InterruptedException ex) {
+					break;
+				}
+				catch (WatcherFailedException ex) {
+					LOG.error(ex, "Honker scheduler stops: the commit watcher failed");
+					break;
+				}
+				catch (SQLException | RuntimeException ex) {
+					LOG.warn(ex,
+							"Honker scheduler: database error, retrying in " + RETRY_AFTER_ERROR.toSeconds() + "s");
+					if (!pause(RETRY_AFTER_ERROR)) {
+						break;
+					}
+				}
+			}
+		}
+		finally {
+			resign();
+		}
+	}
+
+	/**
+	 * Takes the lock if it is free or its lease ran out; otherwise sleeps until the lease
+	 * ends or a commit.
+	 * @return when the new leader renews next
+	 */
+	private Instant follow(Subscription subscription) throws SQLException, InterruptedException {
+		LeaderStore.LockRow lock = this.store.lock();
+		long now = Instant.now().getEpochSecond();
+		if (lock == null || lock.expiresAt() <= now || lock.owner().equals(this.owner)) {
+			if (this.store.acquire(this.owner, this.ttlSeconds)) {
+				this.leader = true;
+				LOG.info(() -> "Honker scheduler: this process leads (lock '" + LOCK_NAME + "', owner " + this.owner
+						+ ")");
+				return Instant.MIN;
+			}
+			lock = this.store.lock();
+		}
+		Instant leaseEnd = (lock != null) ? Instant.ofEpochSecond(lock.expiresAt()) : null;
+		subscription.await(leaseEnd, Duration.ofSeconds(this.ttlSeconds));
+		return Instant.MIN;
+	}
+
+	/**
+	 * Ticks when a boundary is due (renewing the lock in the same transaction), renews
+	 * when the renewal is due, then sleeps until the next of the two or a commit.
+	 * @return when to renew next
+	 */
+	private Instant lead(Subscription subscription, Instant renewAt) throws SQLException, InterruptedException {
+		Instant now = Instant.now();
+		long soonest = this.store.soonest();
+		if (!now.isBefore(renewAt) || (soonest != 0 && soonest <= now.getEpochSecond())) {
+			LeaderStore.TickResult result = this.store.renewAndTick(this.owner, this.ttlSeconds, now.getEpochSecond());
+			if (result == null) {
+				this.leader = false;
+				LOG.warn(() -> "Honker scheduler: lost the lock '" + LOCK_NAME + "' (owner " + this.owner
+						+ ") to another process; this process stops ticking");
+				return Instant.MIN;
+			}
+			if (!"[]".equals(result.fires())) {
+				LOG.debug(() -> "Honker scheduler fired " + result.fires());
+			}
+			soonest = result.soonest();
+			renewAt = now.plus(this.renewInterval);
+		}
+		Instant deadline = renewAt;
+		if (soonest != 0 && Instant.ofEpochSecond(soonest).isBefore(deadline)) {
+			deadline = Instant.ofEpochSecond(soonest);
+		}
+		subscription.await(deadline, this.renewInterval);
+		return renewAt;
+	}
+
+	/** Releases the lock on the way out, so that another process takes over at once. */
+	private void resign() {
+		if (!this.leader) {
+			return;
+		}
+		this.leader = false;
+		try {
+			this.store.release(this.owner);
+			LOG.info(() -> "Honker scheduler: released the lock '" + LOCK_NAME + "'");
+		}
+		catch (SQLException | RuntimeException ex) {
+			LOG.warn(ex, "Honker scheduler: cannot release the lock '" + LOCK_NAME + "'; it expires after "
+					+ this.ttlSeconds + "s");
+		}
+	}
+
+	private static boolean pause(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+			return true;
+		}
+		catch (InterruptedException ex) {
+			return false;
+		}
+	}
+
+}

@@ -1,0 +1,144 @@
+package dev.honker.spring.scheduler;
+
+import org.jspecify.annotations.Nullable;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import javax.sql.DataSource;
+
+/**
+ * The database work of the scheduler leader, through the Honker SQL functions. Writes run
+ * in their own {@code BEGIN IMMEDIATE} transaction on a pooled connection, as every
+ * Honker binding does; reads run in auto-commit.
+ */
+final class LeaderStore {
+
+	private final DataSource dataSource;
+
+	private final String lockName;
+
+	LeaderStore(DataSource dataSource, String lockName) {
+		this.dataSource = dataSource;
+		this.lockName = lockName;
+	}
+
+	/** Who holds the lock, or {@code null} if nobody does. */
+	@Nullable LockRow lock() throws SQLException {
+		try (Connection connection = this.dataSource.getConnection();
+				PreparedStatement select = connection
+					.prepareStatement("SELECT owner, expires_at FROM _honker_locks WHERE name = ?")) {
+			select.setString(1, this.lockName);
+			try (ResultSet row = select.executeQuery()) {
+				return row.next() ? new LockRow(row.getString(1), row.getLong(2)) : null;
+			}
+		}
+	}
+
+	boolean acquire(String owner, long ttlSeconds) throws SQLException {
+		return immediate(connection -> call(connection, "SELECT honker_lock_acquire(?, ?, ?)", owner, ttlSeconds)) == 1;
+	}
+
+	boolean release(String owner) throws SQLException {
+		return immediate(connection -> call(connection, "SELECT honker_lock_release(?, ?)", owner)) == 1;
+	}
+
+	/** The earliest next boundary of an enabled schedule, in Unix seconds; 0 if none. */
+	long soonest() throws SQLException {
+		try (Connection connection = this.dataSource.getConnection();
+				Statement statement = connection.createStatement();
+				ResultSet row = statement.executeQuery("SELECT honker_scheduler_soonest()")) {
+			row.next();
+			return row.getLong(1);
+		}
+	}
+
+	/**
+	 * In one transaction: renews the lock, and if it is still {@code owner}'s, fires
+	 * every boundary due at {@code now}.
+	 * @return the outcome, or {@code null} when the lock was lost (nothing fired)
+	 */
+	@Nullable TickResult renewAndTick(String owner, long ttlSeconds, long now) throws SQLException {
+		return immediate(connection -> {
+			if (call(connection, "SELECT honker_lock_renew(?, ?, ?)", owner, ttlSeconds) != 1) {
+				return null;
+			}
+			String fires;
+			try (PreparedStatement tick = connection.prepareStatement("SELECT honker_scheduler_tick(?)")) {
+				tick.setLong(1, now);
+				try (ResultSet row = tick.executeQuery()) {
+					row.next();
+					fires = row.getString(1);
+				}
+			}
+			long soonest;
+			try (Statement statement = connection.createStatement();
+					ResultSet row = statement.executeQuery("SELECT honker_scheduler_soonest()")) {
+				row.next();
+				soonest = row.getLong(1);
+			}
+			return new TickResult(fires, soonest);
+		});
+	}
+
+	private long call(Connection connection, String sql, Object... arguments) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+			statement.setString(1, this.lockName);
+			for (int i = 0; i < arguments.length; i++) {
+				if (arguments[i] instanceof Long number) {
+					statement.setLong(i + 2, number);
+				}
+				else {
+					statement.setString(i + 2, (String) arguments[i]);
+				}
+			}
+			try (ResultSet row = statement.executeQuery()) {
+				row.next();
+				return row.getLong(1);
+			}
+		}
+	}
+
+	private <T> T immediate(Work<T> work) throws SQLException {
+		try (Connection connection = this.dataSource.getConnection();
+				Statement statement = connection.createStatement()) {
+			if (!connection.getAutoCommit()) {
+				connection.setAutoCommit(true);
+			}
+			statement.execute("BEGIN IMMEDIATE");
+			try {
+				T result = work.run(connection);
+				statement.execute("COMMIT");
+				return result;
+			}
+			catch (SQLException | RuntimeException ex) {
+				try {
+					statement.execute("ROLLBACK");
+				}
+				catch (SQLException rollback) {
+					ex.addSuppressed(rollback);
+				}
+				throw ex;
+			}
+		}
+	}
+
+	/** A row of {@code _honker_locks}. */
+	record LockRow(String owner, long expiresAt) {
+	}
+
+	/** The fires of one tick (Honker's JSON array) and the next boundary after it. */
+	record TickResult(String fires, long soonest) {
+	}
+
+	@FunctionalInterface
+	private interface Work<T> {
+
+		T run(Connection connection) throws SQLException;
+
+	}
+
+}
