@@ -2,6 +2,8 @@ package dev.honker.spring.boot.autoconfigure;
 
 import javax.sql.DataSource;
 
+import dev.honker.spring.core.HonkerDeadLetters;
+import dev.honker.spring.core.HonkerStats;
 import dev.honker.spring.core.HonkerTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -52,6 +54,22 @@ public final class HonkerAutoConfiguration {
 	HonkerInitializer honkerInitializer(DataSource dataSource, HonkerProperties properties, Environment environment) {
 		boolean forcedOn = Boolean.TRUE.equals(environment.getProperty("honker.enabled", Boolean.class));
 		return new HonkerInitializer(dataSource, properties, forcedOn);
+	}
+
+	/** Read-only statistics of the queues, schedules and stream consumers. */
+	@Bean
+	@ConditionalOnMissingBean
+	@DependsOn("honkerInitializer")
+	HonkerStats honkerStats(DataSource dataSource) {
+		return new HonkerStats(dataSource);
+	}
+
+	/** Requeues and deletes dead jobs. */
+	@Bean
+	@ConditionalOnMissingBean
+	@DependsOn("honkerInitializer")
+	HonkerDeadLetters honkerDeadLetters(DataSource dataSource) {
+		return new HonkerDeadLetters(dataSource);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,0 +1,169 @@
+package dev.honker.spring.actuate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.log.LogAccessor;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.util.Assert;
+
+import dev.honker.spring.core.HonkerStats;
+import dev.honker.spring.core.QueueStats;
+
+/**
+ * Reads {@link HonkerStats#queues()} at a fixed interval on a thread of its own, so that
+ * gauges and health checks read the latest sample instead of the database: a scrape or a
+ * health probe never runs a query. Keeps the samples of a time window to tell how much
+ * each queue's dead count grew within it.
+ */
+public class HonkerStatsSampler implements SmartLifecycle {
+
+	private static final LogAccessor LOG = new LogAccessor(HonkerStatsSampler.class);
+
+	private final HonkerStats stats;
+
+	private final Duration interval;
+
+	private final Duration history;
+
+	private final Clock clock;
+
+	private final Deque<Sample> samples = new ArrayDeque<>();
+
+	private volatile Sample latest;
+
+	private volatile RuntimeException failure;
+
+	private ScheduledExecutorService executor;
+
+	/**
+	 * Creates a sampler; it reads nothing until started.
+	 * @param stats the statistics to read
+	 * @param interval the time between two reads
+	 * @param history how long to keep samples, for {@link #deadGrowth(Duration)}
+	 */
+	public HonkerStatsSampler(HonkerStats stats, Duration interval, Duration history) {
+		this(stats, interval, history, Clock.systemUTC());
+	}
+
+	HonkerStatsSampler(HonkerStats stats, Duration interval, Duration history, Clock clock) {
+		Assert.notNull(stats, "stats must not be null");
+		Assert.isTrue(interval != null && interval.toMillis() > 0, () -> "interval must be positive, got " + interval);
+		Assert.isTrue(history != null && !history.isNegative(), () -> "history must not be negative, got " + history);
+		this.stats = stats;
+		this.interval = interval;
+		this.history = history;
+		this.clock = clock;
+	}
+
+	/**
+	 * Reads the statistics now and keeps the result as the latest sample; on failure
+	 * keeps the previous sample and remembers the failure.
+	 */
+	public void sample() {
+		try {
+			List<QueueStats> queues = this.stats.queues();
+			Sample sample = new Sample(this.clock.instant(), queues);
+			synchronized (this.samples) {
+				this.samples.addLast(sample);
+				Instant oldest = sample.at().minus(this.history);
+				while (this.samples.size() > 1 && this.samples.peekFirst().at().isBefore(oldest)) {
+					this.samples.removeFirst();
+				}
+			}
+			this.latest = sample;
+			this.failure = null;
+		}
+		catch (RuntimeException ex) {
+			LOG.warn(ex, "Honker: reading the queue statistics failed: " + ex.getMessage());
+			this.failure = ex;
+		}
+	}
+
+	/** The latest sample, or {@code null} before the first successful read. */
+	public Sample latest() {
+		return this.latest;
+	}
+
+	/** Why the last read failed, or {@code null} when it succeeded. */
+	public RuntimeException failure() {
+		return this.failure;
+	}
+
+	/**
+	 * How much the dead count of each queue grew between the oldest sample within
+	 * {@code window} and the latest one; queues whose count did not grow are left out.
+	 * @param window how far back to look, at most the history this sampler keeps
+	 */
+	public Map<String, Long> deadGrowth(Duration window) {
+		Sample first;
+		Sample last;
+		synchronized (this.samples) {
+			if (this.samples.isEmpty()) {
+				return Map.of();
+			}
+			last = this.samples.peekLast();
+			Instant since = last.at().minus(window);
+			first = this.samples.stream().filter(sample -> !sample.at().isBefore(since)).findFirst().orElse(last);
+		}
+		Map<String, Long> before = new HashMap<>();
+		first.queues().forEach(queue -> before.put(queue.queue(), queue.dead()));
+		Map<String, Long> growth = new HashMap<>();
+		for (QueueStats queue : last.queues()) {
+			long grown = queue.dead() - before.getOrDefault(queue.queue(), 0L);
+			if (grown > 0) {
+				growth.put(queue.queue(), grown);
+			}
+		}
+		return growth;
+	}
+
+	/** Reads once at once, then every interval. */
+	@Override
+	public synchronized void start() {
+		if (this.executor == null) {
+			CustomizableThreadFactory threads = new CustomizableThreadFactory("honker-stats-");
+			threads.setDaemon(true);
+			this.executor = Executors.newSingleThreadScheduledExecutor(threads);
+			this.executor.scheduleWithFixedDelay(this::sample, 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
+		}
+	}
+
+	@Override
+	public synchronized void stop() {
+		if (this.executor != null) {
+			this.executor.shutdownNow();
+			this.executor = null;
+		}
+	}
+
+	@Override
+	public synchronized boolean isRunning() {
+		return this.executor != null;
+	}
+
+	/**
+	 * The statistics of every queue at one moment.
+	 *
+	 * @param at when they were read
+	 * @param queues every queue with live or dead jobs
+	 */
+	public record Sample(Instant at, List<QueueStats> queues) {
+
+		public Sample {
+			queues = List.copyOf(queues);
+		}
+
+	}
+
+}
