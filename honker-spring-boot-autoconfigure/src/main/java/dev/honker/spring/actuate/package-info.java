@@ -1,6 +1,5 @@
 /**
- * Production visibility of Honker for Spring Boot Actuator: the {@code honker} health
- * indicator, the {@code honker} endpoint, and the sampler that reads the queue statistics
- * at an interval for them and for the queue gauges.
+ * Honker for Spring Boot Actuator: the {@code honker} health indicator and the
+ * {@code honker} endpoint.
  */
 package dev.honker.spring.actuate;

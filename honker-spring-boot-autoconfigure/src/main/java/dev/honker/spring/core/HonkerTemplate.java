@@ -10,6 +10,8 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.ObjectMapper;
 
 import org.springframework.dao.DataAccessException;
@@ -19,7 +21,15 @@ import org.springframework.jdbc.core.PreparedStatementSetter;
 import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.Assert;
+
+import dev.honker.spring.observation.DefaultHonkerEnqueueObservationConvention;
+import dev.honker.spring.observation.HonkerEnqueueContext;
+import dev.honker.spring.observation.HonkerEnqueueObservationConvention;
+import dev.honker.spring.observation.HonkerObservation;
 
 /**
  * Enqueues jobs, sends notifications and uses locks, rate limits and job results through
@@ -66,6 +76,14 @@ public class HonkerTemplate {
 	private final StatementCache statements = new StatementCache();
 
 	private final PayloadCodec codec;
+
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	private HonkerEnqueueObservationConvention observationConvention;
+
+	private JobTraceContexts traceContexts;
+
+	private TransactionTemplate traceTransaction;
 
 	/**
 	 * Creates a template on a DataSource whose connections have the Honker functions.
@@ -130,7 +148,71 @@ public class HonkerTemplate {
 		return insertJob(queue, this.codec.validJson("json", json), options);
 	}
 
+	/**
+	 * Observes each enqueue as {@code honker.enqueue} in this registry; the default is
+	 * {@link ObservationRegistry#NOOP}, which costs nothing.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		Assert.notNull(observationRegistry, "observationRegistry must not be null");
+		this.observationRegistry = observationRegistry;
+	}
+
+	/**
+	 * Replaces the default convention of the {@code honker.enqueue} observation.
+	 * @param observationConvention the convention, or {@code null} for the default
+	 */
+	public void setObservationConvention(HonkerEnqueueObservationConvention observationConvention) {
+		this.observationConvention = observationConvention;
+	}
+
+	/**
+	 * Stores the trace context of each observed enqueue beside the job, in the same
+	 * transaction (a transaction of its own when the call runs outside one).
+	 * @param traceContexts the store whose table exists, or {@code null} to store nothing
+	 */
+	public void setTraceContexts(JobTraceContexts traceContexts) {
+		this.traceContexts = traceContexts;
+		this.traceTransaction = (traceContexts != null)
+				? new TransactionTemplate(new DataSourceTransactionManager(this.dataSource)) : null;
+	}
+
 	private long insertJob(String queue, String payload, JobOptions options) {
+		if (this.observationRegistry.isNoop()) {
+			return insertRow(queue, payload, options);
+		}
+		HonkerEnqueueContext context = new HonkerEnqueueContext(queue);
+		Observation observation = HonkerObservation.ENQUEUE.observation(this.observationConvention,
+				DefaultHonkerEnqueueObservationConvention.INSTANCE, () -> context, this.observationRegistry);
+		return observation.observe(() -> {
+			if (this.traceContexts == null || context.getCarrier().isEmpty()) {
+				context.setJobId(insertRow(queue, payload, options));
+			}
+			else if (TransactionSynchronizationManager.isActualTransactionActive()) {
+				insertRowAndTraceContext(queue, payload, options, context);
+			}
+			else {
+				this.traceTransaction
+					.executeWithoutResult(status -> insertRowAndTraceContext(queue, payload, options, context));
+			}
+			return context.getJobId();
+		});
+	}
+
+	private void insertRowAndTraceContext(String queue, String payload, JobOptions options,
+			HonkerEnqueueContext context) {
+		long id = insertRow(queue, payload, options);
+		context.setJobId(id);
+		String entries = this.traceContexts.write(context.getCarrier());
+		long now = System.currentTimeMillis();
+		callLong(JobTraceContexts.INSERT, statement -> {
+			statement.setLong(1, id);
+			statement.setString(2, entries);
+			statement.setLong(3, now);
+		});
+	}
+
+	private long insertRow(String queue, String payload, JobOptions options) {
 		Long delay = (options.getDelay() != null) ? options.getDelay().getSeconds() : null;
 		Long expires = (options.getExpires() != null) ? options.getExpires().getSeconds() : null;
 		return callLong(ENQUEUE, statement -> {

@@ -31,6 +31,7 @@ import dev.honker.spring.boot.autoconfigure.HonkerActuatorAutoConfiguration;
 import dev.honker.spring.boot.autoconfigure.HonkerAutoConfiguration;
 import dev.honker.spring.boot.autoconfigure.HonkerListenerAutoConfiguration;
 import dev.honker.spring.boot.autoconfigure.HonkerStatsSamplerAutoConfiguration;
+import dev.honker.spring.core.HonkerStatsSampler;
 import dev.honker.spring.listener.HonkerListener;
 import dev.honker.spring.listener.HonkerTestPool;
 

@@ -15,7 +15,7 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.honker.spring.actuate.HonkerEndpoint;
 import dev.honker.spring.actuate.HonkerHealthIndicator;
-import dev.honker.spring.actuate.HonkerStatsSampler;
+import dev.honker.spring.core.HonkerStatsSampler;
 import dev.honker.spring.core.HonkerDeadLetters;
 import dev.honker.spring.core.HonkerStats;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;

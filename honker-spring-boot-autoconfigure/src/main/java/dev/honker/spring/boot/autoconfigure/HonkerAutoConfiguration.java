@@ -5,6 +5,9 @@ import javax.sql.DataSource;
 import dev.honker.spring.core.HonkerDeadLetters;
 import dev.honker.spring.core.HonkerStats;
 import dev.honker.spring.core.HonkerTemplate;
+import dev.honker.spring.core.JobTraceContexts;
+import dev.honker.spring.observation.HonkerEnqueueObservationConvention;
+import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -79,8 +82,15 @@ public final class HonkerAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@DependsOn("honkerInitializer")
-		HonkerTemplate honkerTemplate(DataSource dataSource, ObjectProvider<JsonMapper> jsonMapper) {
-			return new HonkerTemplate(dataSource, jsonMapper.getIfUnique(JsonMapper::shared));
+		HonkerTemplate honkerTemplate(DataSource dataSource, ObjectProvider<JsonMapper> jsonMapper,
+				ObjectProvider<ObservationRegistry> observationRegistry,
+				ObjectProvider<HonkerEnqueueObservationConvention> observationConvention,
+				ObjectProvider<JobTraceContexts> traceContexts) {
+			HonkerTemplate template = new HonkerTemplate(dataSource, jsonMapper.getIfUnique(JsonMapper::shared));
+			observationRegistry.ifUnique(template::setObservationRegistry);
+			template.setObservationConvention(observationConvention.getIfUnique());
+			template.setTraceContexts(traceContexts.getIfUnique());
+			return template;
 		}
 
 	}

@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.ConfigurationCondition;
 
-import dev.honker.spring.actuate.HonkerStatsSampler;
+import dev.honker.spring.core.HonkerStatsSampler;
 import dev.honker.spring.core.HonkerStats;
 
 /**

@@ -1,4 +1,4 @@
-package dev.honker.spring.actuate;
+package dev.honker.spring.core;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,17 +8,16 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.Assert;
-
-import dev.honker.spring.core.HonkerStats;
-import dev.honker.spring.core.QueueStats;
 
 /**
  * Reads {@link HonkerStats#queues()} at a fixed interval on a thread of its own, so that
@@ -39,6 +38,8 @@ public class HonkerStatsSampler implements SmartLifecycle {
 	private final Clock clock;
 
 	private final Deque<Sample> samples = new ArrayDeque<>();
+
+	private final List<Consumer<Sample>> listeners = new CopyOnWriteArrayList<>();
 
 	private volatile Sample latest;
 
@@ -83,11 +84,21 @@ public class HonkerStatsSampler implements SmartLifecycle {
 			}
 			this.latest = sample;
 			this.failure = null;
+			this.listeners.forEach(listener -> listener.accept(sample));
 		}
 		catch (RuntimeException ex) {
 			LOG.warn(ex, "Honker: reading the queue statistics failed: " + ex.getMessage());
 			this.failure = ex;
 		}
+	}
+
+	/**
+	 * Calls {@code listener} with every new sample, on the sampling thread.
+	 * @param listener the listener
+	 */
+	public void addListener(Consumer<Sample> listener) {
+		Assert.notNull(listener, "listener must not be null");
+		this.listeners.add(listener);
 	}
 
 	/** The latest sample, or {@code null} before the first successful read. */

@@ -1,0 +1,6 @@
+/**
+ * Micrometer metrics of Honker: the job counters and timers, recorded from the
+ * {@code honker.enqueue} and {@code honker.job} observations, and the queue gauges,
+ * sampled from the queue statistics at an interval.
+ */
+package dev.honker.spring.metrics;
