@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 
 /**
  * The job queue: enqueue, claim, ack, retry, fail, heartbeat, cancel, inspection, expiry
@@ -182,13 +181,13 @@ final class QueueFunctions {
 				return false;
 			}, queue, now);
 			if (!exhausted.isEmpty()) {
-				moveToDead(statements, BY_IDS, MAX_ATTEMPTS_EXCEEDED, jsonIds(exhausted));
+				moveToDead(statements, BY_IDS, MAX_ATTEMPTS_EXCEEDED, SqliteSupport.jsonIds(exhausted));
 			}
 			if (claimable.isEmpty()) {
 				return "[]";
 			}
-			return JsonText.array(
-					statements.queryList(CLAIM, QueueFunctions::claimedJob, worker, jsonIds(claimable), now + timeout));
+			return JsonText.array(statements.queryList(CLAIM, QueueFunctions::claimedJob, worker,
+					SqliteSupport.jsonIds(claimable), now + timeout));
 		}));
 	}
 
@@ -283,12 +282,6 @@ final class QueueFunctions {
 			statements.update("DELETE FROM _honker_live WHERE " + where, arguments);
 		}
 		return moved;
-	}
-
-	private static String jsonIds(List<Long> ids) {
-		StringJoiner joiner = new StringJoiner(",", "[", "]");
-		ids.forEach(id -> joiner.add(Long.toString(id)));
-		return joiner.toString();
 	}
 
 }

@@ -65,7 +65,7 @@ import dev.honker.spring.observation.HonkerObservation;
  * was. All are Spring {@code DataAccessException}s or plain runtime exceptions, so they
  * roll back a {@code @Transactional} method by default.
  */
-public class HonkerTemplate {
+public class HonkerTemplate implements HonkerOperations {
 
 	private static final String ENQUEUE = "SELECT honker_enqueue(?, ?, ?, ?, ?, ?, ?)";
 
@@ -98,50 +98,24 @@ public class HonkerTemplate {
 		this.codec = new PayloadCodec(objectMapper);
 	}
 
-	/**
-	 * Enqueues a job that runs as soon as a worker is free, with three attempts.
-	 * @param queue the queue name
-	 * @param payload the payload, written as JSON (a {@code String} becomes a JSON
-	 * string)
-	 * @return the new job id
-	 */
+	@Override
 	public long enqueue(String queue, Object payload) {
 		return enqueue(queue, payload, JobOptions.defaults());
 	}
 
-	/**
-	 * Enqueues a job with options.
-	 * @param queue the queue name
-	 * @param payload the payload, written as JSON (a {@code String} becomes a JSON
-	 * string)
-	 * @param options delay or start time, priority, attempts and expiry
-	 * @return the new job id
-	 */
+	@Override
 	public long enqueue(String queue, Object payload, JobOptions options) {
 		requireName("queue", queue);
 		Assert.notNull(options, "options must not be null");
 		return insertJob(queue, this.codec.write("payload", payload), options);
 	}
 
-	/**
-	 * Enqueues a job whose payload is JSON text, stored exactly as given.
-	 * @param queue the queue name
-	 * @param json one JSON value, for example {@code {"to":"alice"}}
-	 * @return the new job id
-	 * @throws HonkerPayloadException if the text is not valid JSON
-	 */
+	@Override
 	public long enqueueJson(String queue, String json) {
 		return enqueueJson(queue, json, JobOptions.defaults());
 	}
 
-	/**
-	 * Enqueues a job whose payload is JSON text, stored exactly as given, with options.
-	 * @param queue the queue name
-	 * @param json one JSON value
-	 * @param options delay or start time, priority, attempts and expiry
-	 * @return the new job id
-	 * @throws HonkerPayloadException if the text is not valid JSON
-	 */
+	@Override
 	public long enqueueJson(String queue, String json, JobOptions options) {
 		requireName("queue", queue);
 		Assert.notNull(options, "options must not be null");
@@ -226,13 +200,7 @@ public class HonkerTemplate {
 		});
 	}
 
-	/**
-	 * Publishes a notification to listeners of a channel when the transaction commits.
-	 * @param channel the channel name
-	 * @param payload the payload, written as JSON (a {@code String} becomes a JSON
-	 * string)
-	 * @return the notification id
-	 */
+	@Override
 	public long notify(String channel, Object payload) {
 		requireName("channel", channel);
 		String json = this.codec.write("payload", payload);
@@ -242,47 +210,23 @@ public class HonkerTemplate {
 		});
 	}
 
-	/**
-	 * Cancels a pending or running job: it is deleted and never claimed again. A running
-	 * handler is not interrupted, but its acknowledgment will find nothing.
-	 * @param jobId the job id
-	 * @return whether a live job was deleted
-	 */
+	@Override
 	public boolean cancel(long jobId) {
 		return callLong("SELECT honker_cancel(?)", statement -> statement.setLong(1, jobId)) == 1;
 	}
 
-	/**
-	 * Looks up a job that is still pending or being processed.
-	 * @param jobId the job id
-	 * @return the job, or empty when it was acknowledged, cancelled, dead-lettered or
-	 * never existed
-	 */
+	@Override
 	public Optional<Job> job(long jobId) {
 		String json = callText("SELECT honker_get_job(?)", statement -> statement.setLong(1, jobId));
 		return (json == null || json.isEmpty()) ? Optional.empty() : Optional.of(this.codec.readJob(json));
 	}
 
-	/**
-	 * Takes a named advisory lock if it is free or its previous holder's time ran out.
-	 * Taking a lock the owner already holds succeeds without extending it; use
-	 * {@link #renewLock} for that.
-	 * @param name the lock name
-	 * @param owner a token identifying the holder, for example a random UUID
-	 * @param ttl how long the lock is held unless renewed; whole seconds, at least one
-	 * @return whether {@code owner} holds the lock
-	 */
+	@Override
 	public boolean tryLock(String name, String owner, Duration ttl) {
 		return lockCall("SELECT honker_lock_acquire(?, ?, ?)", name, owner, ttl);
 	}
 
-	/**
-	 * Extends a lock the owner holds to {@code ttl} from now.
-	 * @param name the lock name
-	 * @param owner the holder's token
-	 * @param ttl the new time to live; whole seconds, at least one
-	 * @return whether the lock was still the owner's and was extended
-	 */
+	@Override
 	public boolean renewLock(String name, String owner, Duration ttl) {
 		return lockCall("SELECT honker_lock_renew(?, ?, ?)", name, owner, ttl);
 	}
@@ -298,12 +242,7 @@ public class HonkerTemplate {
 		}) == 1;
 	}
 
-	/**
-	 * Releases a lock the owner holds; releasing someone else's lock does nothing.
-	 * @param name the lock name
-	 * @param owner the holder's token
-	 * @return whether the lock was released
-	 */
+	@Override
 	public boolean unlock(String name, String owner) {
 		requireName("name", name);
 		requireName("owner", owner);
@@ -313,14 +252,7 @@ public class HonkerTemplate {
 		}) == 1;
 	}
 
-	/**
-	 * Takes one permit from a fixed-window rate limit: at most {@code limit} permits per
-	 * window of {@code per}, windows aligned to the Unix epoch.
-	 * @param name the rate limit name
-	 * @param limit permits per window, at least one
-	 * @param per the window length; whole seconds, at least one
-	 * @return whether a permit was granted
-	 */
+	@Override
 	public boolean tryAcquire(String name, int limit, Duration per) {
 		requireName("name", name);
 		if (limit < 1) {
@@ -334,13 +266,7 @@ public class HonkerTemplate {
 		}) == 1;
 	}
 
-	/**
-	 * Stores the result of a job, replacing any earlier one.
-	 * @param jobId the job id
-	 * @param value the result, written as JSON
-	 * @param ttl how long the result stays readable; whole seconds, {@link Duration#ZERO}
-	 * for ever
-	 */
+	@Override
 	public void saveResult(long jobId, Object value, Duration ttl) {
 		long seconds = Seconds.notNegative("ttl", ttl);
 		String json = this.codec.write("result", value);
@@ -351,14 +277,7 @@ public class HonkerTemplate {
 		});
 	}
 
-	/**
-	 * Reads the result of a job.
-	 * @param jobId the job id
-	 * @param type the type to read the stored JSON as
-	 * @param <T> the result type
-	 * @return the result, or empty when none was saved, it expired, or it is JSON
-	 * {@code null}
-	 */
+	@Override
 	public <T> Optional<T> result(long jobId, Class<T> type) {
 		Assert.notNull(type, "type must not be null");
 		String json = callText("SELECT honker_result_get(?)", statement -> statement.setLong(1, jobId));

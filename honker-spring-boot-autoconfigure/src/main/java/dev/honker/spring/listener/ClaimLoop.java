@@ -9,9 +9,8 @@ import java.util.Queue;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -24,8 +23,8 @@ import dev.honker.spring.watch.WatcherFailedException;
 
 /**
  * One run of a listener container, from start to stop: a thread that claims jobs whenever
- * the commit watcher, a finishing handler, or a deadline wakes it, and hands them to a
- * pool of {@code concurrency} handler threads.
+ * the commit watcher, a finishing handler, or a deadline wakes it, and hands them to its
+ * {@link HandlerThreads}, at most {@code concurrency} at a time.
  *
  * <p>
  * Each pass acknowledges the jobs that finished since the last pass and claims up to the
@@ -40,7 +39,7 @@ import dev.honker.spring.watch.WatcherFailedException;
  * still acknowledging the ones that finish, and then leaves the claims of the rest to
  * expire.
  */
-final class ClaimLoop {
+final class ClaimLoop implements AbstractListenerContainer.Run {
 
 	private static final LogAccessor LOG = new LogAccessor(ClaimLoop.class);
 
@@ -64,7 +63,7 @@ final class ClaimLoop {
 
 	private final Consumer<Throwable> onFailure;
 
-	private final ThreadPoolExecutor handlers;
+	private final HandlerThreads handlers;
 
 	private final ScheduledThreadPoolExecutor heartbeats;
 
@@ -87,7 +86,7 @@ final class ClaimLoop {
 
 	/** Subscribes to the watcher at once, before the first claim reads the queue. */
 	ClaimLoop(ListenerSettings settings, String workerId, JobStore store, JobInvoker invoker, Subscription subscription,
-			BooleanSupplier paused, Consumer<Throwable> onFailure) {
+			HandlerThreads handlers, BooleanSupplier paused, Consumer<Throwable> onFailure) {
 		this.settings = settings;
 		this.workerId = workerId;
 		this.store = store;
@@ -95,10 +94,9 @@ final class ClaimLoop {
 		this.subscription = subscription;
 		this.paused = paused;
 		this.onFailure = onFailure;
-		String prefix = "honker-" + settings.id() + "-";
-		this.handlers = new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 0, TimeUnit.MILLISECONDS,
-				new LinkedBlockingQueue<>(), new CustomizableThreadFactory(prefix));
-		CustomizableThreadFactory heartbeatThreads = new CustomizableThreadFactory(prefix + "heartbeat-");
+		this.handlers = handlers;
+		CustomizableThreadFactory heartbeatThreads = new CustomizableThreadFactory(
+				"honker-" + settings.id() + "-heartbeat-");
 		heartbeatThreads.setDaemon(true);
 		this.heartbeats = new ScheduledThreadPoolExecutor(1, heartbeatThreads);
 		this.thread = new Thread(this::run, "honker-listener-" + settings.id());
@@ -114,7 +112,8 @@ final class ClaimLoop {
 	 * Asks the loop to stop; {@code callback} runs once running handlers finished or were
 	 * given up, at once if the loop has already ended (after a watcher failure).
 	 */
-	void stop(Runnable callback) {
+	@Override
+	public void stop(Runnable callback) {
 		synchronized (this) {
 			if (!this.terminated) {
 				this.afterStop = callback;
@@ -127,11 +126,13 @@ final class ClaimLoop {
 	}
 
 	/** Makes the loop look at the queue now, for example after a resume. */
-	void wake() {
+	@Override
+	public void wake() {
 		this.subscription.signal();
 	}
 
-	boolean isRunning() {
+	@Override
+	public boolean isRunning() {
 		return !this.terminated;
 	}
 
@@ -247,16 +248,29 @@ final class ClaimLoop {
 
 	private void dispatch(ClaimedJob job) {
 		this.inFlight.put(job.id(), new Running(job, System.nanoTime()));
-		this.handlers.execute(() -> runJob(job));
+		try {
+			this.handlers.execute(() -> runJob(job));
+		}
+		catch (RejectedExecutionException ex) {
+			this.inFlight.remove(job.id());
+			LOG.warn(ex, "Honker listener '" + this.settings.id() + "': the handler executor rejected job " + job.id()
+					+ "; it runs again when its claim expires");
+		}
 	}
 
 	private void runJob(ClaimedJob job) {
-		JobInvoker.Outcome outcome = this.invoker.run(job, () -> this.abandoned);
-		if (outcome == JobInvoker.Outcome.SUCCEEDED) {
-			this.succeeded.add(job.id());
+		Running running = this.inFlight.get(job.id());
+		running.handlerThread(Thread.currentThread());
+		try {
+			if (this.invoker.run(job, () -> this.abandoned)) {
+				this.succeeded.add(job.id());
+			}
 		}
-		this.inFlight.remove(job.id());
-		this.subscription.signal();
+		finally {
+			running.handlerThread(null);
+			this.inFlight.remove(job.id());
+			this.subscription.signal();
+		}
 	}
 
 	/**
@@ -314,25 +328,25 @@ final class ClaimLoop {
 	}
 
 	private void drain() {
-		this.handlers.shutdown();
 		long deadline = System.nanoTime() + this.settings.shutdownTimeout().toNanos();
 		try {
-			while (!this.handlers.isTerminated() && System.nanoTime() - deadline < 0) {
+			while (!this.inFlight.isEmpty() && System.nanoTime() - deadline < 0) {
 				flushAcks();
-				this.handlers.awaitTermination(DRAIN_SLICE_MILLIS, TimeUnit.MILLISECONDS);
+				this.subscription.await(null, Duration.ofMillis(DRAIN_SLICE_MILLIS));
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
 		flushAcks();
-		if (!this.handlers.isTerminated()) {
+		if (!this.inFlight.isEmpty()) {
 			this.abandoned = true;
 			LOG.warn("Honker listener '" + this.settings.id() + "': jobs " + this.inFlight.keySet()
-					+ " still running after the " + "shutdown timeout of " + this.settings.shutdownTimeout()
-					+ "; they are not acknowledged and run again " + "when their claims expire");
-			this.handlers.shutdownNow();
+					+ " still running after the shutdown timeout of " + this.settings.shutdownTimeout()
+					+ "; they are not acknowledged and run again when their claims expire");
+			this.inFlight.values().forEach(Running::interrupt);
 		}
+		this.handlers.close();
 		this.heartbeats.shutdownNow();
 		this.subscription.close();
 		Runnable callback;
@@ -344,16 +358,35 @@ final class ClaimLoop {
 		callback.run();
 	}
 
-	/** A job whose handler runs, and when its claim was last extended (or made). */
+	/**
+	 * A job whose handler runs, when its claim was last extended (or made), and the
+	 * thread running it.
+	 */
 	private static final class Running {
 
 		final ClaimedJob job;
 
 		volatile long lastBeat;
 
+		private Thread thread;
+
 		Running(ClaimedJob job, long claimed) {
 			this.job = job;
 			this.lastBeat = claimed;
+		}
+
+		synchronized void handlerThread(Thread thread) {
+			this.thread = thread;
+		}
+
+		/**
+		 * Interrupts the handler if it still runs, never the thread's next task of a
+		 * shared executor.
+		 */
+		synchronized void interrupt() {
+			if (this.thread != null) {
+				this.thread.interrupt();
+			}
 		}
 
 	}

@@ -5,8 +5,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
 import java.util.Arrays;
-import java.util.Collection;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.springframework.core.GenericTypeResolver;
@@ -14,14 +12,12 @@ import org.springframework.core.ResolvableType;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
-import tools.jackson.databind.JsonNode;
-
 /**
  * A {@code @HonkerListener} method and the roles of its parameters: at most one payload
  * and at most one {@link HonkerJob}. Signatures the container cannot call are rejected
  * when the bean is created.
  */
-final class HandlerMethod {
+final class HandlerMethod implements JobHandler<Object> {
 
 	private static final int NONE = -1;
 
@@ -74,8 +70,8 @@ final class HandlerMethod {
 				if (payloadIndex != NONE) {
 					throw unsupported(description, i, type, "a second payload parameter");
 				}
-				if (!isSupportedPayload(raw, type)) {
-					throw unsupported(description, i, type, "a payload type Jackson cannot create");
+				if (raw == null || ResolvableType.forType(type).hasUnresolvableGenerics()) {
+					throw unsupported(description, i, type, "a payload type with unresolvable generics");
 				}
 				payloadIndex = i;
 				payloadType = type;
@@ -106,7 +102,8 @@ final class HandlerMethod {
 	 * Calls the method.
 	 * @throws Exception whatever the method throws, unwrapped
 	 */
-	void invoke(Object payload, HonkerJob job) throws Exception {
+	@Override
+	public void handle(Object payload, HonkerJob job) throws Exception {
 		Object[] arguments = new Object[this.method.getParameterCount()];
 		if (this.payloadIndex != NONE) {
 			arguments[this.payloadIndex] = payload;
@@ -127,20 +124,6 @@ final class HandlerMethod {
 			}
 			throw ex;
 		}
-	}
-
-	private static boolean isSupportedPayload(Class<?> raw, Type type) {
-		if (raw == null || ResolvableType.forType(type).hasUnresolvableGenerics()) {
-			return false;
-		}
-		if (raw.isPrimitive() || raw.isArray()) {
-			return true;
-		}
-		if (raw.isInterface() || Modifier.isAbstract(raw.getModifiers())) {
-			return Map.class.isAssignableFrom(raw) || Collection.class.isAssignableFrom(raw)
-					|| JsonNode.class.isAssignableFrom(raw);
-		}
-		return true;
 	}
 
 	private static ListenerConfigurationException unsupported(String description, int index, Type type, String what) {

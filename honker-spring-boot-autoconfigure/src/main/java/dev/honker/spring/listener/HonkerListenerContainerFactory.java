@@ -1,6 +1,9 @@
 package dev.honker.spring.listener;
 
+import java.lang.reflect.Type;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.function.UnaryOperator;
 
 import javax.sql.DataSource;
@@ -9,13 +12,21 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.honker.spring.watch.DatabaseWatcher;
-import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Creates the container of each {@code @HonkerListener} method from what all listeners
- * share: the application's DataSource (with the Honker functions on its connections), the
- * database's commit watcher, the Jackson mapper, the defaults, and the transaction
- * manager for {@link AckMode#TRANSACTIONAL}.
+ * Creates job listener containers, for {@code @HonkerListener} methods and for
+ * {@link JobListenerEndpoint}s registered in code, from what all listeners share: the
+ * application's DataSource (with the Honker functions on its connections), the database's
+ * commit watcher, the defaults, the transaction manager for
+ * {@link AckMode#TRANSACTIONAL}, and the strategies the application may replace: the
+ * {@link PayloadConverter}, the {@link JobErrorHandler}, the {@link JobInterceptor}s, the
+ * {@link HonkerListenerContainerCustomizer}s and the handler executor.
+ *
+ * <p>
+ * A container created in code is not managed until it is registered with
+ * {@link HonkerListenerEndpointRegistry#registerListenerContainer}, which starts it with
+ * the context (or at once, if the context is running) and stops it with the context.
  */
 public class HonkerListenerContainerFactory {
 
@@ -23,26 +34,34 @@ public class HonkerListenerContainerFactory {
 
 	private final DatabaseWatcher watcher;
 
-	private final ObjectMapper mapper;
-
 	private final ListenerDefaults defaults;
 
 	private final PlatformTransactionManager transactionManager;
+
+	private PayloadConverter payloadConverter = new JacksonPayloadConverter(JsonMapper.shared());
+
+	private JobErrorHandler errorHandler;
+
+	private List<JobInterceptor> interceptors = List.of();
+
+	private List<HonkerListenerContainerCustomizer> customizers = List.of();
+
+	private Executor taskExecutor;
+
+	private boolean virtualThreads;
 
 	/**
 	 * Creates the factory.
 	 * @param dataSource the application's SQLite DataSource
 	 * @param watcher the commit watcher of its database file
-	 * @param mapper converts payloads to listener parameters
 	 * @param defaults the settings of listeners that do not override them
 	 * @param transactionManager the application's transaction manager, or {@code null} if
 	 * it has none (then {@link AckMode#TRANSACTIONAL} is refused)
 	 */
-	public HonkerListenerContainerFactory(DataSource dataSource, DatabaseWatcher watcher, ObjectMapper mapper,
-			ListenerDefaults defaults, PlatformTransactionManager transactionManager) {
+	public HonkerListenerContainerFactory(DataSource dataSource, DatabaseWatcher watcher, ListenerDefaults defaults,
+			PlatformTransactionManager transactionManager) {
 		this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
 		this.watcher = Objects.requireNonNull(watcher, "watcher must not be null");
-		this.mapper = Objects.requireNonNull(mapper, "mapper must not be null");
 		this.defaults = Objects.requireNonNull(defaults, "defaults must not be null");
 		this.transactionManager = transactionManager;
 	}
@@ -52,24 +71,109 @@ public class HonkerListenerContainerFactory {
 		return this.defaults;
 	}
 
+	/**
+	 * Sets the payload converter of every listener; a {@link JacksonPayloadConverter} on
+	 * Jackson's shared mapper unless set.
+	 * @param payloadConverter the converter
+	 */
+	public void setPayloadConverter(PayloadConverter payloadConverter) {
+		this.payloadConverter = Objects.requireNonNull(payloadConverter, "payloadConverter must not be null");
+	}
+
+	/**
+	 * Sets the error handler of every listener, instead of each listener's
+	 * {@link DefaultJobErrorHandler}.
+	 * @param errorHandler the handler, or {@code null} for the defaults
+	 */
+	public void setErrorHandler(JobErrorHandler errorHandler) {
+		this.errorHandler = errorHandler;
+	}
+
+	/**
+	 * Sets the interceptors around every job, in order.
+	 * @param interceptors the interceptors
+	 */
+	public void setInterceptors(List<JobInterceptor> interceptors) {
+		this.interceptors = List.copyOf(interceptors);
+	}
+
+	/**
+	 * Sets the customizers applied to every created container, in order.
+	 * @param customizers the customizers
+	 */
+	public void setContainerCustomizers(List<HonkerListenerContainerCustomizer> customizers) {
+		this.customizers = List.copyOf(customizers);
+	}
+
+	/**
+	 * Runs the handlers of every container on {@code taskExecutor}, which the containers
+	 * share and never shut down. Each container still runs at most its concurrency of
+	 * jobs at a time.
+	 * @param taskExecutor the executor, or {@code null} for threads of each container's
+	 * own
+	 */
+	public void setTaskExecutor(Executor taskExecutor) {
+		this.taskExecutor = taskExecutor;
+	}
+
+	/**
+	 * Runs each job on a new virtual thread when no task executor is set, instead of a
+	 * pool of platform threads per container. Needs Java 21 or later.
+	 * @param virtualThreads whether to use virtual threads
+	 * @throws IllegalStateException if {@code true} and the JVM has no virtual threads
+	 */
+	public void setVirtualThreads(boolean virtualThreads) {
+		if (virtualThreads && Runtime.version().feature() < 21) {
+			throw new IllegalStateException("virtual threads need Java 21 or later; this JVM is Java "
+					+ Runtime.version().feature() + "; turn them off or run on Java 21+");
+		}
+		this.virtualThreads = virtualThreads;
+	}
+
+	/**
+	 * Creates the container of a listener registered in code.
+	 * @param endpoint the queue, payload type, handler and settings
+	 * @return the container, customized, not started and not registered
+	 * @throws ListenerConfigurationException if the endpoint cannot work with this
+	 * factory
+	 */
+	public HonkerListenerContainer createContainer(JobListenerEndpoint endpoint) {
+		Objects.requireNonNull(endpoint, "endpoint must not be null");
+		return create(endpoint.settings(this.defaults), endpoint.description(), endpoint.handler(),
+				endpoint.payloadType());
+	}
+
 	HonkerListenerContainer createContainer(HonkerListener annotation, UnaryOperator<String> resolver, String beanName,
 			HandlerMethod handler) {
 		ListenerSettings settings = ListenerSettings.resolve(annotation, resolver, beanName + "." + handler.name(),
 				handler.description(), this.defaults);
+		return create(settings, handler.description(), handler, handler.payloadType());
+	}
+
+	private HonkerListenerContainer create(ListenerSettings settings, String description, JobHandler<Object> handler,
+			Type payloadType) {
+		if (payloadType != null && !this.payloadConverter.canConvert(payloadType)) {
+			throw new ListenerConfigurationException(description + ": the payload type " + payloadType.getTypeName()
+					+ " is not supported by " + this.payloadConverter.getClass().getName()
+					+ "; take a record, POJO, String, JsonNode, Map or collection, or declare a PayloadConverter bean that reads this type");
+		}
 		TransactionTemplate transaction = null;
 		if (settings.ackMode() == AckMode.TRANSACTIONAL) {
 			if (this.transactionManager == null) {
-				throw new ListenerConfigurationException("@HonkerListener on " + handler.description()
+				throw new ListenerConfigurationException(description
 						+ ": ackMode TRANSACTIONAL needs a PlatformTransactionManager bean for the application's "
 						+ "DataSource, and there is none; add spring-boot-jdbc or spring-boot-data-jpa, or use AFTER_HANDLER");
 			}
 			transaction = new TransactionTemplate(this.transactionManager);
 		}
-		JobStore store = new JobStore(this.dataSource, this.mapper);
-		JobInvoker invoker = new JobInvoker(settings.id(), handler,
-				PayloadConverter.forType(this.mapper, handler.payloadType()), store,
-				new FailurePolicy(settings.backoff(), settings.nonRetryableExceptions()), transaction);
-		return new HonkerListenerContainer(settings, handler.description(), store, invoker, this.watcher);
+		JobStore store = new JobStore(this.dataSource);
+		JobInvoker invoker = new JobInvoker(settings.id(), handler, payloadType, this.payloadConverter, store,
+				new DefaultJobErrorHandler(settings.backoff(), settings.nonRetryableExceptions()), this.errorHandler,
+				this.interceptors, transaction);
+		HonkerListenerContainer container = new HonkerListenerContainer(settings, description, store, invoker,
+				this.watcher, this.taskExecutor, this.virtualThreads);
+		this.customizers.forEach(customizer -> customizer.customize(container));
+		return container;
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.honker.spring.listener;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,30 +16,33 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
 
 /**
- * Holds the container of every {@code @HonkerListener} method by listener id, starts the
- * ones marked for auto-startup with the application context and stops them all with it.
- * Use it to pause and resume a listener at runtime.
+ * Holds every listener container by listener id, whatever kind of listener it runs
+ * ({@code @HonkerListener} methods, endpoints registered in code, and other kinds of
+ * {@link ListenerContainer}), starts the ones marked for auto-startup with the
+ * application context and stops them all with it. Use it to pause and resume a listener
+ * at runtime.
  */
 public class HonkerListenerEndpointRegistry implements SmartLifecycle, DisposableBean {
 
 	private static final LogAccessor LOG = new LogAccessor(HonkerListenerEndpointRegistry.class);
 
-	private final Map<String, HonkerListenerContainer> containers = Collections.synchronizedMap(new LinkedHashMap<>());
+	private final Map<String, ListenerContainer> containers = Collections.synchronizedMap(new LinkedHashMap<>());
 
 	private volatile boolean running;
 
 	/**
 	 * Adds a container; it starts at once if the registry is already running and the
 	 * container auto-starts.
+	 * @param container the container
 	 * @throws ListenerConfigurationException if another container has the same id
 	 */
-	public void registerListenerContainer(HonkerListenerContainer container) {
+	public void registerListenerContainer(ListenerContainer container) {
 		synchronized (this.containers) {
-			HonkerListenerContainer existing = this.containers.putIfAbsent(container.getId(), container);
+			ListenerContainer existing = this.containers.putIfAbsent(container.getId(), container);
 			if (existing != null) {
 				throw new ListenerConfigurationException(
-						"duplicate @HonkerListener id '" + container.getId() + "' on " + existing.getListenerMethod()
-								+ " and " + container.getListenerMethod() + "; give each listener its own id");
+						"duplicate listener id '" + container.getId() + "' on " + existing.getListenerDescription()
+								+ " and " + container.getListenerDescription() + "; give each listener its own id");
 			}
 		}
 		if (this.running && container.isAutoStartup()) {
@@ -46,13 +50,34 @@ public class HonkerListenerEndpointRegistry implements SmartLifecycle, Disposabl
 		}
 	}
 
-	/** The container of a listener id, or {@code null} if there is none. */
-	public HonkerListenerContainer getListenerContainer(String id) {
+	/**
+	 * The container of a listener id.
+	 * @param id the listener id
+	 * @return the container, or {@code null} if there is none
+	 */
+	public ListenerContainer getListenerContainer(String id) {
 		return this.containers.get(id);
 	}
 
+	/**
+	 * The container of a listener id, as its kind.
+	 * @param id the listener id
+	 * @param type the kind of container, for example {@link HonkerListenerContainer}
+	 * @param <T> the kind of container
+	 * @return the container, or {@code null} if there is none
+	 * @throws IllegalArgumentException if the container is of another kind
+	 */
+	public <T extends ListenerContainer> T getListenerContainer(String id, Class<T> type) {
+		ListenerContainer container = this.containers.get(id);
+		if (container != null && !type.isInstance(container)) {
+			throw new IllegalArgumentException(
+					"listener '" + id + "' runs in a " + container.getClass().getName() + ", not a " + type.getName());
+		}
+		return type.cast(container);
+	}
+
 	/** Every registered container, in registration order. */
-	public Collection<HonkerListenerContainer> getListenerContainers() {
+	public Collection<ListenerContainer> getListenerContainers() {
 		synchronized (this.containers) {
 			return List.copyOf(this.containers.values());
 		}
@@ -84,8 +109,10 @@ public class HonkerListenerEndpointRegistry implements SmartLifecycle, Disposabl
 
 	@Override
 	public void start() {
-		List<HonkerListenerContainer> started = new ArrayList<>();
-		for (HonkerListenerContainer container : getListenerContainers()) {
+		List<ListenerContainer> started = new ArrayList<>();
+		List<ListenerContainer> all = new ArrayList<>(getListenerContainers());
+		all.sort(Comparator.comparingInt(ListenerContainer::getPhase));
+		for (ListenerContainer container : all) {
 			if (container.isAutoStartup()) {
 				container.start();
 				started.add(container);
@@ -94,16 +121,14 @@ public class HonkerListenerEndpointRegistry implements SmartLifecycle, Disposabl
 		this.running = true;
 		if (!started.isEmpty()) {
 			LOG.info(() -> "Started " + started.size() + " Honker listener(s): "
-					+ started.stream()
-						.map(c -> c.getId() + " on queue '" + c.getQueue() + "' x" + c.getConcurrency())
-						.collect(Collectors.joining(", ")));
+					+ started.stream().map(Object::toString).collect(Collectors.joining(", ")));
 		}
 	}
 
 	@Override
 	public void stop(Runnable callback) {
 		this.running = false;
-		Collection<HonkerListenerContainer> all = getListenerContainers();
+		Collection<ListenerContainer> all = getListenerContainers();
 		AtomicInteger remaining = new AtomicInteger(all.size() + 1);
 		Runnable countDown = () -> {
 			if (remaining.decrementAndGet() == 0) {
@@ -117,7 +142,7 @@ public class HonkerListenerEndpointRegistry implements SmartLifecycle, Disposabl
 	@Override
 	public void stop() {
 		this.running = false;
-		getListenerContainers().forEach(HonkerListenerContainer::stop);
+		getListenerContainers().forEach(ListenerContainer::stop);
 	}
 
 	@Override
@@ -127,7 +152,7 @@ public class HonkerListenerEndpointRegistry implements SmartLifecycle, Disposabl
 
 	@Override
 	public int getPhase() {
-		return HonkerListenerContainer.DEFAULT_PHASE;
+		return AbstractListenerContainer.DEFAULT_PHASE;
 	}
 
 	/**
@@ -138,11 +163,11 @@ public class HonkerListenerEndpointRegistry implements SmartLifecycle, Disposabl
 		stop();
 	}
 
-	private HonkerListenerContainer container(String id) {
-		HonkerListenerContainer container = this.containers.get(id);
+	private ListenerContainer container(String id) {
+		ListenerContainer container = this.containers.get(id);
 		if (container == null) {
 			throw new IllegalArgumentException(
-					"no @HonkerListener with id '" + id + "'; known ids: " + getListenerContainerIds());
+					"no listener with id '" + id + "'; known ids: " + getListenerContainerIds());
 		}
 		return container;
 	}

@@ -1,17 +1,20 @@
 package dev.honker.spring.listener;
 
+import java.lang.reflect.Type;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Runs one claimed job on a handler thread: converts the payload, calls the method, and
- * settles the job. In {@link AckMode#AFTER_HANDLER} a success is reported to the caller,
- * which acknowledges it in a batch; in {@link AckMode#TRANSACTIONAL} the method and the
- * acknowledgement run in one transaction. A failure is retried with backoff or
- * dead-lettered, as the {@link FailurePolicy} says.
+ * Runs one claimed job on a handler thread: calls the interceptors, converts the payload,
+ * calls the handler, and settles the job. In {@link AckMode#AFTER_HANDLER} a success is
+ * reported to the caller, which acknowledges it in a batch; in
+ * {@link AckMode#TRANSACTIONAL} the handler and the acknowledgement run in one
+ * transaction. A failure goes to the error handler, whose {@link FailureAction} is
+ * applied.
  */
 final class JobInvoker {
 
@@ -19,98 +22,118 @@ final class JobInvoker {
 
 	private final String listenerId;
 
-	private final HandlerMethod handler;
+	private final JobHandler<Object> handler;
+
+	private final Type payloadType;
 
 	private final PayloadConverter converter;
 
 	private final JobStore store;
 
-	private final FailurePolicy failurePolicy;
+	private final JobErrorHandler listenerDefault;
+
+	private final JobErrorHandler errorHandler;
+
+	private final List<JobInterceptor> interceptors;
 
 	private final TransactionTemplate transaction;
 
 	/**
+	 * @param payloadType the handler's payload type, or {@code null} if it takes none
+	 * @param errorHandler the application's error handler, or {@code null} to use
+	 * {@code listenerDefault}
 	 * @param transaction the transaction of {@link AckMode#TRANSACTIONAL}, or
 	 * {@code null} to acknowledge after the handler
 	 */
-	JobInvoker(String listenerId, HandlerMethod handler, PayloadConverter converter, JobStore store,
-			FailurePolicy failurePolicy, TransactionTemplate transaction) {
+	JobInvoker(String listenerId, JobHandler<Object> handler, Type payloadType, PayloadConverter converter,
+			JobStore store, JobErrorHandler listenerDefault, JobErrorHandler errorHandler,
+			List<JobInterceptor> interceptors, TransactionTemplate transaction) {
 		this.listenerId = listenerId;
 		this.handler = handler;
+		this.payloadType = payloadType;
 		this.converter = converter;
 		this.store = store;
-		this.failurePolicy = failurePolicy;
+		this.listenerDefault = listenerDefault;
+		this.errorHandler = errorHandler;
+		this.interceptors = List.copyOf(interceptors);
 		this.transaction = transaction;
-	}
-
-	/** How a job ended on this worker. */
-	enum Outcome {
-
-		/** The handler returned; the job still has to be acknowledged. */
-		SUCCEEDED,
-		/**
-		 * The handler returned and the job was acknowledged in the handler's transaction.
-		 */
-		ACKNOWLEDGED,
-		/**
-		 * The job failed and was scheduled again, dead-lettered, or left to its claim's
-		 * expiry.
-		 */
-		SETTLED
-
 	}
 
 	/**
 	 * Runs the job.
 	 * @param abandoned whether shutdown gave up on this job; then a failure is not
 	 * recorded and the claim is left to expire
+	 * @return whether the handler succeeded and the job still has to be acknowledged
 	 */
-	Outcome run(ClaimedJob job, BooleanSupplier abandoned) {
+	boolean run(ClaimedJob job, BooleanSupplier abandoned) {
+		JobContext context = new JobContext(this.listenerId, job.metadata());
+		int entered = 0;
+		try {
+			for (JobInterceptor interceptor : this.interceptors) {
+				entered++;
+				guard(interceptor, "beforeJob", () -> interceptor.beforeJob(context));
+			}
+			JobOutcome outcome = attempt(job, context, abandoned);
+			return outcome == JobOutcome.SUCCEEDED && this.transaction == null;
+		}
+		finally {
+			for (int i = entered - 1; i >= 0; i--) {
+				JobInterceptor interceptor = this.interceptors.get(i);
+				guard(interceptor, "afterJob", () -> interceptor.afterJob(context));
+			}
+		}
+	}
+
+	private JobOutcome attempt(ClaimedJob job, JobContext context, BooleanSupplier abandoned) {
 		Object payload;
 		try {
-			payload = this.converter.convert(job.id(), job.payload());
+			payload = convert(job);
 		}
 		catch (PayloadConversionException ex) {
-			fail(job, ex);
-			return Outcome.SETTLED;
+			return failed(job, context, ex, abandoned);
 		}
 		LOG.debug(() -> "listener '" + this.listenerId + "' runs job " + job.id() + " (attempt " + job.attempts()
 				+ " of " + job.maxAttempts() + ")");
 		try {
 			if (this.transaction == null) {
-				this.handler.invoke(payload, job.metadata());
-				return Outcome.SUCCEEDED;
+				this.handler.handle(payload, context.job());
 			}
-			this.transaction.executeWithoutResult(status -> invokeAndAck(payload, job));
-			return Outcome.ACKNOWLEDGED;
+			else {
+				this.transaction.executeWithoutResult(status -> invokeAndAck(payload, job, context.job()));
+			}
+			context.finish(JobOutcome.SUCCEEDED, null);
+			return JobOutcome.SUCCEEDED;
 		}
 		catch (ClaimLostException ex) {
 			LOG.warn("Honker listener '" + this.listenerId + "': job " + job.id()
 					+ " lost its claim before its transaction committed; rolled back, another worker will run it");
-			return Outcome.SETTLED;
+			context.finish(JobOutcome.ABANDONED, null);
+			return JobOutcome.ABANDONED;
 		}
 		catch (VirtualMachineError ex) {
 			throw ex;
 		}
 		catch (Exception | Error ex) {
-			Throwable failure = ex instanceof HandlerException wrapped ? wrapped.getCause() : ex;
-			if (abandoned.getAsBoolean()) {
-				LOG.debug(failure,
-						() -> "job " + job.id() + " failed after shutdown gave up on it; its claim will expire");
-			}
-			else if (this.failurePolicy.isRetryable(failure)) {
-				retry(job, failure);
-			}
-			else {
-				fail(job, failure);
-			}
-			return Outcome.SETTLED;
+			return failed(job, context, ex instanceof HandlerException wrapped ? wrapped.getCause() : ex, abandoned);
 		}
 	}
 
-	private void invokeAndAck(Object payload, ClaimedJob job) {
+	private Object convert(ClaimedJob job) {
+		if (this.payloadType == null) {
+			return null;
+		}
 		try {
-			this.handler.invoke(payload, job.metadata());
+			return this.converter.convert(job.payload(), this.payloadType);
+		}
+		catch (RuntimeException ex) {
+			throw new PayloadConversionException("payload of job " + job.id() + " cannot be converted to "
+					+ this.payloadType.getTypeName() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private void invokeAndAck(Object payload, ClaimedJob job, HonkerJob metadata) {
+		try {
+			this.handler.handle(payload, metadata);
 		}
 		catch (RuntimeException ex) {
 			throw ex;
@@ -130,37 +153,77 @@ final class JobInvoker {
 		}
 	}
 
-	private void retry(ClaimedJob job, Throwable failure) {
-		long delay = this.failurePolicy.retryDelaySeconds(job.attempts());
-		String error = describe(failure);
+	private JobOutcome failed(ClaimedJob job, JobContext context, Throwable failure, BooleanSupplier abandoned) {
+		JobOutcome outcome;
+		if (abandoned.getAsBoolean()) {
+			LOG.debug(failure, () -> "job " + job.id() + " failed after shutdown gave up on it; its claim will expire");
+			outcome = JobOutcome.ABANDONED;
+		}
+		else {
+			outcome = settle(job, decide(job, context.job(), failure));
+		}
+		context.finish(outcome, failure);
+		return outcome;
+	}
+
+	private FailureAction decide(ClaimedJob job, HonkerJob metadata, Throwable failure) {
+		FailedJob failed = new FailedJob(metadata, job.payload(), failure, this.listenerDefault);
+		if (this.errorHandler == null) {
+			return failed.defaultAction();
+		}
 		try {
-			this.store.retry(job.id(), job.workerId(), delay, error);
+			FailureAction action = this.errorHandler.handle(failed);
+			if (action != null) {
+				return action;
+			}
+			LOG.warn("Honker listener '" + this.listenerId + "': the JobErrorHandler returned null for job " + job.id()
+					+ "; applying the listener's default");
+		}
+		catch (RuntimeException ex) {
+			LOG.warn(ex, "Honker listener '" + this.listenerId + "': the JobErrorHandler failed on job " + job.id()
+					+ "; applying the listener's default");
+		}
+		return failed.defaultAction();
+	}
+
+	private JobOutcome settle(ClaimedJob job, FailureAction action) {
+		try {
+			boolean held = switch (action.kind()) {
+				case RETRY -> this.store.retry(job.id(), job.workerId(), Math.round(action.delay().toMillis() / 1000.0),
+						action.error());
+				case DEAD_LETTER -> this.store.fail(job.id(), job.workerId(), action.error());
+				case MOVE -> this.store.moveTo(job.id(), job.workerId(), action.queue(), job.payload());
+				case ACKNOWLEDGE -> this.store.ack(job.id(), job.workerId());
+			};
+			if (!held) {
+				LOG.warn("Honker listener '" + this.listenerId + "': job " + job.id()
+						+ " lost its claim before its failure was recorded (" + action + "); it runs again");
+				return JobOutcome.ABANDONED;
+			}
 			LOG.debug(() -> "job " + job.id() + " failed on attempt " + job.attempts() + " of " + job.maxAttempts()
-					+ ": " + error
-					+ (job.attempts() >= job.maxAttempts() ? "; dead-lettered" : "; retry in " + delay + "s"));
+					+ ": " + action);
+			return switch (action.kind()) {
+				case RETRY -> job.attempts() >= job.maxAttempts() ? JobOutcome.DEAD_LETTERED : JobOutcome.RETRIED;
+				case DEAD_LETTER -> JobOutcome.DEAD_LETTERED;
+				case MOVE -> JobOutcome.MOVED;
+				case ACKNOWLEDGE -> JobOutcome.DISCARDED;
+			};
 		}
 		catch (SQLException ex) {
-			LOG.warn(ex, "Honker listener '" + this.listenerId + "': cannot schedule the retry of job " + job.id()
+			LOG.warn(ex, "Honker listener '" + this.listenerId + "': cannot " + action + " job " + job.id()
 					+ "; it runs again when its claim expires");
+			return JobOutcome.ABANDONED;
 		}
 	}
 
-	private void fail(ClaimedJob job, Throwable failure) {
-		String error = describe(failure);
+	private void guard(JobInterceptor interceptor, String phase, Runnable call) {
 		try {
-			this.store.fail(job.id(), job.workerId(), error);
-			LOG.debug(() -> "job " + job.id() + " dead-lettered without retry: " + error);
+			call.run();
 		}
-		catch (SQLException ex) {
-			LOG.warn(ex, "Honker listener '" + this.listenerId + "': cannot dead-letter job " + job.id()
-					+ "; it runs again when its claim expires");
+		catch (RuntimeException ex) {
+			LOG.warn(ex, "Honker listener '" + this.listenerId + "': " + interceptor.getClass().getName() + "." + phase
+					+ " failed; the job goes on");
 		}
-	}
-
-	/** The last_error of a failed job: the exception's class and message. */
-	static String describe(Throwable failure) {
-		String message = failure.getMessage();
-		return message == null ? failure.getClass().getName() : failure.getClass().getName() + ": " + message;
 	}
 
 	/** Carries a checked exception of the handler out of the transaction callback. */

@@ -6,17 +6,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 
 import javax.sql.DataSource;
 
 import org.springframework.jdbc.datasource.DataSourceUtils;
 
+import dev.honker.sqlite.ClaimedJobDetails;
+import dev.honker.sqlite.SqliteSupport;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The queue operations of a listener, each through the Honker SQL functions on a
@@ -27,13 +27,15 @@ import tools.jackson.databind.ObjectMapper;
  */
 final class JobStore {
 
+	private static final String ACK = "SELECT honker_ack(?, ?)";
+
+	/** The details of a job that is no longer live when they are read: none. */
+	private static final ClaimedJobDetails UNKNOWN = new ClaimedJobDetails(0, 0);
+
 	private final DataSource dataSource;
 
-	private final ObjectMapper mapper;
-
-	JobStore(DataSource dataSource, ObjectMapper mapper) {
+	JobStore(DataSource dataSource) {
 		this.dataSource = dataSource;
-		this.mapper = mapper;
 	}
 
 	/**
@@ -47,7 +49,7 @@ final class JobStore {
 		return immediate(connection -> {
 			long acked = 0;
 			if (!acks.isEmpty()) {
-				acked = queryLong(connection, "SELECT honker_ack_batch(?, ?)", jsonIds(acks), workerId);
+				acked = queryLong(connection, "SELECT honker_ack_batch(?, ?)", SqliteSupport.jsonIds(acks), workerId);
 			}
 			if (limit <= 0) {
 				return new ClaimResult(List.of(), acked);
@@ -97,11 +99,30 @@ final class JobStore {
 				extendSeconds)) == 1;
 	}
 
+	/** Acknowledges a job in a transaction of its own. */
+	boolean ack(long id, String workerId) throws SQLException {
+		return immediate(connection -> queryLong(connection, ACK, id, workerId)) == 1;
+	}
+
+	/**
+	 * Acknowledges a job and enqueues its payload on another queue, in one transaction;
+	 * nothing happens if the claim is no longer held.
+	 */
+	boolean moveTo(long id, String workerId, String queue, String payload) throws SQLException {
+		return immediate(connection -> {
+			if (queryLong(connection, ACK, id, workerId) != 1) {
+				return false;
+			}
+			queryLong(connection, "SELECT honker_enqueue(?, ?, NULL, NULL, 0, 3, NULL)", queue, payload);
+			return true;
+		});
+	}
+
 	/** Acknowledges a job on the connection of the current Spring transaction. */
 	boolean ackInCurrentTransaction(long id, String workerId) throws SQLException {
 		Connection connection = DataSourceUtils.getConnection(this.dataSource);
 		try {
-			return queryLong(connection, "SELECT honker_ack(?, ?)", id, workerId) == 1;
+			return queryLong(connection, ACK, id, workerId) == 1;
 		}
 		finally {
 			DataSourceUtils.releaseConnection(connection, this.dataSource);
@@ -109,27 +130,19 @@ final class JobStore {
 	}
 
 	private List<ClaimedJob> parse(Connection connection, String claimed) throws SQLException {
-		JsonNode array = this.mapper.readTree(claimed);
+		JsonNode array = JsonMapper.shared().readTree(claimed);
 		if (array.isEmpty()) {
 			return List.of();
 		}
 		List<Long> ids = new ArrayList<>(array.size());
 		array.forEach(job -> ids.add(job.get("id").asLong()));
-		Map<Long, Long> maxAttempts = new HashMap<>();
-		try (PreparedStatement select = connection.prepareStatement(
-				"SELECT id, max_attempts FROM _honker_live WHERE id IN (SELECT value FROM json_each(?))")) {
-			select.setString(1, jsonIds(ids));
-			try (ResultSet rows = select.executeQuery()) {
-				while (rows.next()) {
-					maxAttempts.put(rows.getLong(1), rows.getLong(2));
-				}
-			}
-		}
+		Map<Long, ClaimedJobDetails> details = ClaimedJobDetails.of(connection, ids);
 		List<ClaimedJob> jobs = new ArrayList<>(ids.size());
 		for (JsonNode job : array) {
 			long id = job.get("id").asLong();
+			ClaimedJobDetails detail = details.getOrDefault(id, UNKNOWN);
 			jobs.add(new ClaimedJob(id, job.get("queue").asString(), job.get("payload").asString(),
-					job.get("worker_id").asString(), job.get("attempts").asLong(), maxAttempts.getOrDefault(id, 0L),
+					job.get("worker_id").asString(), job.get("attempts").asLong(), detail.maxAttempts(), detail.runAt(),
 					job.get("claim_expires_at").asLong()));
 		}
 		return jobs;
@@ -181,12 +194,6 @@ final class JobStore {
 				return row.getLong(1);
 			}
 		}
-	}
-
-	private static String jsonIds(List<Long> ids) {
-		StringJoiner joiner = new StringJoiner(",", "[", "]");
-		ids.forEach(id -> joiner.add(Long.toString(id)));
-		return joiner.toString();
 	}
 
 	/**

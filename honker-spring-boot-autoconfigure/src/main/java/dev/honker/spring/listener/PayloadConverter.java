@@ -2,56 +2,32 @@ package dev.honker.spring.listener;
 
 import java.lang.reflect.Type;
 
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.ObjectReader;
-
 /**
- * Converts a job's JSON payload to a listener method's payload parameter with the
- * application's Jackson mapper. A {@code String} parameter receives a JSON string payload
- * decoded, and any other payload as its JSON text.
+ * Converts a job's payload, the JSON text stored in the queue, to the payload type of a
+ * listener. The default, {@link JacksonPayloadConverter}, uses the application's Jackson
+ * mapper; a bean of this type replaces it for every listener, for example to read a
+ * payload format of your own.
  */
-final class PayloadConverter {
+public interface PayloadConverter {
 
-	private final ObjectReader reader;
-
-	private final String typeName;
-
-	private final boolean text;
-
-	private PayloadConverter(ObjectReader reader, String typeName, boolean text) {
-		this.reader = reader;
-		this.typeName = typeName;
-		this.text = text;
-	}
-
-	static PayloadConverter forType(ObjectMapper mapper, Type type) {
-		if (type == null) {
-			return new PayloadConverter(null, "nothing", false);
-		}
-		return new PayloadConverter(mapper.readerFor(mapper.constructType(type)), type.getTypeName(),
-				type == String.class);
+	/**
+	 * Whether payloads can be converted to {@code type}. Asked once per listener when its
+	 * container is created; {@code false} stops the application from starting.
+	 * @param type the listener's payload type
+	 * @return whether {@link #convert} can produce it
+	 */
+	default boolean canConvert(Type type) {
+		return true;
 	}
 
 	/**
-	 * Converts a payload.
-	 * @throws PayloadConversionException naming the job and the target type when the
-	 * payload does not fit
+	 * Converts one payload. An exception sends the job to the {@link JobErrorHandler} as
+	 * a {@link PayloadConversionException}, which the default handler dead-letters
+	 * without retry.
+	 * @param payload the job's payload as stored: one JSON value
+	 * @param type the listener's payload type
+	 * @return the payload as {@code type}
 	 */
-	Object convert(long jobId, String payload) {
-		if (this.reader == null) {
-			return null;
-		}
-		if (this.text && !payload.stripLeading().startsWith("\"")) {
-			return payload;
-		}
-		try {
-			return this.reader.readValue(payload);
-		}
-		catch (JacksonException ex) {
-			throw new PayloadConversionException("payload of job " + jobId + " cannot be converted to " + this.typeName
-					+ ": " + ex.getOriginalMessage(), ex);
-		}
-	}
+	Object convert(String payload, Type type);
 
 }

@@ -109,7 +109,7 @@ class ListenerDeliveryTests extends PooledDatabaseTests {
 		ListenerContexts.runner(this.pool).withBean(EmailListener.class).run(context -> {
 			EmailListener listener = context.getBean(EmailListener.class);
 			HonkerListenerContainer container = context.getBean(HonkerListenerEndpointRegistry.class)
-				.getListenerContainer("emails");
+				.getListenerContainer("emails", HonkerListenerContainer.class);
 			container.stop();
 			assertThat(container.isRunning()).isFalse();
 			enqueue(this.pool, "emails", "{\"to\":\"carol\",\"count\":1}", 3);

@@ -59,7 +59,7 @@ class ListenerLifecycleTests extends PooledDatabaseTests {
 			.run(context -> {
 				Blocking listener = context.getBean(Blocking.class);
 				HonkerListenerContainer container = context.getBean(HonkerListenerEndpointRegistry.class)
-					.getListenerContainer("slow");
+					.getListenerContainer("slow", HonkerListenerContainer.class);
 				long first = enqueue(this.pool, "slow", "{}", 3);
 				long second = enqueue(this.pool, "slow", "{}", 3);
 				await().atMost(LONG).until(() -> listener.started.size() == 2);
@@ -117,7 +117,7 @@ class ListenerLifecycleTests extends PooledDatabaseTests {
 	void replacedDatabaseFileStopsTheListenerAndReportsWhy() {
 		ListenerContexts.runner(this.pool).withBean(Finishing.class).run(context -> {
 			HonkerListenerContainer container = context.getBean(HonkerListenerEndpointRegistry.class)
-				.getListenerContainer("finishing");
+				.getListenerContainer("finishing", HonkerListenerContainer.class);
 			assertThat(container.isRunning()).isTrue();
 			Path replacement = this.dir.resolve("replacement.db");
 			try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + replacement);

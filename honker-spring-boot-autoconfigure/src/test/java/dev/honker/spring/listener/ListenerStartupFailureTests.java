@@ -25,7 +25,8 @@ class ListenerStartupFailureTests extends PooledDatabaseTests {
 	@Test
 	void unsupportedParameterTypeNamesTheMethod() {
 		assertStartupFails(UnsupportedParameter.class, "UnsupportedParameter.handle(Runnable)",
-				"parameter 0 of type java.lang.Runnable is not supported");
+				"the payload type java.lang.Runnable is not supported by " + JacksonPayloadConverter.class.getName(),
+				"declare a PayloadConverter bean");
 	}
 
 	@Test
@@ -41,7 +42,7 @@ class ListenerStartupFailureTests extends PooledDatabaseTests {
 
 	@Test
 	void duplicateListenerIdsNameBothMethods() {
-		assertStartupFails(DuplicateIds.class, "duplicate @HonkerListener id 'same'", "DuplicateIds.first(String)",
+		assertStartupFails(DuplicateIds.class, "duplicate listener id 'same'", "DuplicateIds.first(String)",
 				"DuplicateIds.second(String)");
 	}
 
@@ -80,7 +81,7 @@ class ListenerStartupFailureTests extends PooledDatabaseTests {
 			.run(context -> {
 				assertThat(context).hasNotFailed();
 				HonkerListenerContainer container = context.getBean(HonkerListenerEndpointRegistry.class)
-					.getListenerContainer("placeholderQueue.handle");
+					.getListenerContainer("placeholderQueue.handle", HonkerListenerContainer.class);
 				assertThat(container.getQueue()).isEqualTo("resolved");
 				assertThat(container.getConcurrency()).isEqualTo(3);
 			});

@@ -5,12 +5,14 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import javax.sql.DataSource;
 
 import org.sqlite.SQLiteConnection;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -20,12 +22,19 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.boot.thread.Threading;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.util.ClassUtils;
 
 import dev.honker.spring.listener.HonkerListenerAnnotationBeanPostProcessor;
+import dev.honker.spring.listener.HonkerListenerContainerCustomizer;
 import dev.honker.spring.listener.HonkerListenerContainerFactory;
+import dev.honker.spring.listener.JacksonPayloadConverter;
+import dev.honker.spring.listener.JobErrorHandler;
+import dev.honker.spring.listener.JobInterceptor;
+import dev.honker.spring.listener.PayloadConverter;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
 import dev.honker.spring.listener.ListenerDefaults;
 import dev.honker.spring.listener.RetryBackoff;
@@ -52,6 +61,12 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableConfigurationProperties(HonkerProperties.class)
 public final class HonkerListenerAutoConfiguration {
 
+	/**
+	 * The name of the {@link Executor} bean, if any, that runs the handlers of every
+	 * listener.
+	 */
+	public static final String LISTENER_TASK_EXECUTOR_BEAN_NAME = "honkerListenerTaskExecutor";
+
 	/** The JVM-shared commit watcher of the DataSource's database file. */
 	@Bean
 	@Lazy
@@ -62,15 +77,35 @@ public final class HonkerListenerAutoConfiguration {
 				new WatcherOptions(watcher.getPollInterval(), watcher.getIdentityCheckInterval()));
 	}
 
-	/** Creates a container for each {@code @HonkerListener} method. */
+	/**
+	 * Creates a container for each {@code @HonkerListener} method, and for listeners
+	 * registered in code. Picks up the application's {@link PayloadConverter} and
+	 * {@link JobErrorHandler} (when there is exactly one), every {@link JobInterceptor}
+	 * and {@link HonkerListenerContainerCustomizer} in order, and the executor named
+	 * {@value #LISTENER_TASK_EXECUTOR_BEAN_NAME}; without that executor, handlers run on
+	 * virtual threads when {@code spring.threads.virtual.enabled=true} on Java 21+, and
+	 * on a pool of platform threads per listener otherwise.
+	 */
 	@Bean
 	@Lazy
 	@ConditionalOnMissingBean
 	HonkerListenerContainerFactory honkerListenerContainerFactory(DataSource dataSource, DatabaseWatcher watcher,
 			ObjectProvider<JsonMapper> mapper, ObjectProvider<PlatformTransactionManager> transactionManager,
-			HonkerProperties properties) {
-		return new HonkerListenerContainerFactory(dataSource, watcher, mapper.getIfUnique(JsonMapper::shared),
+			HonkerProperties properties, ObjectProvider<PayloadConverter> payloadConverter,
+			ObjectProvider<JobErrorHandler> errorHandler, ObjectProvider<JobInterceptor> interceptors,
+			ObjectProvider<HonkerListenerContainerCustomizer> customizers,
+			@Qualifier(LISTENER_TASK_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> taskExecutor,
+			Environment environment) {
+		HonkerListenerContainerFactory factory = new HonkerListenerContainerFactory(dataSource, watcher,
 				listenerDefaults(properties.getListener()), transactionManager.getIfUnique());
+		factory.setPayloadConverter(payloadConverter
+			.getIfUnique(() -> new JacksonPayloadConverter(mapper.getIfUnique(JsonMapper::shared))));
+		factory.setErrorHandler(errorHandler.getIfUnique());
+		factory.setInterceptors(interceptors.orderedStream().toList());
+		factory.setContainerCustomizers(customizers.orderedStream().toList());
+		factory.setTaskExecutor(taskExecutor.getIfAvailable());
+		factory.setVirtualThreads(Threading.VIRTUAL.isActive(environment));
+		return factory;
 	}
 
 	/** Holds the listener containers by id; pause and resume listeners through it. */

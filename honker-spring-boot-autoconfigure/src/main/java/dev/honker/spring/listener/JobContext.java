@@ -1,0 +1,82 @@
+package dev.honker.spring.listener;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One attempt of one job, shared by the {@link JobInterceptor} calls around it: the job,
+ * the listener, and once the attempt is over, its outcome and failure. Interceptors keep
+ * their own per-job state in its attributes, for example a timer sample started in
+ * {@link JobInterceptor#beforeJob} and stopped in {@link JobInterceptor#afterJob}.
+ */
+public final class JobContext {
+
+	private final String listenerId;
+
+	private final HonkerJob job;
+
+	private final Map<Object, Object> attributes = new ConcurrentHashMap<>();
+
+	private volatile JobOutcome outcome;
+
+	private volatile Throwable failure;
+
+	JobContext(String listenerId, HonkerJob job) {
+		this.listenerId = listenerId;
+		this.job = job;
+	}
+
+	/** The id of the listener running the job. */
+	public String listenerId() {
+		return this.listenerId;
+	}
+
+	/** The job: id, queue, attempt, run_at, claim. */
+	public HonkerJob job() {
+		return this.job;
+	}
+
+	/** How the attempt ended; {@code null} until {@link JobInterceptor#afterJob}. */
+	public JobOutcome outcome() {
+		return this.outcome;
+	}
+
+	/**
+	 * What the handler threw, or the payload conversion error; {@code null} after a
+	 * success.
+	 */
+	public Throwable failure() {
+		return this.failure;
+	}
+
+	/**
+	 * Stores a value for this attempt.
+	 * @param key the key, for example the interceptor's class
+	 * @param value the value, not {@code null}
+	 */
+	public void put(Object key, Object value) {
+		this.attributes.put(key, value);
+	}
+
+	/**
+	 * Reads a value stored for this attempt.
+	 * @param key the key
+	 * @param type the value's type
+	 * @param <T> the value's type
+	 * @return the value, or {@code null} if none is stored
+	 */
+	public <T> T get(Object key, Class<T> type) {
+		return type.cast(this.attributes.get(key));
+	}
+
+	void finish(JobOutcome outcome, Throwable failure) {
+		this.outcome = outcome;
+		this.failure = failure;
+	}
+
+	@Override
+	public String toString() {
+		return "JobContext[listener=" + this.listenerId + ", job=" + this.job.id() + ", outcome=" + this.outcome + "]";
+	}
+
+}
