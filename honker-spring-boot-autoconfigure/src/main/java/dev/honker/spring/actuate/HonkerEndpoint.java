@@ -26,6 +26,7 @@ import dev.honker.spring.core.ScheduleStats;
 import dev.honker.spring.core.StreamConsumerStats;
 import dev.honker.spring.listener.HonkerListenerContainer;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
+import dev.honker.spring.listener.ListenerContainer;
 
 /**
  * The {@code honker} Actuator endpoint ({@code /actuator/honker}).
@@ -190,7 +191,7 @@ public class HonkerEndpoint {
 	}
 
 	private WebEndpointResponse<Object> pauseOrResume(String id, String action) {
-		HonkerListenerContainer container = (this.listeners != null) ? this.listeners.getListenerContainer(id) : null;
+		ListenerContainer container = (this.listeners != null) ? this.listeners.getListenerContainer(id) : null;
 		if (container == null) {
 			return notFound("no listener '" + id + "' in this application; listeners: "
 					+ ((this.listeners != null) ? new TreeSet<>(this.listeners.getListenerContainerIds()) : Set.of()));
@@ -215,17 +216,20 @@ public class HonkerEndpoint {
 	private List<ListenerState> listeners() {
 		List<ListenerState> states = new ArrayList<>();
 		if (this.listeners != null) {
-			for (HonkerListenerContainer container : this.listeners.getListenerContainers()) {
-				states.add(new ListenerState(container.getId(), container.getQueue(), container.isRunning(),
-						container.isPaused(), container.getFailure().map(Throwable::getMessage).orElse(null)));
+			for (ListenerContainer container : this.listeners.getListenerContainers()) {
+				String queue = (container instanceof HonkerListenerContainer jobs) ? jobs.getQueue() : null;
+				states.add(new ListenerState(container.getId(), queue, container.getListenerDescription(),
+						container.isRunning(), container.isPaused(),
+						container.getFailure().map(Throwable::getMessage).orElse(null)));
 			}
 		}
 		return states;
 	}
 
 	private boolean isKnownQueue(String queue) {
-		if (this.listeners != null
-				&& this.listeners.getListenerContainers().stream().anyMatch(c -> c.getQueue().equals(queue))) {
+		if (this.listeners != null && this.listeners.getListenerContainers()
+			.stream()
+			.anyMatch(c -> c instanceof HonkerListenerContainer jobs && jobs.getQueue().equals(queue))) {
 			return true;
 		}
 		if (this.stats.schedules().stream().anyMatch(schedule -> schedule.queue().equals(queue))) {
@@ -279,12 +283,14 @@ public class HonkerEndpoint {
 	 * A listener of this application.
 	 *
 	 * @param id the listener id
-	 * @param queue its queue
+	 * @param queue its queue, or {@code null} for a listener of another kind
+	 * @param description what it listens to, and its method
 	 * @param running whether its container runs
 	 * @param paused whether it is paused
 	 * @param failure why it stopped claiming on its own, or {@code null}
 	 */
-	public record ListenerState(String id, String queue, boolean running, boolean paused, String failure) {
+	public record ListenerState(String id, String queue, String description, boolean running, boolean paused,
+			String failure) {
 	}
 
 }

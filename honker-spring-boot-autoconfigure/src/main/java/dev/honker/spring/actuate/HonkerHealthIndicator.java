@@ -17,7 +17,7 @@ import org.springframework.util.Assert;
 
 import dev.honker.spring.core.HonkerStatsSampler;
 import dev.honker.spring.core.QueueStats;
-import dev.honker.spring.listener.HonkerListenerContainer;
+import dev.honker.spring.listener.ListenerContainer;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
 import dev.honker.spring.watch.DatabaseWatcher;
 
@@ -112,7 +112,7 @@ public class HonkerHealthIndicator extends AbstractHealthIndicator {
 		if (this.listeners == null) {
 			return;
 		}
-		for (HonkerListenerContainer container : this.listeners.getListenerContainers()) {
+		for (ListenerContainer container : this.listeners.getListenerContainers()) {
 			container.getFailure()
 				.ifPresent(failure -> reasons
 					.add("listener '" + container.getId() + "' stopped claiming: " + failure.getMessage()));

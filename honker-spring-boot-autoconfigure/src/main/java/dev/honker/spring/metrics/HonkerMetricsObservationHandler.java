@@ -86,7 +86,7 @@ public class HonkerMetricsObservationHandler implements ObservationHandler<Obser
 				case SUCCESS -> "honker.jobs.completed";
 				case RETRY -> "honker.jobs.retried";
 				case DEAD -> "honker.jobs.dead";
-				case ABANDONED -> null;
+				case MOVED, DISCARDED, ABANDONED -> null;
 			};
 			if (counter != null) {
 				Counter.builder(counter).tags(tags).register(this.registry).increment();

@@ -37,7 +37,7 @@ public class HonkerJobContext extends ReceiverContext<Map<String, String>> {
 	 * @param listenerId the listener id
 	 * @param attempt this attempt's number, from 1
 	 * @param runAt when the job became claimable
-	 * @param claimedAt when it was claimed
+	 * @param claimedAt when this worker started the attempt, just after the claim
 	 * @param carrier the stored trace context of the enqueue, possibly empty
 	 * @param enqueuedAt when the job was enqueued, to the millisecond, or {@code null}
 	 * when unknown (no trace context was stored)
@@ -81,7 +81,7 @@ public class HonkerJobContext extends ReceiverContext<Map<String, String>> {
 		return this.runAt;
 	}
 
-	/** When this worker claimed it. */
+	/** When this worker started the attempt, just after the claim. */
 	public Instant getClaimedAt() {
 		return this.claimedAt;
 	}
@@ -113,7 +113,11 @@ public class HonkerJobContext extends ReceiverContext<Map<String, String>> {
 		RETRY("retry"),
 		/** The handler failed and the job went to the dead table. */
 		DEAD("dead"),
-		/** The job's claim was lost, or shutdown gave up on it; it runs again later. */
+		/** The handler failed and the job moved to another queue. */
+		MOVED("moved"),
+		/** The handler failed and the error handler acknowledged the job. */
+		DISCARDED("discarded"),
+		/** Nothing was recorded (claim lost, shutdown gave up); it runs again later. */
 		ABANDONED("abandoned");
 
 		private final String tag;

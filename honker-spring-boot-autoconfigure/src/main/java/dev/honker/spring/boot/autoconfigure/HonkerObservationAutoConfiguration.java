@@ -18,6 +18,8 @@ import org.springframework.context.annotation.Configuration;
 import dev.honker.spring.core.HonkerStatsSampler;
 import dev.honker.spring.core.HonkerTemplate;
 import dev.honker.spring.core.JobTraceContexts;
+import dev.honker.spring.listener.ObservationJobInterceptor;
+import dev.honker.spring.observation.HonkerJobObservationConvention;
 import dev.honker.spring.metrics.HonkerMetricsObservationHandler;
 import dev.honker.spring.metrics.HonkerQueueMetrics;
 
@@ -41,6 +43,14 @@ import dev.honker.spring.metrics.HonkerQueueMetrics;
 public final class HonkerObservationAutoConfiguration {
 
 	HonkerObservationAutoConfiguration() {
+	}
+
+	/** Observes every job of every listener as {@code honker.job}. */
+	@Bean
+	@ConditionalOnMissingBean
+	ObservationJobInterceptor honkerObservationJobInterceptor(ObservationRegistry registry,
+			ObjectProvider<HonkerJobObservationConvention> convention, ObjectProvider<JobTraceContexts> traceContexts) {
+		return new ObservationJobInterceptor(registry, convention.getIfUnique(), traceContexts.getIfUnique());
 	}
 
 	@Configuration(proxyBeanMethods = false)
