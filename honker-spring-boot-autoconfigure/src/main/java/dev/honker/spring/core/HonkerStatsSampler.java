@@ -1,5 +1,6 @@
 package dev.honker.spring.core;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +12,9 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
-import org.springframework.core.log.LogAccessor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.util.Assert;
 
 /**
@@ -23,7 +26,7 @@ import org.springframework.util.Assert;
  */
 public class HonkerStatsSampler {
 
-	private static final LogAccessor LOG = new LogAccessor(HonkerStatsSampler.class);
+	private static final Log logger = LogFactory.getLog(HonkerStatsSampler.class);
 
 	private final HonkerStats stats;
 
@@ -35,9 +38,9 @@ public class HonkerStatsSampler {
 
 	private final List<Consumer<Sample>> listeners = new CopyOnWriteArrayList<>();
 
-	private volatile Sample latest;
+	private volatile @Nullable Sample latest;
 
-	private volatile RuntimeException failure;
+	private volatile @Nullable RuntimeException failure;
 
 	/**
 	 * Creates a sampler; it reads when {@link #sample()} is called, for example by a
@@ -73,7 +76,7 @@ public class HonkerStatsSampler {
 			this.listeners.forEach(listener -> listener.accept(sample));
 		}
 		catch (RuntimeException ex) {
-			LOG.warn(ex, "Honker: reading the queue statistics failed: " + ex.getMessage());
+			logger.warn("Honker: reading the queue statistics failed: " + ex.getMessage(), ex);
 			this.failure = ex;
 		}
 	}
@@ -88,12 +91,12 @@ public class HonkerStatsSampler {
 	}
 
 	/** The latest sample, or {@code null} before the first successful read. */
-	public Sample latest() {
+	public @Nullable Sample latest() {
 		return this.latest;
 	}
 
 	/** Why the last read failed, or {@code null} when it succeeded. */
-	public RuntimeException failure() {
+	public @Nullable RuntimeException failure() {
 		return this.failure;
 	}
 

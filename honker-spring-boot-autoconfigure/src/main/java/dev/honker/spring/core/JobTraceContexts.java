@@ -8,10 +8,11 @@ import java.util.StringJoiner;
 
 import javax.sql.DataSource;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.ObjectMapper;
 
-import org.springframework.core.log.LogAccessor;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.Assert;
 
@@ -54,7 +55,7 @@ public class JobTraceContexts {
 	/** The batch size of {@link #deleteEndedQuietly()}. */
 	public static final int CLEANUP_BATCH_SIZE = 500;
 
-	private static final LogAccessor LOG = new LogAccessor(JobTraceContexts.class);
+	private static final Log logger = LogFactory.getLog(JobTraceContexts.class);
 
 	private static final TypeReference<Map<String, String>> ENTRIES = new TypeReference<>() {
 	};
@@ -122,10 +123,12 @@ public class JobTraceContexts {
 	public void deleteEndedQuietly() {
 		try {
 			int deleted = deleteEnded(CLEANUP_BATCH_SIZE);
-			LOG.debug(() -> "deleted " + deleted + " trace contexts of ended jobs");
+			if (logger.isDebugEnabled()) {
+				logger.debug("deleted " + deleted + " trace contexts of ended jobs");
+			}
 		}
 		catch (RuntimeException ex) {
-			LOG.warn(ex, "Honker: deleting the trace contexts of ended jobs failed; trying again later");
+			logger.warn("Honker: deleting the trace contexts of ended jobs failed; trying again later", ex);
 		}
 	}
 
