@@ -1,9 +1,13 @@
 package dev.honker.spring.actuate;
 
+import java.util.List;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.honker.spring.core.HonkerDeadLetters;
 import dev.honker.spring.core.HonkerTemplate;
@@ -76,6 +80,28 @@ class HonkerMetricsTests extends ActuatorApplicationTests {
 		assertThat(scrape).contains("honker_queue_pending{queue=\"idle\"} 2.0")
 			.containsPattern("honker_queue_oldest_age_seconds\\{queue=\"idle\"} 1[2-7]\\d\\.0")
 			.contains("honker_queue_dead{queue=\"idle\"} 0.0");
+	}
+
+	@Test
+	void enqueuesCountWhenTheirTransactionCommits() {
+		start();
+		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
+		HonkerTemplate honker = this.context.getBean(HonkerTemplate.class);
+		TransactionTemplate transaction = new TransactionTemplate(
+				this.context.getBean(PlatformTransactionManager.class));
+		transaction.executeWithoutResult(status -> {
+			honker.enqueueAll("batch", List.of("a", "b", "c"));
+			assertThat(registry.find("honker.jobs.enqueued").tag("queue", "batch").counter())
+				.as("nothing counted before the commit")
+				.satisfiesAnyOf(counter -> assertThat(counter).isNull(),
+						counter -> assertThat(counter.count()).isZero());
+		});
+		assertThat(registry.get("honker.jobs.enqueued").tag("queue", "batch").counter().count()).isEqualTo(3);
+		transaction.executeWithoutResult(status -> {
+			honker.enqueue("batch", "rolled back");
+			status.setRollbackOnly();
+		});
+		assertThat(registry.get("honker.jobs.enqueued").tag("queue", "batch").counter().count()).isEqualTo(3);
 	}
 
 	private static double count(MeterRegistry registry, String name) {
