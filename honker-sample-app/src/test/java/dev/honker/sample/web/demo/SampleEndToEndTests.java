@@ -96,6 +96,15 @@ class SampleEndToEndTests {
 			assertThat(jdbc.sql("SELECT count(*) FROM _honker_live").query(Long.class).single())
 				.as("nothing left in the queue")
 				.isZero();
+
+			RestClient actuator = RestClient
+				.create("http://localhost:" + environment.getRequiredProperty("local.management.port") + "/actuator");
+			assertThat(actuator.get().uri("/health").retrieve().body(String.class)).contains("\"honker\"")
+				.contains("\"writable\":true");
+			assertThat(actuator.get().uri("/prometheus").retrieve().body(String.class))
+				.contains("honker_jobs_enqueued_total{queue=\"order-confirmations\"} 17.0");
+			assertThat(actuator.get().uri("/honker/queues/order-confirmations/dead").retrieve().body(String.class))
+				.contains("is not sold here");
 		}
 	}
 
