@@ -1,12 +1,15 @@
 package dev.honker.spring.metrics;
 
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import dev.honker.spring.core.HonkerStatsSampler;
@@ -16,12 +19,15 @@ import dev.honker.spring.core.QueueStats;
  * The queue gauges, one time series per queue (tag {@code queue}), set from each sample
  * of the {@link HonkerStatsSampler}, so a scrape never reads the database:
  * {@code honker.queue.pending}, {@code honker.queue.oldest.age} (seconds) and
- * {@code honker.queue.dead}. A queue that disappears from the statistics (no live and no
- * dead job left) disappears from the gauges.
+ * {@code honker.queue.dead}. Each queue's gauges are registered once and read values the
+ * latest sample stored; a queue that disappears from the statistics (no live and no dead
+ * job left) is removed from the registry.
  */
 public class HonkerQueueMetrics implements MeterBinder {
 
 	private final HonkerStatsSampler sampler;
+
+	private final Map<String, QueueGauges> queues = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the gauges of a sampler's samples.
@@ -33,31 +39,56 @@ public class HonkerQueueMetrics implements MeterBinder {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		MultiGauge pending = MultiGauge.builder("honker.queue.pending")
-			.description("Jobs waiting to be claimed, claimable or delayed")
-			.register(registry);
-		MultiGauge oldest = MultiGauge.builder("honker.queue.oldest.age")
-			.description("How long the oldest claimable job has been due")
-			.baseUnit("seconds")
-			.register(registry);
-		MultiGauge dead = MultiGauge.builder("honker.queue.dead")
-			.description("Jobs in the dead table")
-			.register(registry);
 		this.sampler.addListener(sample -> {
-			List<MultiGauge.Row<?>> pendingRows = new ArrayList<>();
-			List<MultiGauge.Row<?>> oldestRows = new ArrayList<>();
-			List<MultiGauge.Row<?>> deadRows = new ArrayList<>();
+			Set<String> seen = new HashSet<>();
 			for (QueueStats queue : sample.queues()) {
-				Tags tags = Tags.of("queue", queue.queue());
-				pendingRows.add(MultiGauge.Row.of(tags, queue.pending()));
-				oldestRows.add(MultiGauge.Row.of(tags,
-						queue.oldestPendingAge().toMillis() / (double) TimeUnit.SECONDS.toMillis(1)));
-				deadRows.add(MultiGauge.Row.of(tags, queue.dead()));
+				seen.add(queue.queue());
+				this.queues.computeIfAbsent(queue.queue(), name -> new QueueGauges(registry, name)).set(queue);
 			}
-			pending.register(pendingRows, true);
-			oldest.register(oldestRows, true);
-			dead.register(deadRows, true);
+			this.queues.entrySet().removeIf(entry -> {
+				if (seen.contains(entry.getKey())) {
+					return false;
+				}
+				entry.getValue().meters.forEach(registry::remove);
+				return true;
+			});
 		});
+	}
+
+	/** The gauges of one queue and the values they read. */
+	private static final class QueueGauges {
+
+		private final AtomicLong pending = new AtomicLong();
+
+		private final AtomicLong oldestMillis = new AtomicLong();
+
+		private final AtomicLong dead = new AtomicLong();
+
+		private final List<Meter> meters;
+
+		QueueGauges(MeterRegistry registry, String queue) {
+			this.meters = List.of(
+					Gauge.builder("honker.queue.pending", this.pending, AtomicLong::get)
+						.description("Jobs waiting to be claimed, claimable or delayed")
+						.tag("queue", queue)
+						.register(registry),
+					Gauge.builder("honker.queue.oldest.age", this.oldestMillis, millis -> millis.get() / 1000.0)
+						.description("How long the oldest claimable job has been due")
+						.baseUnit("seconds")
+						.tag("queue", queue)
+						.register(registry),
+					Gauge.builder("honker.queue.dead", this.dead, AtomicLong::get)
+						.description("Jobs in the dead table")
+						.tag("queue", queue)
+						.register(registry));
+		}
+
+		void set(QueueStats stats) {
+			this.pending.set(stats.pending());
+			this.oldestMillis.set(stats.oldestPendingAge().toMillis());
+			this.dead.set(stats.dead());
+		}
+
 	}
 
 }
