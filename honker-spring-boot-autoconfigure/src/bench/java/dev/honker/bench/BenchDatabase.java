@@ -42,6 +42,21 @@ final class BenchDatabase implements AutoCloseable {
 		return database;
 	}
 
+	/**
+	 * A new connection to {@code file} in WAL mode with {@code synchronous=NORMAL}, a
+	 * 30 s busy timeout and the embedded functions.
+	 */
+	static Connection connect(Path file) throws SQLException {
+		Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("PRAGMA journal_mode=WAL");
+			statement.execute("PRAGMA synchronous=NORMAL");
+			statement.execute("PRAGMA busy_timeout=30000");
+		}
+		HonkerFunctions.register(connection);
+		return connection;
+	}
+
 	void execute(String sql) throws SQLException {
 		try (Statement statement = connection.createStatement()) {
 			statement.execute(sql);

@@ -6,7 +6,6 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -184,12 +183,7 @@ public final class TransactionalEnqueueBenchmark {
 	}
 
 	private static Connection rawConnection(Path file) throws SQLException {
-		Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
-		try (Statement statement = connection.createStatement()) {
-			statement.execute("PRAGMA journal_mode=WAL");
-			statement.execute("PRAGMA synchronous=NORMAL");
-			statement.execute("PRAGMA busy_timeout=30000");
-		}
+		Connection connection = BenchDatabase.connect(file);
 		connection.setAutoCommit(false);
 		return connection;
 	}

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -30,11 +31,18 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * Each pass acknowledges the jobs that finished since the last pass and claims up to the
- * free handler capacity, in one transaction. When the queue has fewer claimable jobs than
- * that, the thread sleeps until the next commit, until {@code honker_queue_next_claim_at}
- * (a delayed job falls due or a claim expires), or at most the idle poll interval. A
- * handler still running after a third of the visibility timeout gets heartbeats, about
- * every third of it.
+ * free capacity, in one transaction. The capacity is {@code concurrency} plus a claim
+ * ahead for handlers that finish quickly: as many jobs as the handler threads finish in
+ * {@value #CLAIM_AHEAD_HORIZON_MILLIS} ms at their average pace, at most
+ * {@value #MAX_CLAIM_AHEAD_PER_THREAD} per thread, so a slow handler never holds jobs
+ * that another worker could run. Claimed jobs wait in a buffer; a handler thread that
+ * finishes a job takes the next one from it without a hand-off, and wakes this thread
+ * only when the buffer runs low, which is when it claims again and acknowledges what
+ * finished (or after {@value #ACK_LINGER_MILLIS} ms at the latest). When the queue has
+ * fewer claimable jobs than the capacity, the thread sleeps until the next commit, until
+ * {@code honker_queue_next_claim_at} (a delayed job falls due or a claim expires), or at
+ * most the idle poll interval. A job still waiting or running after a third of the
+ * visibility timeout gets heartbeats, about every third of it.
  *
  * <p>
  * Stopping stops claiming, waits up to the shutdown timeout for running handlers while
@@ -50,6 +58,19 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 	private static final long DRAIN_SLICE_MILLIS = 50;
 
 	private static final long SETTLE_NANOS = 200_000;
+
+	static final long CLAIM_AHEAD_HORIZON_MILLIS = 5;
+
+	static final int MAX_CLAIM_AHEAD_PER_THREAD = 8;
+
+	static final long ACK_LINGER_MILLIS = 20;
+
+	private static final long CLAIM_AHEAD_HORIZON_NANOS = TimeUnit.MILLISECONDS.toNanos(CLAIM_AHEAD_HORIZON_MILLIS);
+
+	private static final Duration ACK_LINGER = Duration.ofMillis(ACK_LINGER_MILLIS);
+
+	/** No handler has finished yet: claim no more than the handler threads. */
+	private static final long UNKNOWN_PACE = -1;
 
 	private final ListenerSettings settings;
 
@@ -74,6 +95,15 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 	private final Map<Long, Running> inFlight = new ConcurrentHashMap<>();
 
 	private final Queue<Long> succeeded = new ConcurrentLinkedQueue<>();
+
+	/** Claimed jobs that no handler thread has taken yet. */
+	private final Queue<ClaimedJob> buffer = new ConcurrentLinkedQueue<>();
+
+	/** Handler threads taking jobs from the buffer; at most {@code concurrency}. */
+	private final AtomicInteger workers = new AtomicInteger();
+
+	/** A moving average of the handlers' run time, or {@link #UNKNOWN_PACE}. */
+	private volatile long handlerNanos = UNKNOWN_PACE;
 
 	private volatile boolean stopping;
 
@@ -177,6 +207,10 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 						ex);
 				deadline = Instant.now().plus(RETRY_AFTER_ERROR);
 			}
+			if (!this.succeeded.isEmpty()) {
+				Instant lingerEnd = Instant.now().plus(ACK_LINGER);
+				deadline = (deadline == null || deadline.isAfter(lingerEnd)) ? lingerEnd : deadline;
+			}
 			if (!this.stopping) {
 				this.subscription.await(deadline, this.settings.idlePollInterval());
 			}
@@ -189,14 +223,30 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 	 */
 	private @Nullable Instant pass() throws SQLException, InterruptedException {
 		settle();
-		int free = this.paused.getAsBoolean() ? 0 : this.settings.concurrency() - this.inFlight.size();
+		boolean low = this.buffer.size() < this.settings.concurrency();
+		int free = (this.paused.getAsBoolean() || !low) ? 0 : capacity() - this.inFlight.size();
 		List<Long> acks = takeSucceeded();
 		if (acks.isEmpty() && free <= 0) {
 			return null;
 		}
 		List<ClaimedJob> claimed = ackAndClaim(acks, free);
 		claimed.forEach(this::dispatch);
+		startWorkers();
 		return free > 0 && claimed.size() < free ? nextDeadline() : null;
+	}
+
+	/**
+	 * {@code concurrency}, plus the jobs the handler threads finish within the
+	 * claim-ahead horizon at their average pace.
+	 */
+	private int capacity() {
+		int concurrency = this.settings.concurrency();
+		long pace = this.handlerNanos;
+		if (pace == UNKNOWN_PACE) {
+			return concurrency;
+		}
+		long ahead = concurrency * (CLAIM_AHEAD_HORIZON_NANOS / Math.max(pace, 1));
+		return concurrency + (int) Math.min(ahead, (long) concurrency * MAX_CLAIM_AHEAD_PER_THREAD);
 	}
 
 	/**
@@ -251,19 +301,60 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 
 	private void dispatch(ClaimedJob job) {
 		this.inFlight.put(job.id(), new Running(job, System.nanoTime()));
-		try {
-			this.handlers.execute(() -> runJob(job));
+		this.buffer.add(job);
+	}
+
+	/** Starts handler threads on the buffer, up to {@code concurrency} of them. */
+	private void startWorkers() {
+		while (!this.buffer.isEmpty() && takeWorkerSlot()) {
+			try {
+				this.handlers.execute(this::work);
+			}
+			catch (RejectedExecutionException ex) {
+				this.workers.decrementAndGet();
+				List<Long> rejected = new ArrayList<>();
+				for (ClaimedJob job = this.buffer.poll(); job != null; job = this.buffer.poll()) {
+					this.inFlight.remove(job.id());
+					rejected.add(job.id());
+				}
+				logger.warn("Honker listener '" + this.settings.id() + "': the handler executor rejected jobs "
+						+ rejected + "; they run again when their claims expire", ex);
+				return;
+			}
 		}
-		catch (RejectedExecutionException ex) {
-			this.inFlight.remove(job.id());
-			logger.warn("Honker listener '" + this.settings.id() + "': the handler executor rejected job " + job.id()
-					+ "; it runs again when its claim expires", ex);
+	}
+
+	private boolean takeWorkerSlot() {
+		for (int count = this.workers.get(); count < this.settings.concurrency(); count = this.workers.get()) {
+			if (this.workers.compareAndSet(count, count + 1)) {
+				return true;
+			}
 		}
+		return false;
+	}
+
+	/**
+	 * A handler thread's work: runs buffered jobs one after the other until the buffer is
+	 * empty (or shutdown gave up), then gives its slot back.
+	 */
+	private void work() {
+		do {
+			for (ClaimedJob job = nextJob(); job != null; job = nextJob()) {
+				runJob(job);
+			}
+			this.workers.decrementAndGet();
+		}
+		while (!this.buffer.isEmpty() && !this.abandoned && takeWorkerSlot());
+	}
+
+	private ClaimedJob nextJob() {
+		return this.abandoned ? null : this.buffer.poll();
 	}
 
 	private void runJob(ClaimedJob job) {
 		Running running = this.inFlight.get(job.id());
 		running.handlerThread(Thread.currentThread());
+		long start = System.nanoTime();
 		try {
 			// A shared executor may start a task only after shutdown gave up on it: then
 			// its
@@ -274,9 +365,18 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 		}
 		finally {
 			running.handlerThread(null);
+			recordPace(System.nanoTime() - start);
 			this.inFlight.remove(job.id());
-			this.subscription.signal();
+			if (this.buffer.size() < this.settings.concurrency()) {
+				this.subscription.signal();
+			}
 		}
+	}
+
+	/** Updates the moving average of handler run time (an eighth of each new one). */
+	private void recordPace(long nanos) {
+		long pace = this.handlerNanos;
+		this.handlerNanos = (pace == UNKNOWN_PACE) ? nanos : pace + (nanos - pace) / 8;
 	}
 
 	/**

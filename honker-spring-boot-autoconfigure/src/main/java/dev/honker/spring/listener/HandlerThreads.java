@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The threads that run a listener's handlers during one run of its container: the
  * executor given to the container, shared and left open; or else a virtual thread per
- * job; or else a pool of {@code concurrency} platform threads. The claim loop never has
- * more than {@code concurrency} jobs in flight, so any executor is bounded by it.
+ * job; or else a pool of {@code concurrency} platform threads. The claim loop never
+ * submits more than {@code concurrency} tasks at a time (each runs claimed jobs one after
+ * the other), so any executor is bounded by it.
  */
 final class HandlerThreads {
 

@@ -29,6 +29,12 @@ final class JobStore {
 
 	private static final String ACK = "SELECT honker_ack(?, ?)";
 
+	private static final String CLAIMABLE = """
+			SELECT EXISTS (SELECT 1 FROM _honker_live
+			                WHERE queue = ?1 AND state = 'pending' AND run_at <= unixepoch())
+			    OR EXISTS (SELECT 1 FROM _honker_live
+			                WHERE queue = ?1 AND state = 'processing' AND claim_expires_at < unixepoch())""";
+
 	/** The details of a job that is no longer live when they are read: none. */
 	private static final ClaimedJobDetails UNKNOWN = new ClaimedJobDetails(0, 0);
 
@@ -40,33 +46,53 @@ final class JobStore {
 
 	/**
 	 * In one transaction: acknowledges finished jobs, then claims up to {@code limit}
-	 * jobs.
+	 * jobs. With nothing to acknowledge and no job the claim could take or dead-letter,
+	 * it only reads: no write transaction, so the wakes of every commit to the database
+	 * (most of them not for this queue) never compete for SQLite's write lock.
 	 * @return the claimed jobs, and how many of {@code acks} were still held by this
 	 * worker
 	 */
 	ClaimResult ackAndClaim(String queue, String workerId, List<Long> acks, int limit, long visibilitySeconds)
 			throws SQLException {
-		return immediate(connection -> {
-			long acked = 0;
-			if (!acks.isEmpty()) {
-				acked = queryLong(connection, "SELECT honker_ack_batch(?, ?)", SqliteSupport.jsonIds(acks), workerId);
+		try (Connection connection = this.dataSource.getConnection()) {
+			if (acks.isEmpty() && (limit <= 0 || !claimable(connection, queue))) {
+				return new ClaimResult(List.of(), 0);
 			}
-			if (limit <= 0) {
-				return new ClaimResult(List.of(), acked);
-			}
-			String claimed;
-			try (PreparedStatement claim = connection.prepareStatement("SELECT honker_claim_batch(?, ?, ?, ?)")) {
-				claim.setString(1, queue);
-				claim.setString(2, workerId);
-				claim.setLong(3, limit);
-				claim.setLong(4, visibilitySeconds);
-				try (ResultSet row = claim.executeQuery()) {
-					row.next();
-					claimed = row.getString(1);
+			return immediate(connection, transaction -> {
+				long acked = 0;
+				if (!acks.isEmpty()) {
+					acked = queryLong(transaction, "SELECT honker_ack_batch(?, ?)", SqliteSupport.jsonIds(acks),
+							workerId);
 				}
-			}
-			return new ClaimResult(parse(connection, claimed), acked);
-		});
+				if (limit <= 0) {
+					return new ClaimResult(List.of(), acked);
+				}
+				String claimed;
+				try (PreparedStatement claim = transaction.prepareStatement("SELECT honker_claim_batch(?, ?, ?, ?)")) {
+					claim.setString(1, queue);
+					claim.setString(2, workerId);
+					claim.setLong(3, limit);
+					claim.setLong(4, visibilitySeconds);
+					try (ResultSet row = claim.executeQuery()) {
+						row.next();
+						claimed = row.getString(1);
+					}
+				}
+				return new ClaimResult(parse(transaction, claimed), acked);
+			});
+		}
+	}
+
+	/**
+	 * Whether the queue has a pending job whose time has come or an expired claim: a
+	 * superset of what {@code honker_claim_batch} claims or dead-letters, read through
+	 * the two deadline indexes, in auto-commit mode.
+	 */
+	private static boolean claimable(Connection connection, String queue) throws SQLException {
+		if (!connection.getAutoCommit()) {
+			connection.setAutoCommit(true);
+		}
+		return queryLong(connection, CLAIMABLE, queue) == 1;
 	}
 
 	/**
@@ -150,26 +176,30 @@ final class JobStore {
 
 	private <T> T immediate(Work<T> work) throws SQLException {
 		try (Connection connection = this.dataSource.getConnection()) {
-			if (!connection.getAutoCommit()) {
-				connection.setAutoCommit(true);
-			}
-			execute(connection, "BEGIN IMMEDIATE");
-			T result;
-			try {
-				result = work.run(connection);
-				execute(connection, "COMMIT");
-			}
-			catch (SQLException | RuntimeException ex) {
-				try {
-					execute(connection, "ROLLBACK");
-				}
-				catch (SQLException rollback) {
-					ex.addSuppressed(rollback);
-				}
-				throw ex;
-			}
-			return result;
+			return immediate(connection, work);
 		}
+	}
+
+	private static <T> T immediate(Connection connection, Work<T> work) throws SQLException {
+		if (!connection.getAutoCommit()) {
+			connection.setAutoCommit(true);
+		}
+		execute(connection, "BEGIN IMMEDIATE");
+		T result;
+		try {
+			result = work.run(connection);
+			execute(connection, "COMMIT");
+		}
+		catch (SQLException | RuntimeException ex) {
+			try {
+				execute(connection, "ROLLBACK");
+			}
+			catch (SQLException rollback) {
+				ex.addSuppressed(rollback);
+			}
+			throw ex;
+		}
+		return result;
 	}
 
 	private static void execute(Connection connection, String sql) throws SQLException {

@@ -22,13 +22,18 @@ import org.apache.commons.logging.LogFactory;
  * the directory is watched, so no file of the database is ever opened.
  *
  * <p>
- * A file event comes when the writer writes, which can be a moment before the commit is
- * visible (in WAL mode the wal-index in {@code -shm}, a memory mapping that raises no
- * event, is updated after the frames are written; in rollback modes the writer still
- * holds its lock). So after each event the watcher stays alert for a short window,
- * reading {@code data_version} every poll interval, and otherwise reads it every safety
- * poll interval (or identity-check interval, if shorter). Events about other files of the
- * directory end no wait.
+ * A file event comes when the writer writes, which can be before the commit is visible:
+ * in WAL mode the wal-index in {@code -shm}, a memory mapping that raises no event, is
+ * updated after the frames are written and, with {@code synchronous=FULL}, synced; in
+ * rollback modes the writer may still hold its lock, and reads get SQLITE_BUSY. So after
+ * each event the watcher stays alert until a read sees a new version (for at most
+ * {@value #PENDING_LIMIT_MILLIS} ms), reading again after {@value #FIRST_RETRY_MICROS}
+ * microseconds, then after twice as long each time up to the poll interval; and it keeps
+ * reading every poll interval for {@value #ALERT_WINDOW_MILLIS} ms after the event in any
+ * case, which catches a commit whose event merged with the previous one. Otherwise it
+ * reads every safety poll interval (or identity-check interval, if shorter): a commit
+ * whose event was missed is seen then. Events about other files of the directory end no
+ * wait, so they cost no read.
  */
 final class FileEventWake implements WakeSource {
 
@@ -37,6 +42,8 @@ final class FileEventWake implements WakeSource {
 	static final long ALERT_WINDOW_MILLIS = 20;
 
 	static final long PENDING_LIMIT_MILLIS = 1000;
+
+	static final long FIRST_RETRY_MICROS = 50;
 
 	private static final long ALERT_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(ALERT_WINDOW_MILLIS);
 
@@ -66,6 +73,8 @@ final class FileEventWake implements WakeSource {
 	private boolean pending;
 
 	private long pendingUntil;
+
+	private long retryNanos;
 
 	private volatile boolean lost;
 
@@ -129,7 +138,12 @@ final class FileEventWake implements WakeSource {
 			this.pending = false;
 		}
 		boolean alert = last == ReadOutcome.RETRY || this.pending || now - this.alertUntil < 0;
-		long deadline = now + (alert ? this.pollNanos : this.safetyNanos);
+		long wait = alert ? this.pollNanos : this.safetyNanos;
+		if (this.pending) {
+			wait = Math.min(wait, this.retryNanos);
+			this.retryNanos *= 2;
+		}
+		long deadline = now + wait;
 		try {
 			for (long left = deadline - now; left > 0; left = deadline - System.nanoTime()) {
 				WatchKey key = this.service.poll(left, TimeUnit.NANOSECONDS);
@@ -142,6 +156,7 @@ final class FileEventWake implements WakeSource {
 					this.alertUntil = seen + ALERT_WINDOW_NANOS;
 					this.pending = true;
 					this.pendingUntil = seen + PENDING_LIMIT_NANOS;
+					this.retryNanos = TimeUnit.MICROSECONDS.toNanos(FIRST_RETRY_MICROS);
 					return activity;
 				}
 			}

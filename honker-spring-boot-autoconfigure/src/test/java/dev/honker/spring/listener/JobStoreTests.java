@@ -1,0 +1,53 @@
+package dev.honker.spring.listener;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link JobStore#ackAndClaim} takes SQLite's write lock only when there is something to
+ * acknowledge, claim or dead-letter.
+ */
+class JobStoreTests extends PooledDatabaseTests {
+
+	@Test
+	void aClaimWithNothingClaimableOnlyReadsEvenWhileAnotherWriterHoldsTheLock() throws Exception {
+		JobStore store = new JobStore(this.pool);
+		HonkerTestPool.enqueue(this.pool, "other", "{}", 3);
+		try (Connection writer = DriverManager.getConnection("jdbc:sqlite:" + this.file);
+				Statement statement = writer.createStatement()) {
+			statement.execute("PRAGMA busy_timeout=0");
+			statement.execute("BEGIN IMMEDIATE");
+			statement
+				.execute("INSERT INTO _honker_live (queue, payload, run_at) VALUES ('q', '{}', unixepoch() + 3600)");
+			JobStore.ClaimResult result = store.ackAndClaim("q", "w", List.of(), 4, 30);
+			assertThat(result.jobs()).isEmpty();
+			assertThat(result.acked()).isZero();
+			statement.execute("ROLLBACK");
+		}
+	}
+
+	@Test
+	void claimsDueJobsAndExpiredClaimsButNotDelayedOnes() throws Exception {
+		JobStore store = new JobStore(this.pool);
+		try (Connection connection = this.pool.getConnection(); Statement statement = connection.createStatement()) {
+			statement.execute("""
+					INSERT INTO _honker_live (queue, payload, run_at) VALUES
+					  ('q', '"due"', unixepoch() - 1), ('q', '"later"', unixepoch() + 3600)""");
+			statement.execute("""
+					INSERT INTO _honker_live (queue, payload, state, worker_id, claim_expires_at, attempts)
+					VALUES ('q', '"expired"', 'processing', 'crashed', unixepoch() - 5, 1)""");
+		}
+		List<ClaimedJob> claimed = store.ackAndClaim("q", "w", List.of(), 4, 30).jobs();
+		assertThat(claimed).extracting(ClaimedJob::payload).containsExactlyInAnyOrder("\"due\"", "\"expired\"");
+		assertThat(store.ackAndClaim("q", "w", List.of(), 4, 30).jobs()).isEmpty();
+		JobStore.ClaimResult acked = store.ackAndClaim("q", "w", claimed.stream().map(ClaimedJob::id).toList(), 0, 30);
+		assertThat(acked.acked()).isEqualTo(2);
+	}
+
+}
