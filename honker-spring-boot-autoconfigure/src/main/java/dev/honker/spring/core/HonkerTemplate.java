@@ -14,6 +14,8 @@ import java.util.StringJoiner;
 
 import javax.sql.DataSource;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.ObjectMapper;
 
 import org.springframework.dao.DataAccessException;
@@ -24,8 +26,16 @@ import org.springframework.jdbc.core.PreparedStatementSetter;
 import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.Assert;
 import org.jspecify.annotations.Nullable;
+
+import dev.honker.spring.observation.DefaultHonkerEnqueueObservationConvention;
+import dev.honker.spring.observation.HonkerEnqueueContext;
+import dev.honker.spring.observation.HonkerEnqueueObservationConvention;
+import dev.honker.spring.observation.HonkerObservation;
 
 /**
  * Enqueues jobs, sends notifications, publishes to and reads streams, and uses locks,
@@ -87,6 +97,14 @@ public class HonkerTemplate implements HonkerOperations {
 
 	private final PayloadCodec codec;
 
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	private @Nullable HonkerEnqueueObservationConvention observationConvention;
+
+	private @Nullable JobTraceContexts traceContexts;
+
+	private @Nullable TransactionTemplate traceTransaction;
+
 	/**
 	 * Creates a template on a DataSource whose connections have the Honker functions.
 	 * @param dataSource the application's SQLite DataSource
@@ -137,7 +155,73 @@ public class HonkerTemplate implements HonkerOperations {
 		return insertJobs(queue, new String[] { this.codec.validJson("json", json) }, options)[0];
 	}
 
+	/**
+	 * Observes each enqueue as {@code honker.enqueue} in this registry; the default is
+	 * {@link ObservationRegistry#NOOP}, which costs nothing.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		Assert.notNull(observationRegistry, "observationRegistry must not be null");
+		this.observationRegistry = observationRegistry;
+	}
+
+	/**
+	 * Replaces the default convention of the {@code honker.enqueue} observation.
+	 * @param observationConvention the convention, or {@code null} for the default
+	 */
+	public void setObservationConvention(@Nullable HonkerEnqueueObservationConvention observationConvention) {
+		this.observationConvention = observationConvention;
+	}
+
+	/**
+	 * Stores the trace context of each observed enqueue beside the job, in the same
+	 * transaction (a transaction of its own when the call runs outside one).
+	 * @param traceContexts the store whose table exists, or {@code null} to store nothing
+	 */
+	public void setTraceContexts(@Nullable JobTraceContexts traceContexts) {
+		this.traceContexts = traceContexts;
+		this.traceTransaction = (traceContexts != null)
+				? new TransactionTemplate(new DataSourceTransactionManager(this.dataSource)) : null;
+	}
+
 	private long[] insertJobs(String queue, String[] payloads, JobOptions options) {
+		if (this.observationRegistry.isNoop()) {
+			return insertRows(queue, payloads, options);
+		}
+		HonkerEnqueueContext context = new HonkerEnqueueContext(queue);
+		Observation observation = HonkerObservation.ENQUEUE.observation(this.observationConvention,
+				DefaultHonkerEnqueueObservationConvention.INSTANCE, () -> context, this.observationRegistry);
+		return observation.observe(() -> {
+			if (this.traceContexts == null || context.getCarrier().isEmpty()) {
+				context.setJobIds(insertRows(queue, payloads, options));
+			}
+			else if (TransactionSynchronizationManager.isActualTransactionActive()) {
+				insertRowsAndTraceContext(queue, payloads, options, context);
+			}
+			else {
+				this.traceTransaction
+					.executeWithoutResult(status -> insertRowsAndTraceContext(queue, payloads, options, context));
+			}
+			return context.getJobIds();
+		});
+	}
+
+	private void insertRowsAndTraceContext(String queue, String[] payloads, JobOptions options,
+			HonkerEnqueueContext context) {
+		long[] ids = insertRows(queue, payloads, options);
+		context.setJobIds(ids);
+		String entries = this.traceContexts.write(context.getCarrier());
+		long now = System.currentTimeMillis();
+		for (long id : ids) {
+			callLong(JobTraceContexts.INSERT, statement -> {
+				statement.setLong(1, id);
+				statement.setString(2, entries);
+				statement.setLong(3, now);
+			});
+		}
+	}
+
+	private long[] insertRows(String queue, String[] payloads, JobOptions options) {
 		long[] ids = new long[payloads.length];
 		for (int from = 0; from < payloads.length;) {
 			int rows = JobRows.rowsPerStatement(payloads.length - from);

@@ -2,7 +2,12 @@ package dev.honker.spring.boot.autoconfigure;
 
 import javax.sql.DataSource;
 
+import dev.honker.spring.core.HonkerDeadLetters;
+import dev.honker.spring.core.HonkerStats;
 import dev.honker.spring.core.HonkerTemplate;
+import dev.honker.spring.core.JobTraceContexts;
+import dev.honker.spring.observation.HonkerEnqueueObservationConvention;
+import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -55,6 +60,22 @@ public final class HonkerAutoConfiguration {
 		return new HonkerInitializer(dataSource, properties, forcedOn);
 	}
 
+	/** Read-only statistics of the queues, schedules and stream consumers. */
+	@Bean
+	@ConditionalOnMissingBean
+	@DependsOn("honkerInitializer")
+	HonkerStats honkerStats(DataSource dataSource) {
+		return new HonkerStats(dataSource);
+	}
+
+	/** Requeues and deletes dead jobs. */
+	@Bean
+	@ConditionalOnMissingBean
+	@DependsOn("honkerInitializer")
+	HonkerDeadLetters honkerDeadLetters(DataSource dataSource) {
+		return new HonkerDeadLetters(dataSource);
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(JsonMapper.class)
 	static class HonkerTemplateConfiguration {
@@ -62,8 +83,15 @@ public final class HonkerAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@DependsOn("honkerInitializer")
-		HonkerTemplate honkerTemplate(DataSource dataSource, ObjectProvider<JsonMapper> jsonMapper) {
-			return new HonkerTemplate(dataSource, jsonMapper.getIfUnique(JsonMapper::shared));
+		HonkerTemplate honkerTemplate(DataSource dataSource, ObjectProvider<JsonMapper> jsonMapper,
+				ObjectProvider<ObservationRegistry> observationRegistry,
+				ObjectProvider<HonkerEnqueueObservationConvention> observationConvention,
+				ObjectProvider<JobTraceContexts> traceContexts) {
+			HonkerTemplate template = new HonkerTemplate(dataSource, jsonMapper.getIfUnique(JsonMapper::shared));
+			observationRegistry.ifUnique(template::setObservationRegistry);
+			template.setObservationConvention(observationConvention.getIfUnique());
+			template.setTraceContexts(traceContexts.getIfUnique());
+			return template;
 		}
 
 	}

@@ -48,6 +48,12 @@ public class HonkerProperties {
 
 	private final Events events = new Events();
 
+	private final Stats stats = new Stats();
+
+	private final Health health = new Health();
+
+	private final Tracing tracing = new Tracing();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -94,6 +100,18 @@ public class HonkerProperties {
 
 	public Events getEvents() {
 		return this.events;
+	}
+
+	public Stats getStats() {
+		return this.stats;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	public Tracing getTracing() {
+		return this.tracing;
 	}
 
 	/** When honker_bootstrap() runs. */
@@ -501,6 +519,25 @@ public class HonkerProperties {
 
 	}
 
+	/** Sampling of the queue statistics for gauges and the health indicator. */
+	public static class Stats {
+
+		/**
+		 * How often the queue statistics are read for the honker.queue.* gauges and the
+		 * honker health indicator. Scrapes and health probes read the latest sample.
+		 */
+		private Duration sampleInterval = Duration.ofSeconds(10);
+
+		public Duration getSampleInterval() {
+			return this.sampleInterval;
+		}
+
+		public void setSampleInterval(Duration sampleInterval) {
+			this.sampleInterval = sampleInterval;
+		}
+
+	}
+
 	/**
 	 * Defaults for {@code @HonkerStreamListener} consumers; an annotation attribute
 	 * overrides them. Retries use the honker.listener.backoff settings.
@@ -587,6 +624,52 @@ public class HonkerProperties {
 
 		public void setLockTtl(Duration lockTtl) {
 			this.lockTtl = lockTtl;
+		}
+
+	}
+
+	/** Thresholds of the honker health indicator. */
+	public static class Health {
+
+		/**
+		 * Longest time the oldest claimable job of a queue may wait before the health is
+		 * DOWN. When unset, the age is not checked.
+		 */
+		private @Nullable Duration maxOldestPendingAge;
+
+		/**
+		 * How many jobs of one queue may go to the dead table within the dead growth
+		 * window before the health is DOWN. When unset, dead growth is not checked.
+		 */
+		private @Nullable Long maxDeadGrowth;
+
+		/**
+		 * The window over which dead growth is counted.
+		 */
+		private Duration deadGrowthWindow = Duration.ofMinutes(15);
+
+		public @Nullable Duration getMaxOldestPendingAge() {
+			return this.maxOldestPendingAge;
+		}
+
+		public void setMaxOldestPendingAge(@Nullable Duration maxOldestPendingAge) {
+			this.maxOldestPendingAge = maxOldestPendingAge;
+		}
+
+		public @Nullable Long getMaxDeadGrowth() {
+			return this.maxDeadGrowth;
+		}
+
+		public void setMaxDeadGrowth(@Nullable Long maxDeadGrowth) {
+			this.maxDeadGrowth = maxDeadGrowth;
+		}
+
+		public Duration getDeadGrowthWindow() {
+			return this.deadGrowthWindow;
+		}
+
+		public void setDeadGrowthWindow(Duration deadGrowthWindow) {
+			this.deadGrowthWindow = deadGrowthWindow;
 		}
 
 	}
@@ -751,6 +834,40 @@ public class HonkerProperties {
 
 		public void setMaxAttempts(int maxAttempts) {
 			this.maxAttempts = maxAttempts;
+		}
+
+	}
+
+	/** Trace context propagation from enqueue to handler. */
+	public static class Tracing {
+
+		/**
+		 * Whether to store the trace context of each enqueue beside the job (in the
+		 * honker_spring_job_trace table), so the handler's span continues the enqueueing
+		 * trace. Needs an ObservationRegistry with tracing.
+		 */
+		private boolean propagation = true;
+
+		/**
+		 * How often rows of jobs that ended (acknowledged by any binding, dead or
+		 * cancelled) are deleted from the trace context table.
+		 */
+		private Duration cleanupInterval = Duration.ofSeconds(30);
+
+		public boolean isPropagation() {
+			return this.propagation;
+		}
+
+		public void setPropagation(boolean propagation) {
+			this.propagation = propagation;
+		}
+
+		public Duration getCleanupInterval() {
+			return this.cleanupInterval;
+		}
+
+		public void setCleanupInterval(Duration cleanupInterval) {
+			this.cleanupInterval = cleanupInterval;
 		}
 
 	}

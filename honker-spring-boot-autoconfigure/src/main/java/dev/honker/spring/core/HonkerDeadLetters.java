@@ -1,0 +1,129 @@
+package dev.honker.spring.core;
+
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.Assert;
+
+/**
+ * Requeues and deletes jobs of the dead table ({@code _honker_dead}).
+ *
+ * <p>
+ * A requeued job goes back to {@code _honker_live} as a pending job with the same id,
+ * queue, payload, priority, {@code max_attempts} and {@code created_at}, zero attempts,
+ * and {@code run_at} now; its dead row is deleted in the same transaction. Nothing else
+ * is written: no notification and no column or table that another Honker binding would
+ * read, so to every binding the job looks like one enqueued with an explicit id. The id
+ * is safe to reuse: {@code _honker_live}'s {@code AUTOINCREMENT} never hands out an id
+ * twice, and a job is in only one of the two tables. A dead job that had expired comes
+ * back without an expiry (the dead table does not keep one).
+ *
+ * <p>
+ * Each method runs in a transaction of its own, or joins the current Spring transaction
+ * of the DataSource. The first statement of each writes, so SQLite takes the write lock
+ * at once (waiting up to the busy timeout).
+ */
+public class HonkerDeadLetters {
+
+	private static final String REQUEUE = """
+			INSERT INTO _honker_live (id, queue, payload, priority, max_attempts, created_at)
+			SELECT id, queue, payload, priority, max_attempts, created_at FROM _honker_dead
+			WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM _honker_live WHERE id = ?1)""";
+
+	private static final String REQUEUE_ALL = """
+			INSERT INTO _honker_live (id, queue, payload, priority, max_attempts, created_at)
+			SELECT d.id, d.queue, d.payload, d.priority, d.max_attempts, d.created_at FROM _honker_dead d
+			WHERE d.queue = ?1 AND NOT EXISTS (SELECT 1 FROM _honker_live l WHERE l.id = d.id) ORDER BY d.id""";
+
+	private static final String DELETE_REQUEUED = """
+			DELETE FROM _honker_dead WHERE queue = ?1
+			AND id IN (SELECT id FROM _honker_live WHERE queue = ?1 AND state = 'pending' AND attempts = 0)""";
+
+	private final JdbcTemplate jdbc;
+
+	private final TransactionTemplate transaction;
+
+	/**
+	 * Creates the operations on a DataSource with the Honker schema.
+	 * @param dataSource the application's SQLite DataSource
+	 */
+	public HonkerDeadLetters(DataSource dataSource) {
+		Assert.notNull(dataSource, "dataSource must not be null");
+		this.jdbc = new JdbcTemplate(dataSource);
+		this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+	}
+
+	/**
+	 * Moves a dead job back to its queue, to run again from its first attempt.
+	 * @param jobId the job id
+	 * @return {@link Result#DONE}, {@link Result#NOT_DEAD} when the job is pending or
+	 * processing, or {@link Result#NOT_FOUND}
+	 */
+	public Result requeue(long jobId) {
+		return this.transaction.execute(status -> {
+			if (this.jdbc.update(REQUEUE, jobId) == 0) {
+				return missing(jobId);
+			}
+			this.jdbc.update("DELETE FROM _honker_dead WHERE id = ?", jobId);
+			return Result.DONE;
+		});
+	}
+
+	/**
+	 * Moves every dead job of a queue back to it, in id order.
+	 * @param queue the queue name
+	 * @return how many jobs were requeued
+	 */
+	public int requeueAll(String queue) {
+		if (queue == null || queue.isBlank()) {
+			throw new IllegalArgumentException(
+					"queue must not be empty, got " + (queue == null ? "null" : "'" + queue + "'"));
+		}
+		Integer count = this.transaction.execute(status -> {
+			int moved = this.jdbc.update(REQUEUE_ALL, queue);
+			this.jdbc.update(DELETE_REQUEUED, queue);
+			return moved;
+		});
+		return (count != null) ? count : 0;
+	}
+
+	/**
+	 * Deletes a dead job for good.
+	 * @param jobId the job id
+	 * @return {@link Result#DONE}, {@link Result#NOT_DEAD} when the job is pending or
+	 * processing, or {@link Result#NOT_FOUND}
+	 */
+	public Result delete(long jobId) {
+		return this.transaction.execute(status -> {
+			if (this.jdbc.update("DELETE FROM _honker_dead WHERE id = ?", jobId) == 0) {
+				return missing(jobId);
+			}
+			return Result.DONE;
+		});
+	}
+
+	private Result missing(long jobId) {
+		List<String> live = this.jdbc.queryForList("SELECT state FROM _honker_live WHERE id = ?", String.class, jobId);
+		return live.isEmpty() ? Result.NOT_FOUND : Result.NOT_DEAD;
+	}
+
+	/** What a requeue or delete found. */
+	public enum Result {
+
+		/** The job was dead, and was requeued or deleted. */
+		DONE,
+		/** The job is live (pending or processing), not dead; nothing changed. */
+		NOT_DEAD,
+		/**
+		 * No job has this id (it never existed, or was acknowledged, cancelled or
+		 * deleted); nothing changed.
+		 */
+		NOT_FOUND
+
+	}
+
+}

@@ -1,0 +1,153 @@
+package dev.honker.spring.core;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+
+import javax.sql.DataSource;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.ObjectMapper;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.util.Assert;
+
+/**
+ * The trace context of each traced job, kept beside the job in this project's own table
+ * {@value #TABLE}, so that the handler's span continues the trace of the request that
+ * enqueued it, in another process if need be. Honker's tables and the payload stay as
+ * other Honker bindings expect them.
+ *
+ * <pre>
+ * CREATE TABLE honker_spring_job_trace (
+ *   job_id      INTEGER PRIMARY KEY,   -- the id of the job in _honker_live
+ *   context     TEXT NOT NULL,         -- the propagation entries as a JSON object, e.g. {"traceparent":"00-..."}
+ *   enqueued_at INTEGER NOT NULL       -- Unix milliseconds of the enqueue
+ * )
+ * </pre>
+ *
+ * {@link HonkerTemplate} writes a row in the transaction of the enqueue, only when the
+ * enqueue's observation produced a trace context. A row is deleted by
+ * {@link #deleteEnded(int)} once its job is no longer in {@code _honker_live}: whichever
+ * binding acknowledged, cancelled or dead-lettered it.
+ */
+public class JobTraceContexts {
+
+	/** The table name. */
+	public static final String TABLE = "honker_spring_job_trace";
+
+	static final String INSERT = "INSERT OR REPLACE INTO " + TABLE
+			+ " (job_id, context, enqueued_at) VALUES (?, ?, ?) RETURNING job_id";
+
+	private static final String CREATE = "CREATE TABLE IF NOT EXISTS " + TABLE
+			+ " (job_id INTEGER PRIMARY KEY, context TEXT NOT NULL, enqueued_at INTEGER NOT NULL)";
+
+	private static final String ENDED = "SELECT t.job_id FROM " + TABLE + " t WHERE t.job_id > ?"
+			+ " AND NOT EXISTS (SELECT 1 FROM _honker_live l WHERE l.id = t.job_id) ORDER BY t.job_id LIMIT ?";
+
+	private static final String DELETE_ENDED = "DELETE FROM " + TABLE
+			+ " WHERE job_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM _honker_live l WHERE l.id = job_id)";
+
+	/** The batch size of {@link #deleteEndedQuietly()}. */
+	public static final int CLEANUP_BATCH_SIZE = 500;
+
+	private static final Log logger = LogFactory.getLog(JobTraceContexts.class);
+
+	private static final TypeReference<Map<String, String>> ENTRIES = new TypeReference<>() {
+	};
+
+	private final JdbcTemplate jdbc;
+
+	private final ObjectMapper mapper;
+
+	/**
+	 * Creates the store on the application's DataSource.
+	 * @param dataSource the application's SQLite DataSource
+	 * @param mapper the JSON mapper for the context entries
+	 */
+	public JobTraceContexts(DataSource dataSource, ObjectMapper mapper) {
+		Assert.notNull(dataSource, "dataSource must not be null");
+		Assert.notNull(mapper, "mapper must not be null");
+		this.jdbc = new JdbcTemplate(dataSource);
+		this.mapper = mapper;
+	}
+
+	/** Creates the table if it does not exist. */
+	public void createTable() {
+		this.jdbc.execute(CREATE);
+	}
+
+	/**
+	 * The stored trace context of a job.
+	 * @param jobId the job id
+	 * @return the context, or empty when the job was not traced
+	 */
+	public Optional<StoredContext> find(long jobId) {
+		List<StoredContext> found = this.jdbc.query("SELECT context, enqueued_at FROM " + TABLE + " WHERE job_id = ?",
+				(row, index) -> new StoredContext(this.mapper.readValue(row.getString(1), ENTRIES),
+						Instant.ofEpochMilli(row.getLong(2))),
+				jobId);
+		return found.stream().findFirst();
+	}
+
+	/**
+	 * Deletes the rows of jobs that are no longer live, in batches of {@code batchSize},
+	 * each batch in a short write of its own after a read that takes no write lock.
+	 * @param batchSize rows per delete
+	 * @return how many rows were deleted
+	 */
+	public int deleteEnded(int batchSize) {
+		Assert.isTrue(batchSize > 0, () -> "batchSize must be positive, got " + batchSize);
+		int deleted = 0;
+		long after = 0;
+		while (true) {
+			List<Long> ids = this.jdbc.queryForList(ENDED, Long.class, after, batchSize);
+			if (ids.isEmpty()) {
+				return deleted;
+			}
+			StringJoiner json = new StringJoiner(",", "[", "]");
+			ids.forEach(id -> json.add(Long.toString(id)));
+			deleted += this.jdbc.update(DELETE_ENDED, json.toString());
+			after = ids.get(ids.size() - 1);
+		}
+	}
+
+	/**
+	 * {@link #deleteEnded(int)} in batches of {@value #CLEANUP_BATCH_SIZE}, logging a
+	 * failure instead of throwing it; for periodic cleanup.
+	 */
+	public void deleteEndedQuietly() {
+		try {
+			int deleted = deleteEnded(CLEANUP_BATCH_SIZE);
+			if (logger.isDebugEnabled()) {
+				logger.debug("deleted " + deleted + " trace contexts of ended jobs");
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Honker: deleting the trace contexts of ended jobs failed; trying again later", ex);
+		}
+	}
+
+	String write(Map<String, String> entries) {
+		return this.mapper.writeValueAsString(entries);
+	}
+
+	/**
+	 * A job's stored trace context.
+	 *
+	 * @param entries the propagation entries, for example {@code traceparent}
+	 * @param enqueuedAt when the job was enqueued, to the millisecond
+	 */
+	public record StoredContext(Map<String, String> entries, Instant enqueuedAt) {
+
+		public StoredContext {
+			entries = Map.copyOf(entries);
+		}
+
+	}
+
+}

@@ -1,0 +1,180 @@
+package dev.honker.spring.core;
+
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import dev.honker.spring.listener.HonkerTestPool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * {@link HonkerStats} on a real SQLite file: every count, the dead-job pages, schedules,
+ * stream consumers, and the query plans (indexes only, except the dead table).
+ */
+class HonkerStatsTests {
+
+	private static final long NOW = 1_800_000_000L;
+
+	@TempDir
+	Path directory;
+
+	private HikariDataSource pool;
+
+	private JdbcTemplate jdbc;
+
+	private HonkerStats stats;
+
+	@BeforeEach
+	void open() {
+		this.pool = HonkerTestPool.pool(this.directory.resolve("app.db"));
+		this.jdbc = new JdbcTemplate(this.pool);
+		this.stats = new HonkerStats(this.pool, Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
+	}
+
+	@AfterEach
+	void close() {
+		this.pool.close();
+	}
+
+	@Test
+	void countsEachStateOfAQueue() {
+		pending("mail", NOW - 90);
+		pending("mail", NOW - 30);
+		pending("mail", NOW);
+		pending("mail", NOW + 60);
+		processing("mail", NOW + 100);
+		processing("mail", NOW - 1);
+		processing("mail", NOW - 5);
+		dead(1000, "mail");
+		dead(1001, "mail");
+		pending("other", NOW + 5);
+		assertThat(this.stats.queue("mail"))
+			.isEqualTo(new QueueStats("mail", 4, 3, 1, 3, 2, 2, Duration.ofSeconds(90)));
+		assertThat(this.stats.queue("other")).isEqualTo(new QueueStats("other", 1, 0, 1, 0, 0, 0, Duration.ZERO));
+		assertThat(this.stats.queue("nothing")).isEqualTo(QueueStats.empty("nothing"));
+	}
+
+	@Test
+	void listsEveryQueueWithLiveOrDeadJobs() {
+		pending("b", NOW);
+		processing("a", NOW + 10);
+		dead(1000, "c");
+		dead(1001, "b");
+		assertThat(this.stats.liveQueueNames()).containsExactly("a", "b");
+		assertThat(this.stats.queues()).containsExactly(new QueueStats("a", 0, 0, 0, 1, 0, 0, Duration.ZERO),
+				new QueueStats("b", 1, 1, 0, 0, 0, 1, Duration.ZERO),
+				new QueueStats("c", 0, 0, 0, 0, 0, 1, Duration.ZERO));
+	}
+
+	@Test
+	void pagesDeadJobsNewestFirst() {
+		for (long id = 1; id <= 5; id++) {
+			dead(id, "mail");
+		}
+		dead(6, "other");
+		DeadJobPage first = this.stats.deadJobs("mail", null, 2);
+		assertThat(first.jobs()).extracting(DeadJob::id).containsExactly(5L, 4L);
+		assertThat(first.nextBefore()).isEqualTo(4L);
+		DeadJobPage second = this.stats.deadJobs("mail", first.nextBefore(), 2);
+		assertThat(second.jobs()).extracting(DeadJob::id).containsExactly(3L, 2L);
+		DeadJobPage last = this.stats.deadJobs("mail", second.nextBefore(), 2);
+		assertThat(last.jobs()).extracting(DeadJob::id).containsExactly(1L);
+		assertThat(last.nextBefore()).isNull();
+		DeadJob job = last.jobs().get(0);
+		assertThat(job.queue()).isEqualTo("mail");
+		assertThat(job.payload()).isEqualTo("{\"n\":1}");
+		assertThat(job.lastError()).isEqualTo("boom 1");
+		assertThat(job.attempts()).isEqualTo(3);
+	}
+
+	@Test
+	void readsSchedulesAndStreamConsumers() {
+		this.jdbc.queryForObject("SELECT honker_scheduler_register('nightly', 'reports', '0 0 3 * * *', '{}', 0, NULL)",
+				Long.class);
+		this.jdbc.queryForObject("SELECT honker_scheduler_register('often', 'pings', '@every 10s', '{}', 0, NULL)",
+				Long.class);
+		this.jdbc.queryForObject("SELECT honker_scheduler_pause('often')", Long.class);
+		for (int i = 0; i < 5; i++) {
+			this.jdbc.queryForObject("SELECT honker_stream_publish('orders', NULL, '{}')", Long.class);
+		}
+		this.jdbc.queryForObject("SELECT honker_stream_publish('other', NULL, '{}')", Long.class);
+		this.jdbc.queryForObject("SELECT honker_stream_save_offset('billing', 'orders', 2)", Long.class);
+		List<ScheduleStats> schedules = this.stats.schedules();
+		assertThat(schedules).extracting(ScheduleStats::name).containsExactly("nightly", "often");
+		assertThat(schedules).extracting(ScheduleStats::paused).containsExactly(false, true);
+		assertThat(schedules.get(0).queue()).isEqualTo("reports");
+		assertThat(schedules.get(0).nextFireAt()).isAfter(Instant.now().minusSeconds(1));
+		assertThat(this.stats.streamConsumers()).containsExactly(new StreamConsumerStats("billing", "orders", 2, 3));
+	}
+
+	@Test
+	void refusesBadArguments() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.stats.queue(" "))
+			.withMessage("queue must not be empty, got ' '");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.stats.deadJobs("q", null, 0))
+			.withMessage("limit must be between 1 and 1000, got 0");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.stats.deadJobs(null, null, 10))
+			.withMessage("queue must not be empty, got null");
+	}
+
+	@Test
+	void liveCountsAndQueueNamesReadOnlyIndexes() {
+		for (int i = 0; i < 200; i++) {
+			pending("q" + (i % 4), NOW - i);
+		}
+		this.jdbc.execute("ANALYZE");
+		for (String sql : List.of(HonkerStats.LIVE_COUNTS, HonkerStats.QUEUE_NAMES)) {
+			List<String> plan = plan(sql);
+			assertThat(plan).as(sql).noneMatch(line -> line.contains("SCAN _honker_live"));
+			assertThat(plan).as(sql).anyMatch(line -> line.startsWith("SEARCH _honker_live USING"));
+		}
+		assertThat(plan(HonkerStats.LIVE_COUNTS)).filteredOn(line -> line.contains("SEARCH _honker_live"))
+			.hasSize(5)
+			.allMatch(line -> line.contains("COVERING INDEX _honker_live_pending_deadline (queue=? AND run_at")
+					|| line.contains("COVERING INDEX _honker_live_processing_deadline (queue=?"));
+		assertThat(plan(HonkerStats.STREAM_CONSUMERS)).anyMatch(line -> line.contains("_honker_stream_topic"));
+		// the documented exception: Honker 0.4 gives the dead table no index
+		assertThat(plan(HonkerStats.DEAD_COUNTS)).anyMatch(line -> line.contains("SCAN _honker_dead"));
+	}
+
+	private List<String> plan(String sql) {
+		List<String> lines = new ArrayList<>();
+		String explained = "EXPLAIN QUERY PLAN " + sql.replace("?1", "'q1'").replace("?2", "1").replace("?", "'q1'");
+		this.jdbc.query(explained, (ResultSet row) -> {
+			lines.add(row.getString("detail"));
+		});
+		return lines;
+	}
+
+	private void pending(String queue, long runAt) {
+		this.jdbc.update("INSERT INTO _honker_live (queue, payload, run_at) VALUES (?, '{}', ?)", queue, runAt);
+	}
+
+	private void processing(String queue, long claimExpiresAt) {
+		this.jdbc.update("INSERT INTO _honker_live (queue, payload, state, worker_id, claim_expires_at, attempts) "
+				+ "VALUES (?, '{}', 'processing', 'w', ?, 1)", queue, claimExpiresAt);
+	}
+
+	private void dead(long id, String queue) {
+		this.jdbc.update(
+				"INSERT INTO _honker_dead (id, queue, payload, priority, run_at, max_attempts, attempts, "
+						+ "last_error, created_at) VALUES (?, ?, ?, 0, ?, 3, 3, ?, ?)",
+				id, queue, "{\"n\":" + id + "}", NOW, "boom " + id, NOW - 100);
+	}
+
+}
