@@ -49,8 +49,9 @@ public final class HonkerAutoConfiguration {
 	}
 
 	@Bean
-	static HonkerDataSourcePostProcessor honkerDataSourcePostProcessor(ObjectProvider<HonkerProperties> properties) {
-		return new HonkerDataSourcePostProcessor(properties);
+	static HonkerDataSourcePostProcessor honkerDataSourcePostProcessor(ObjectProvider<HonkerProperties> properties,
+			Environment environment) {
+		return new HonkerDataSourcePostProcessor(properties, environment);
 	}
 
 	@Bean

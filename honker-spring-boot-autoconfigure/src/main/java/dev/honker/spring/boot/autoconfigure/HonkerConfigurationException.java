@@ -1,5 +1,6 @@
 package dev.honker.spring.boot.autoconfigure;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -39,6 +40,21 @@ public class HonkerConfigurationException extends RuntimeException {
 				"Set honker.extension.path to a libhonker_ext shared library built for this platform"
 						+ " (and honker.extension.entry-point if its init function is not sqlite3_honkerext_init),"
 						+ " or remove honker.extension.path to use the embedded Java functions.",
+				cause);
+	}
+
+	static HonkerConfigurationException readOnlyDatabase(Path file, Throwable cause) {
+		Path directory = file.toAbsolutePath().getParent();
+		String user = System.getProperty("user.name");
+		return new HonkerConfigurationException(
+				"Honker cannot write the database file " + file + ": SQLite opened it read-only (" + cause.getMessage()
+						+ "). The file is " + (Files.isWritable(file) ? "" : "not ") + "writable and its directory "
+						+ directory + " is " + (Files.isWritable(directory) ? "" : "not ") + "writable for user '"
+						+ user
+						+ "'. Enqueues, claims and acknowledgements all write, so listeners would fail on every job.",
+				"Give user '" + user + "' write access to " + file + " and to " + directory
+						+ " (SQLite creates its -wal, -shm or -journal files there), or point spring.datasource.url"
+						+ " at a writable file.",
 				cause);
 	}
 

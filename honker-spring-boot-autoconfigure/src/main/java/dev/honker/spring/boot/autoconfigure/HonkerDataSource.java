@@ -3,7 +3,7 @@ package dev.honker.spring.boot.autoconfigure;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collections;
-import java.util.Set;
+import java.util.Map;
 import java.util.WeakHashMap;
 
 import javax.sql.DataSource;
@@ -15,15 +15,16 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
 /**
  * Wraps a DataSource Honker cannot configure from the inside (anything but a
  * not-yet-started {@code HikariDataSource}): each physical SQLite connection is prepared
- * with {@link HonkerConnectionSetup} the first time it is handed out. Connections to
- * other databases pass through untouched.
+ * with {@link HonkerConnectionSetup} the first time it is handed out, and every handle on
+ * it is wrapped by {@link TransactionBegin}. Connections to other databases pass through
+ * untouched.
  */
 final class HonkerDataSource extends DelegatingDataSource {
 
 	private final HonkerConnectionSetup setup;
 
-	private final Set<SQLiteConnection> prepared = Collections
-		.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+	/** The {@code BEGIN} of each prepared physical connection's configured mode. */
+	private final Map<SQLiteConnection, String> prepared = Collections.synchronizedMap(new WeakHashMap<>());
 
 	HonkerDataSource(DataSource target, HonkerConnectionSetup setup) {
 		super(target);
@@ -44,10 +45,13 @@ final class HonkerDataSource extends DelegatingDataSource {
 		try {
 			if (connection.isWrapperFor(SQLiteConnection.class)) {
 				SQLiteConnection physical = connection.unwrap(SQLiteConnection.class);
-				if (!this.prepared.contains(physical)) {
+				String begin = this.prepared.get(physical);
+				if (begin == null) {
 					this.setup.prepare(connection);
-					this.prepared.add(physical);
+					begin = TransactionBegin.takeOver(physical);
+					this.prepared.put(physical, begin);
 				}
+				return TransactionBegin.wrap(connection, physical, begin);
 			}
 			return connection;
 		}

@@ -5,6 +5,7 @@ import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -17,7 +18,9 @@ import org.springframework.util.ClassUtils;
  * and pool settings and gets a connection factory that prepares each connection before
  * the pool's own {@code connection-init-sql} runs. Any other DataSource is wrapped, so
  * each physical connection is prepared the first time it is handed out. DataSources whose
- * URL is known not to be SQLite are left alone; in-memory SQLite URLs are refused.
+ * URL is known not to be SQLite are left alone; in-memory SQLite URLs are refused. The
+ * Python package's {@code HONKER_EXTENSION_PATH} variable is ignored (see
+ * {@link PythonExtensionVariable}).
  */
 final class HonkerDataSourcePostProcessor implements BeanPostProcessor, Ordered {
 
@@ -26,8 +29,11 @@ final class HonkerDataSourcePostProcessor implements BeanPostProcessor, Ordered 
 
 	private final ObjectProvider<HonkerProperties> properties;
 
-	HonkerDataSourcePostProcessor(ObjectProvider<HonkerProperties> properties) {
+	private final Environment environment;
+
+	HonkerDataSourcePostProcessor(ObjectProvider<HonkerProperties> properties, Environment environment) {
 		this.properties = properties;
+		this.environment = environment;
 	}
 
 	@Override
@@ -43,6 +49,7 @@ final class HonkerDataSourcePostProcessor implements BeanPostProcessor, Ordered 
 			throw HonkerConfigurationException.inMemoryDatabase(url);
 		}
 		HonkerProperties honker = this.properties.getObject();
+		PythonExtensionVariable.ignoreIn(honker, this.environment);
 		HonkerConnectionSetup setup = HonkerConnectionSetup.from(honker);
 		boolean bootstrapOnConnect = honker.getBootstrap() == HonkerProperties.BootstrapMode.CONNECT;
 		if (HIKARI_PRESENT && HikariSupport.install(dataSource, setup, bootstrapOnConnect)) {

@@ -1,5 +1,6 @@
 package dev.honker.spring.boot.autoconfigure;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,6 +12,8 @@ import javax.sql.DataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 import org.springframework.beans.factory.InitializingBean;
 
@@ -56,6 +59,7 @@ final class HonkerInitializer implements InitializingBean {
 			if (file.isEmpty()) {
 				throw HonkerConfigurationException.inMemoryDatabase(connection.getMetaData().getURL());
 			}
+			checkWritable(connection, file);
 			HonkerProperties.BootstrapMode bootstrap = this.properties.getBootstrap();
 			if (bootstrap == HonkerProperties.BootstrapMode.STARTUP) {
 				HonkerConnectionSetup.bootstrap(connection);
@@ -82,6 +86,30 @@ final class HonkerInitializer implements InitializingBean {
 			throw HonkerConfigurationException.notSqlite(scheme);
 		}
 		logger.debug("Honker is off: the DataSource is " + scheme + ", not jdbc:sqlite:");
+	}
+
+	/**
+	 * Fails startup when SQLite opened the file read-only: the probe, a write of the
+	 * header's {@code user_version} with its own value in a transaction that is rolled
+	 * back, fails with {@code SQLITE_READONLY}. Any other outcome of the probe (such as a
+	 * busy database) is left to the application's own transactions.
+	 */
+	private static void checkWritable(Connection connection, String file) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("BEGIN IMMEDIATE");
+			try {
+				statement.execute("PRAGMA user_version = " + queryText(connection, "PRAGMA user_version"));
+			}
+			finally {
+				statement.execute("ROLLBACK");
+			}
+		}
+		catch (SQLiteException ex) {
+			if ((ex.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_READONLY.code) {
+				throw HonkerConfigurationException.readOnlyDatabase(Path.of(file), ex);
+			}
+			logger.debug("Honker: could not check that " + file + " is writable: " + ex.getMessage());
+		}
 	}
 
 	private static String describe(HonkerProperties.BootstrapMode bootstrap) {

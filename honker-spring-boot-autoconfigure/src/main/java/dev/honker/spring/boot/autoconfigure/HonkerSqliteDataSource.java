@@ -10,12 +10,14 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 import org.sqlite.JDBC;
+import org.sqlite.SQLiteConnection;
 
 /**
  * The sqlite-jdbc connection factory Honker installs in a {@code HikariDataSource}: it
  * opens each physical connection exactly as Hikari would from its {@code jdbcUrl} and
  * {@code data-source-properties}, then prepares it with {@link HonkerConnectionSetup}
- * before the pool runs its own {@code connection-init-sql}.
+ * before the pool runs its own {@code connection-init-sql}, and hands it out wrapped by
+ * {@link TransactionBegin}.
  */
 final class HonkerSqliteDataSource implements DataSource {
 
@@ -59,10 +61,10 @@ final class HonkerSqliteDataSource implements DataSource {
 	}
 
 	private Connection open(Properties connectionProperties) throws SQLException {
-		Connection connection = JDBC.createConnection(this.url, connectionProperties);
+		SQLiteConnection connection = JDBC.createConnection(this.url, connectionProperties);
 		try {
 			this.setup.prepare(connection);
-			return connection;
+			return TransactionBegin.wrap(connection, connection, TransactionBegin.takeOver(connection));
 		}
 		catch (SQLException | RuntimeException ex) {
 			HonkerConnectionSetup.closeAfterFailure(connection, ex);

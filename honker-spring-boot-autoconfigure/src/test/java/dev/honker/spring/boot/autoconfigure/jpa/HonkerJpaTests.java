@@ -1,6 +1,7 @@
 package dev.honker.spring.boot.autoconfigure.jpa;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import dev.honker.spring.boot.autoconfigure.WriteStorm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,6 +123,28 @@ class HonkerJpaTests {
 				.as("no order of a failed call")
 				.isZero();
 		});
+	}
+
+	@Test
+	void underWriteContentionEveryReportedFailureLeftNothingAndEverySuccessCommitted() {
+		JpaTestApplication.runner(url())
+			.withPropertyValues("spring.datasource.hikari.data-source-properties.busy_timeout=10")
+			.run(context -> {
+				OrderService service = context.getBean(OrderService.class);
+				long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+				WriteStorm.Report report;
+				try (AutoCloseable contention = WriteStorm.holdWriteLockRepeatedly(url(), Duration.ofMillis(20))) {
+					report = WriteStorm.run(4, () -> System.nanoTime() - end < 0,
+							item -> service.placeOrder(item, false));
+				}
+				WriteStorm.Verdict verdict = report.check(jdbc(context), "orders");
+
+				assertThat(verdict.consistent()).as("%s: %s", report, verdict).isTrue();
+				assertThat(report.failed()).as("calls that met a busy database").isNotEmpty();
+				assertThat(report.errorsByType()).as("the one exception of a busy database")
+					.containsOnlyKeys("CannotCreateTransactionException");
+				assertThat(report.succeeded()).isNotEmpty();
+			});
 	}
 
 	private static JdbcTemplate jdbc(AssertableApplicationContext context) {

@@ -2,6 +2,7 @@ package dev.honker.spring.boot.autoconfigure.orm;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -12,6 +13,7 @@ import java.util.concurrent.Future;
 import javax.sql.DataSource;
 
 import dev.honker.spring.boot.autoconfigure.HonkerAutoConfiguration;
+import dev.honker.spring.boot.autoconfigure.WriteStorm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +68,13 @@ abstract class TransactionalEnqueueContract {
 	 * Runs a test on a started context whose database has an empty {@code orders} table.
 	 */
 	void run(ContextConsumer<AssertableApplicationContext> test) {
+		run("30000", test);
+	}
+
+	/**
+	 * Runs a test as {@link #run(ContextConsumer)} does, with another busy timeout.
+	 */
+	void run(String busyTimeoutMillis, ContextConsumer<AssertableApplicationContext> test) {
 		withTechnology(new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
 					DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
@@ -73,7 +82,7 @@ abstract class TransactionalEnqueueContract {
 			.withPropertyValues("spring.datasource.url=jdbc:sqlite:" + this.directory.resolve("shop.db"),
 					"spring.datasource.hikari.data-source-properties.journal_mode=WAL",
 					"spring.datasource.hikari.data-source-properties.synchronous=NORMAL",
-					"spring.datasource.hikari.data-source-properties.busy_timeout=30000",
+					"spring.datasource.hikari.data-source-properties.busy_timeout=" + busyTimeoutMillis,
 					"spring.datasource.hikari.data-source-properties.transaction_mode=IMMEDIATE"))
 			.run(context -> {
 				assertThat(context).hasNotFailed();
@@ -154,6 +163,26 @@ abstract class TransactionalEnqueueContract {
 					Long.class))
 				.as("orders of calls that threw")
 				.isZero();
+		});
+	}
+
+	@Test
+	void underWriteContentionEveryReportedFailureLeftNothingAndEverySuccessCommitted() {
+		run("10", context -> {
+			OrderService service = service(context);
+			long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+			WriteStorm.Report report;
+			try (AutoCloseable contention = WriteStorm
+				.holdWriteLockRepeatedly("jdbc:sqlite:" + this.directory.resolve("shop.db"), Duration.ofMillis(20))) {
+				report = WriteStorm.run(4, () -> System.nanoTime() - end < 0, item -> service.placeOrder(item, false));
+			}
+			WriteStorm.Verdict verdict = report.check(jdbc(context), OrderService.QUEUE);
+
+			assertThat(verdict.consistent()).as("%s: %s", report, verdict).isTrue();
+			assertThat(report.failed()).as("calls that met a busy database").isNotEmpty();
+			assertThat(report.errorsByType()).as("the one exception of a busy database")
+				.containsOnlyKeys("CannotCreateTransactionException");
+			assertThat(report.succeeded()).isNotEmpty();
 		});
 	}
 
