@@ -11,8 +11,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.env.Environment;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.servlet.function.RouterFunction;
@@ -75,11 +75,10 @@ public final class HonkerDashboardAutoConfiguration {
 	}
 
 	@Bean
-	SmartInitializingSingleton honkerDashboardSecurityWarning(Environment environment, HonkerProperties properties) {
+	SmartInitializingSingleton honkerDashboardSecurityWarning(ApplicationContext context, HonkerProperties properties) {
 		return () -> {
-			String address = environment.getProperty("server.address");
-			if (!ClassUtils.isPresent(SECURITY_CLASS, HonkerDashboardAutoConfiguration.class.getClassLoader())
-					&& !isLoopback(address)) {
+			String address = context.getEnvironment().getProperty("server.address");
+			if (!ClassUtils.isPresent(SECURITY_CLASS, context.getClassLoader()) && !isLoopback(address)) {
 				LOG.warn(() -> "Honker dashboard at " + properties.getDashboard().getPath()
 						+ " is enabled without Spring Security, and the server listens on "
 						+ ((address != null) ? address : "every network address (server.address is unset)")
