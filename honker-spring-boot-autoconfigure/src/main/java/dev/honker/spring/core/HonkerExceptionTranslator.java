@@ -12,14 +12,16 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
 
 /**
- * Turns the errors of {@code SELECT honker_*(...)} calls into
- * {@link HonkerFunctionException}s naming the function, and SQLite's busy and locked
- * errors into {@link CannotAcquireLockException}; anything else goes to Spring's usual
- * translation.
+ * Turns the errors of {@code SELECT honker_*(...)} calls, and of statements that do a
+ * function's work under its name as the task, into {@link HonkerFunctionException}s
+ * naming the function, and SQLite's busy and locked errors into
+ * {@link CannotAcquireLockException}; anything else goes to Spring's usual translation.
  */
 final class HonkerExceptionTranslator implements SQLExceptionTranslator {
 
 	private static final Pattern CALLED_FUNCTION = Pattern.compile("^SELECT (honker_\\w+|notify)\\(");
+
+	private static final Pattern FUNCTION_NAME = Pattern.compile("honker_\\w+|notify");
 
 	private final SQLExceptionTranslator fallback;
 
@@ -36,12 +38,24 @@ final class HonkerExceptionTranslator implements SQLExceptionTranslator {
 					|| (primaryCode == SQLiteErrorCode.SQLITE_ERROR.code && busyInsideFunction(message))) {
 				return new CannotAcquireLockException(task + " failed, the database is busy: " + message, ex);
 			}
-			Matcher function = (sql != null) ? CALLED_FUNCTION.matcher(sql) : null;
-			if (primaryCode == SQLiteErrorCode.SQLITE_ERROR.code && function != null && function.find()) {
-				return new HonkerFunctionException(function.group(1), message, ex);
+			String function = functionName(task, sql);
+			if (primaryCode == SQLiteErrorCode.SQLITE_ERROR.code && function != null) {
+				return new HonkerFunctionException(function, message, ex);
 			}
 		}
 		return this.fallback.translate(task, sql, ex);
+	}
+
+	/**
+	 * The function named by the task (a statement that does a function's work, such as
+	 * the enqueue's INSERT) or called by the SQL, or {@code null}.
+	 */
+	private static String functionName(String task, String sql) {
+		if (task != null && FUNCTION_NAME.matcher(task).matches()) {
+			return task;
+		}
+		Matcher called = (sql != null) ? CALLED_FUNCTION.matcher(sql) : null;
+		return (called != null && called.find()) ? called.group(1) : null;
 	}
 
 	/** A nested statement of a Honker function that found the database busy or locked. */

@@ -1,6 +1,7 @@
 package dev.honker.spring.core;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Optional;
 
 /**
@@ -33,6 +34,32 @@ public interface HonkerOperations {
 	 * @return the new job id
 	 */
 	long enqueue(String queue, Object payload, JobOptions options);
+
+	/**
+	 * Enqueues many jobs at once, each to run as soon as a worker is free, with three
+	 * attempts: one statement per up to 128 jobs, in the current transaction.
+	 * @param queue the queue name
+	 * @param payloads the payloads, each written as JSON (a {@code String} becomes a JSON
+	 * string); a {@code null} element is the JSON {@code null}
+	 * @return the new job ids, in the order of {@code payloads}
+	 * @throws HonkerPayloadException if a payload cannot be written, before any job is
+	 * inserted
+	 */
+	long[] enqueueAll(String queue, Collection<?> payloads);
+
+	/**
+	 * Enqueues many jobs at once with the same options: one statement per up to 128 jobs,
+	 * in the current transaction. Without a transaction, each statement commits on its
+	 * own.
+	 * @param queue the queue name
+	 * @param payloads the payloads, each written as JSON (a {@code String} becomes a JSON
+	 * string); a {@code null} element is the JSON {@code null}
+	 * @param options delay or start time, priority, attempts and expiry, for every job
+	 * @return the new job ids, in the order of {@code payloads}
+	 * @throws HonkerPayloadException if a payload cannot be written, before any job is
+	 * inserted
+	 */
+	long[] enqueueAll(String queue, Collection<?> payloads, JobOptions options);
 
 	/**
 	 * Enqueues a job whose payload is JSON text, stored exactly as given.

@@ -1,11 +1,10 @@
 package dev.honker.spring.core;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Optional;
 
 import javax.sql.DataSource;
@@ -51,7 +50,10 @@ import dev.honker.spring.observation.HonkerObservation;
  *
  * <p>
  * Each call runs a {@code SELECT honker_...(?)} statement that is prepared once per
- * physical connection and reused by later calls on that connection.
+ * physical connection and reused by later calls on that connection. Enqueues are the
+ * exception: they run the {@code INSERT ... RETURNING id} that {@code honker_enqueue}
+ * runs (same columns, defaults and times; see {@link JobRows}), which saves the function
+ * call, and which inserts many jobs in one statement for {@link #enqueueAll}.
  *
  * <h2>Payloads</h2> Payloads and results are written as JSON with the application's
  * Jackson mapper. A {@code String} payload is stored as a JSON string ({@code "hello"}
@@ -66,8 +68,6 @@ import dev.honker.spring.observation.HonkerObservation;
  * roll back a {@code @Transactional} method by default.
  */
 public class HonkerTemplate implements HonkerOperations {
-
-	private static final String ENQUEUE = "SELECT honker_enqueue(?, ?, ?, ?, ?, ?, ?)";
 
 	private final DataSource dataSource;
 
@@ -107,7 +107,20 @@ public class HonkerTemplate implements HonkerOperations {
 	public long enqueue(String queue, Object payload, JobOptions options) {
 		requireName("queue", queue);
 		Assert.notNull(options, "options must not be null");
-		return insertJob(queue, this.codec.write("payload", payload), options);
+		return insertJobs(queue, new String[] { this.codec.write("payload", payload) }, options)[0];
+	}
+
+	@Override
+	public long[] enqueueAll(String queue, Collection<?> payloads) {
+		return enqueueAll(queue, payloads, JobOptions.defaults());
+	}
+
+	@Override
+	public long[] enqueueAll(String queue, Collection<?> payloads, JobOptions options) {
+		requireName("queue", queue);
+		Assert.notNull(payloads, "payloads must not be null");
+		Assert.notNull(options, "options must not be null");
+		return insertJobs(queue, this.codec.writeAll("payloads", payloads), options);
 	}
 
 	@Override
@@ -119,7 +132,7 @@ public class HonkerTemplate implements HonkerOperations {
 	public long enqueueJson(String queue, String json, JobOptions options) {
 		requireName("queue", queue);
 		Assert.notNull(options, "options must not be null");
-		return insertJob(queue, this.codec.validJson("json", json), options);
+		return insertJobs(queue, new String[] { this.codec.validJson("json", json) }, options)[0];
 	}
 
 	/**
@@ -151,53 +164,52 @@ public class HonkerTemplate implements HonkerOperations {
 				? new TransactionTemplate(new DataSourceTransactionManager(this.dataSource)) : null;
 	}
 
-	private long insertJob(String queue, String payload, JobOptions options) {
+	private long[] insertJobs(String queue, String[] payloads, JobOptions options) {
 		if (this.observationRegistry.isNoop()) {
-			return insertRow(queue, payload, options);
+			return insertRows(queue, payloads, options);
 		}
 		HonkerEnqueueContext context = new HonkerEnqueueContext(queue);
 		Observation observation = HonkerObservation.ENQUEUE.observation(this.observationConvention,
 				DefaultHonkerEnqueueObservationConvention.INSTANCE, () -> context, this.observationRegistry);
 		return observation.observe(() -> {
 			if (this.traceContexts == null || context.getCarrier().isEmpty()) {
-				context.setJobId(insertRow(queue, payload, options));
+				context.setJobIds(insertRows(queue, payloads, options));
 			}
 			else if (TransactionSynchronizationManager.isActualTransactionActive()) {
-				insertRowAndTraceContext(queue, payload, options, context);
+				insertRowsAndTraceContext(queue, payloads, options, context);
 			}
 			else {
 				this.traceTransaction
-					.executeWithoutResult(status -> insertRowAndTraceContext(queue, payload, options, context));
+					.executeWithoutResult(status -> insertRowsAndTraceContext(queue, payloads, options, context));
 			}
-			return context.getJobId();
+			return context.getJobIds();
 		});
 	}
 
-	private void insertRowAndTraceContext(String queue, String payload, JobOptions options,
+	private void insertRowsAndTraceContext(String queue, String[] payloads, JobOptions options,
 			HonkerEnqueueContext context) {
-		long id = insertRow(queue, payload, options);
-		context.setJobId(id);
+		long[] ids = insertRows(queue, payloads, options);
+		context.setJobIds(ids);
 		String entries = this.traceContexts.write(context.getCarrier());
 		long now = System.currentTimeMillis();
-		callLong(JobTraceContexts.INSERT, statement -> {
-			statement.setLong(1, id);
-			statement.setString(2, entries);
-			statement.setLong(3, now);
-		});
+		for (long id : ids) {
+			callLong(JobTraceContexts.INSERT, statement -> {
+				statement.setLong(1, id);
+				statement.setString(2, entries);
+				statement.setLong(3, now);
+			});
+		}
 	}
 
-	private long insertRow(String queue, String payload, JobOptions options) {
-		Long delay = (options.getDelay() != null) ? options.getDelay().getSeconds() : null;
-		Long expires = (options.getExpires() != null) ? options.getExpires().getSeconds() : null;
-		return callLong(ENQUEUE, statement -> {
-			statement.setString(1, queue);
-			statement.setString(2, payload);
-			setLongOrNull(statement, 3, options.runAtSeconds());
-			setLongOrNull(statement, 4, delay);
-			statement.setLong(5, options.getPriority());
-			statement.setLong(6, options.getMaxAttempts());
-			setLongOrNull(statement, 7, expires);
-		});
+	private long[] insertRows(String queue, String[] payloads, JobOptions options) {
+		long[] ids = new long[payloads.length];
+		for (int from = 0; from < payloads.length;) {
+			int rows = JobRows.rowsPerStatement(payloads.length - from);
+			call(JobRows.FUNCTION, JobRows.sql(rows), JobRows.arguments(queue, payloads, from, rows, options),
+					JobRows.ids(ids, from, rows));
+			from += rows;
+		}
+		return ids;
 	}
 
 	@Override
@@ -304,6 +316,14 @@ public class HonkerTemplate implements HonkerOperations {
 	 * failure.
 	 */
 	private <T> T call(String sql, PreparedStatementSetter arguments, ResultSetExtractor<T> reader) {
+		return call(sql, sql, arguments, reader);
+	}
+
+	/**
+	 * As {@link #call(String, String, PreparedStatementSetter, ResultSetExtractor)}, with
+	 * the Honker function whose work the statement does (for errors) or the statement.
+	 */
+	private <T> T call(String task, String sql, PreparedStatementSetter arguments, ResultSetExtractor<T> reader) {
 		Connection connection = DataSourceUtils.getConnection(this.dataSource);
 		try {
 			return this.statements.run(connection, sql, statement -> {
@@ -318,20 +338,11 @@ public class HonkerTemplate implements HonkerOperations {
 		catch (SQLException ex) {
 			DataSourceUtils.releaseConnection(connection, this.dataSource);
 			connection = null;
-			DataAccessException translated = this.exceptionTranslator.translate(sql, sql, ex);
-			throw (translated != null) ? translated : new UncategorizedSQLException(sql, sql, ex);
+			DataAccessException translated = this.exceptionTranslator.translate(task, sql, ex);
+			throw (translated != null) ? translated : new UncategorizedSQLException(task, sql, ex);
 		}
 		finally {
 			DataSourceUtils.releaseConnection(connection, this.dataSource);
-		}
-	}
-
-	private static void setLongOrNull(PreparedStatement statement, int index, Long value) throws SQLException {
-		if (value == null) {
-			statement.setNull(index, Types.INTEGER);
-		}
-		else {
-			statement.setLong(index, value);
 		}
 	}
 

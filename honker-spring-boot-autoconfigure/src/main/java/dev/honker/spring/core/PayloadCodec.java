@@ -1,6 +1,7 @@
 package dev.honker.spring.core;
 
 import java.time.Instant;
+import java.util.Collection;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -30,9 +31,29 @@ final class PayloadCodec {
 			return this.mapper.writeValueAsString(value);
 		}
 		catch (JacksonException ex) {
-			throw new HonkerPayloadException("Cannot write " + what + " of type " + value.getClass().getName()
-					+ " as JSON: " + ex.getOriginalMessage(), ex);
+			throw cannotWrite(what, value, ex);
 		}
+	}
+
+	/** Writes every value, in order; a failure names the value as {@code what[index]}. */
+	String[] writeAll(String what, Collection<?> values) {
+		String[] json = new String[values.size()];
+		int index = 0;
+		for (Object value : values) {
+			try {
+				json[index] = this.mapper.writeValueAsString(value);
+			}
+			catch (JacksonException ex) {
+				throw cannotWrite(what + "[" + index + "]", value, ex);
+			}
+			index++;
+		}
+		return json;
+	}
+
+	private static HonkerPayloadException cannotWrite(String what, Object value, JacksonException ex) {
+		return new HonkerPayloadException("Cannot write " + what + " of type " + value.getClass().getName()
+				+ " as JSON: " + ex.getOriginalMessage(), ex);
 	}
 
 	/** Checks that text is exactly one JSON value and returns it unchanged. */

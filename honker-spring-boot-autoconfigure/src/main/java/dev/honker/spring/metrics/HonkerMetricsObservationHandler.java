@@ -17,7 +17,8 @@ import dev.honker.spring.observation.HonkerJobContext;
  * Records Honker's job metrics when the {@code honker.enqueue} and {@code honker.job}
  * observations stop:
  * <ul>
- * <li>{@code honker.jobs.enqueued} (tag {@code queue}): successful enqueues;</li>
+ * <li>{@code honker.jobs.enqueued} (tag {@code queue}): jobs enqueued, counting each job
+ * of a batch enqueue;</li>
  * <li>{@code honker.jobs.completed}, {@code honker.jobs.retried},
  * {@code honker.jobs.dead} (tags {@code queue}, {@code listener}): runs that succeeded,
  * were scheduled again, or sent the job to the dead table;</li>
@@ -77,7 +78,7 @@ public class HonkerMetricsObservationHandler implements ObservationHandler<Obser
 					.description("Jobs enqueued")
 					.tag("queue", enqueue.getQueue())
 					.register(this.registry)
-					.increment();
+					.increment(enqueue.getJobIds().length);
 			}
 		}
 		else if (context instanceof HonkerJobContext job && job.getOutcome() != null) {

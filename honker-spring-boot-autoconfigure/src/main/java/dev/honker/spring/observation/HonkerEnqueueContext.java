@@ -7,15 +7,16 @@ import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.SenderContext;
 
 /**
- * The context of one enqueue: the queue, and, once the job row exists, its id. Its
- * carrier receives the trace context (for example a {@code traceparent} entry) that a
- * tracing handler injects, to be stored beside the job.
+ * The context of one enqueue call (one job, or a batch of jobs on one queue): the queue,
+ * and, once the rows exist, the job ids. Its carrier receives the trace context (for
+ * example a {@code traceparent} entry) that a tracing handler injects, to be stored
+ * beside the job.
  */
 public class HonkerEnqueueContext extends SenderContext<Map<String, String>> {
 
 	private final String queue;
 
-	private long jobId;
+	private long[] jobIds = new long[0];
 
 	/**
 	 * Creates the context of an enqueue into {@code queue}.
@@ -33,17 +34,25 @@ public class HonkerEnqueueContext extends SenderContext<Map<String, String>> {
 		return this.queue;
 	}
 
-	/** The new job's id, or 0 before the job row was written. */
+	/**
+	 * The new job's id (the first one of a batch enqueue), or 0 before the job rows were
+	 * written.
+	 */
 	public long getJobId() {
-		return this.jobId;
+		return (this.jobIds.length > 0) ? this.jobIds[0] : 0;
+	}
+
+	/** The ids of the new jobs, in payload order; empty before the rows were written. */
+	public long[] getJobIds() {
+		return this.jobIds.clone();
 	}
 
 	/**
-	 * Records the new job's id.
-	 * @param jobId the id honker_enqueue returned
+	 * Records the ids of the new jobs.
+	 * @param jobIds the ids, in payload order
 	 */
-	public void setJobId(long jobId) {
-		this.jobId = jobId;
+	public void setJobIds(long[] jobIds) {
+		this.jobIds = jobIds.clone();
 	}
 
 }

@@ -8,6 +8,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -18,23 +19,27 @@ import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 /**
- * Polls {@code PRAGMA data_version} of one database file on a dedicated daemon thread and
- * its own read-only connection, and signals every subscriber when the value changes,
- * which happens on every commit by any other connection, in any process.
+ * Watches one database file on a dedicated daemon thread with its own read-only
+ * connection, and signals every subscriber when {@code PRAGMA data_version} changes,
+ * which happens on every commit by any other connection, in any process. What wakes the
+ * thread to read it is a {@link WakeSource}: file events on the database's directory with
+ * a slow safety poll, or a fixed poll, chosen at start from {@link WatcherOptions#mode()}
+ * and logged once.
  *
  * <ul>
- * <li>The baseline is read before {@link #start} returns, so a commit right after it is
- * seen.</li>
- * <li>SQLITE_BUSY or SQLITE_LOCKED on a poll: try again on the next tick, keeping the
+ * <li>The wake source is set up, then the baseline is read, before {@link #start}
+ * returns, so a commit right after it is seen.</li>
+ * <li>SQLITE_BUSY or SQLITE_LOCKED on a read: try again on the next one, keeping the
  * baseline.</li>
- * <li>Any other error: drop the connection and wake everyone once; the next tick reopens
+ * <li>Any other error: drop the connection and wake everyone once; the next read reopens
  * the connection, reads a new baseline and wakes everyone again, since commits may have
  * been missed.</li>
- * <li>Every identity-check interval of elapsed time, the file's {@code fileKey()} (device
- * and inode) is compared with the one seen at start. The file is only ever stat'ed:
- * opening and closing the database, -wal or -shm file with Java I/O would drop SQLite's
- * POSIX locks for the whole process. A different key means the file was replaced: the
- * watcher stops for good and every subscriber's wait throws.</li>
+ * <li>Every identity-check interval of elapsed time, and at once when a file event says
+ * that a file took or left the database's name, the file's {@code fileKey()} (device and
+ * inode) is compared with the one seen at start. The file is only ever stat'ed: opening
+ * and closing the database, -wal or -shm file with Java I/O would drop SQLite's POSIX
+ * locks for the whole process. A different key means the file was replaced: the watcher
+ * stops for good and every subscriber's wait throws.</li>
  * </ul>
  */
 final class CommitWatcher {
@@ -50,6 +55,8 @@ final class CommitWatcher {
 	private final List<Subscription> subscribers = new CopyOnWriteArrayList<>();
 
 	private final Thread thread;
+
+	private final WakeSource wake;
 
 	private volatile boolean running = true;
 
@@ -67,12 +74,22 @@ final class CommitWatcher {
 		this.file = file;
 		this.options = options;
 		this.fileKey = fileKey(file);
-		open();
+		this.wake = wakeSource(file, options);
+		try {
+			open();
+		}
+		catch (SQLException ex) {
+			this.wake.close();
+			throw ex;
+		}
 		this.thread = new Thread(this::run, "honker-watcher-" + file.getFileName());
 		this.thread.setDaemon(true);
 	}
 
-	/** Opens the connection, reads the baseline, then starts polling. */
+	/**
+	 * Sets up the wake source, opens the connection, reads the baseline, then starts
+	 * watching.
+	 */
 	static CommitWatcher start(Path file, WatcherOptions options) {
 		CommitWatcher watcher;
 		try {
@@ -81,8 +98,33 @@ final class CommitWatcher {
 		catch (IOException | SQLException ex) {
 			throw new WatcherFailedException("honker: cannot start the commit watcher of " + file + ": " + ex, ex);
 		}
+		LOG.log(Level.INFO, "honker: commit watcher of {0} in {1} mode: {2}", file,
+				watcher.mode().name().toLowerCase(Locale.ROOT), watcher.wake.describe());
 		watcher.thread.start();
 		return watcher;
+	}
+
+	private static WakeSource wakeSource(Path file, WatcherOptions options) {
+		if (options.mode() == WatcherMode.POLL) {
+			return new PollingWake(options, "mode poll");
+		}
+		try {
+			return FileEventWake.open(file, options);
+		}
+		catch (FileEventWake.Unavailable ex) {
+			if (options.mode() == WatcherMode.EVENTS) {
+				throw new WatcherFailedException(
+						"honker: the commit watcher of " + file + " cannot run in mode events: " + ex.getMessage()
+								+ ". Use mode auto (which falls back to polling) or poll.",
+						ex);
+			}
+			return new PollingWake(options, "mode auto, file events unavailable: " + ex.getMessage());
+		}
+	}
+
+	/** The mode in effect: {@link WatcherMode#EVENTS} or {@link WatcherMode#POLL}. */
+	WatcherMode mode() {
+		return this.wake.mode();
 	}
 
 	Path file() {
@@ -114,6 +156,7 @@ final class CommitWatcher {
 
 	void stop() {
 		this.running = false;
+		this.wake.close();
 		LockSupport.unpark(this.thread);
 		if (Thread.currentThread() != this.thread) {
 			try {
@@ -126,22 +169,25 @@ final class CommitWatcher {
 	}
 
 	private void run() {
-		long pollNanos = this.options.pollInterval().toNanos();
 		long identityNanos = this.options.identityCheckInterval().toNanos();
 		long nextIdentityCheck = System.nanoTime() + identityNanos;
 		try {
+			ReadOutcome last = ReadOutcome.UNCHANGED;
 			while (this.running) {
-				LockSupport.parkNanos(this, pollNanos);
+				FileActivity activity = this.wake.await(last);
 				if (!this.running) {
 					break;
 				}
-				poll();
 				long now = System.nanoTime();
-				if (now - nextIdentityCheck >= 0) {
+				if (activity == FileActivity.RENAMED || now - nextIdentityCheck >= 0) {
 					nextIdentityCheck = now + identityNanos;
 					checkIdentity();
 				}
+				last = poll();
 			}
+		}
+		catch (InterruptedException ex) {
+			fail(new WatcherFailedException("honker: the commit watcher of " + this.file + " was interrupted", ex));
 		}
 		catch (WatcherFailedException ex) {
 			fail(ex);
@@ -151,42 +197,47 @@ final class CommitWatcher {
 					ex));
 		}
 		finally {
+			this.wake.close();
 			closeConnection();
 		}
 	}
 
-	private void poll() {
+	private ReadOutcome poll() {
 		if (this.connection == null) {
-			reopen();
-			return;
+			return reopen();
 		}
 		try {
 			long version = this.dataVersion.read();
-			if (version != this.lastVersion) {
-				this.lastVersion = version;
-				wakeAll();
+			if (version == this.lastVersion) {
+				return ReadOutcome.UNCHANGED;
 			}
+			this.lastVersion = version;
+			wakeAll();
+			return ReadOutcome.CHANGED;
 		}
 		catch (SQLException ex) {
 			if (isBusyOrLocked(ex)) {
-				return;
+				return ReadOutcome.RETRY;
 			}
 			logProblem("polling PRAGMA data_version failed; reconnecting", ex);
 			closeConnection();
 			wakeAll();
+			return ReadOutcome.RETRY;
 		}
 	}
 
-	private void reopen() {
+	private ReadOutcome reopen() {
 		try {
 			open();
 			this.problemLogged = false;
 			LOG.log(Level.INFO, "honker: the commit watcher of {0} reconnected", this.file);
 			wakeAll();
+			return ReadOutcome.CHANGED;
 		}
 		catch (SQLException ex) {
 			closeConnection();
 			logProblem("cannot reopen the database file; retrying", ex);
+			return ReadOutcome.RETRY;
 		}
 	}
 

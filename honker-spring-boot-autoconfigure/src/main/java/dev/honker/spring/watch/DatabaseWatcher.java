@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * Commit watching of one database file for one application: every {@link #subscribe()}
  * joins the single watcher that the JVM runs for the file, starting it if needed, so all
- * listeners of all application contexts share one polling thread and one connection.
+ * listeners of all application contexts share one watcher thread and one connection.
  */
 public final class DatabaseWatcher {
 
@@ -20,7 +20,8 @@ public final class DatabaseWatcher {
 	/**
 	 * Creates a watcher handle; nothing starts until the first subscription.
 	 * @param file the SQLite database file
-	 * @param options polling settings, used when this handle starts the file's watcher
+	 * @param options the watcher's settings, used when this handle starts the file's
+	 * watcher
 	 */
 	public DatabaseWatcher(Path file, WatcherOptions options) {
 		this.file = Objects.requireNonNull(file, "file must not be null");
@@ -55,7 +56,7 @@ public final class DatabaseWatcher {
 		return this.file;
 	}
 
-	/** The polling settings. */
+	/** The watcher's settings. */
 	public WatcherOptions options() {
 		return this.options;
 	}

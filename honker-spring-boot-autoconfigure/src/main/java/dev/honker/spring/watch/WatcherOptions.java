@@ -4,27 +4,55 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a commit watcher polls its database file.
+ * How a commit watcher notices commits to its database file. The names in error messages
+ * are those of the settings ({@code poll-interval}, ...), so that a configuration layer
+ * can prefix them with its own namespace.
  *
- * @param pollInterval how often {@code PRAGMA data_version} is read; positive
+ * @param mode what wakes the watcher between reads of {@code data_version}
+ * @param pollInterval how often {@code PRAGMA data_version} is read in
+ * {@link WatcherMode#POLL} mode, and for a short while after each file event in
+ * {@link WatcherMode#EVENTS} mode; positive
+ * @param safetyPollInterval how often it is read in {@link WatcherMode#EVENTS} mode when
+ * no event arrives: the longest a missed file event can delay a wake; positive
  * @param identityCheckInterval how often the watcher checks that the file has not been
  * replaced; positive
  */
-public record WatcherOptions(Duration pollInterval, Duration identityCheckInterval) {
+public record WatcherOptions(WatcherMode mode, Duration pollInterval, Duration safetyPollInterval,
+		Duration identityCheckInterval) {
 
 	/**
-	 * The defaults: poll every millisecond, check the file's identity every 100
-	 * milliseconds.
+	 * The defaults: file events where available, otherwise a poll every millisecond; a 50
+	 * millisecond safety poll; the file's identity checked every 100 milliseconds.
 	 */
-	public static final WatcherOptions DEFAULTS = new WatcherOptions(Duration.ofMillis(1), Duration.ofMillis(100));
+	public static final WatcherOptions DEFAULTS = new WatcherOptions(WatcherMode.AUTO, Duration.ofMillis(1),
+			Duration.ofMillis(50), Duration.ofMillis(100));
 
 	/**
-	 * Validates both intervals.
-	 * @throws IllegalArgumentException if an interval is missing, zero or negative
+	 * Validates the settings.
+	 * @throws NullPointerException if a setting is missing
+	 * @throws IllegalArgumentException if an interval is zero or negative
 	 */
 	public WatcherOptions {
-		requirePositive("honker.watcher.poll-interval", pollInterval);
-		requirePositive("honker.watcher.identity-check-interval", identityCheckInterval);
+		Objects.requireNonNull(mode, "mode must not be null");
+		requirePositive("poll-interval", pollInterval);
+		requirePositive("safety-poll-interval", safetyPollInterval);
+		requirePositive("identity-check-interval", identityCheckInterval);
+	}
+
+	/**
+	 * These options with another mode.
+	 * @param mode the mode
+	 * @return a copy with {@code mode}
+	 */
+	public WatcherOptions withMode(WatcherMode mode) {
+		return new WatcherOptions(mode, this.pollInterval, this.safetyPollInterval, this.identityCheckInterval);
+	}
+
+	/**
+	 * A duration in milliseconds for log lines, such as {@code 1 ms} or {@code 0.5 ms}.
+	 */
+	static String describe(Duration duration) {
+		return java.math.BigDecimal.valueOf(duration.toNanos(), 6).stripTrailingZeros().toPlainString() + " ms";
 	}
 
 	private static void requirePositive(String name, Duration value) {
@@ -33,4 +61,5 @@ public record WatcherOptions(Duration pollInterval, Duration identityCheckInterv
 			throw new IllegalArgumentException(name + " must be positive, got " + value);
 		}
 	}
+
 }

@@ -1,7 +1,8 @@
 /**
- * The commit watcher: one thread per database file per JVM polls
- * {@code PRAGMA data_version} on its own read-only connection and wakes every subscriber
- * when another connection, in any process, commits. Wakes carry no data; each one means
- * "re-read". JDK and sqlite-jdbc only, no Spring.
+ * The commit watcher: one thread per database file per JVM reads
+ * {@code PRAGMA data_version} on its own read-only connection, woken by file events on
+ * the database's directory (or a fixed poll where those cannot be trusted), and wakes
+ * every subscriber when another connection, in any process, commits. Wakes carry no data;
+ * each one means "re-read". JDK and sqlite-jdbc only, no Spring.
  */
 package dev.honker.spring.watch;

@@ -9,15 +9,25 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.text.MessageFormat;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class CommitWatcherTests {
 
@@ -43,9 +53,10 @@ class CommitWatcherTests {
 		this.writer.close();
 	}
 
-	@Test
-	void wakesOnACommitOfAnotherConnection() throws Exception {
-		try (Subscription subscription = watcher().subscribe()) {
+	@ParameterizedTest
+	@EnumSource(names = { "EVENTS", "POLL" })
+	void wakesOnACommitOfAnotherConnection(WatcherMode mode) throws Exception {
+		try (Subscription subscription = watcher(mode).subscribe()) {
 			insert(this.writer);
 			assertThat(subscription.await(null, LONG)).isTrue();
 		}
@@ -64,9 +75,10 @@ class CommitWatcherTests {
 		}
 	}
 
-	@Test
-	void rollbackDoesNotWake() throws Exception {
-		try (Subscription subscription = watcher().subscribe()) {
+	@ParameterizedTest
+	@EnumSource(names = { "EVENTS", "POLL" })
+	void rollbackDoesNotWake(WatcherMode mode) throws Exception {
+		try (Subscription subscription = watcher(mode).subscribe()) {
 			insert(this.writer);
 			assertThat(subscription.await(null, LONG)).isTrue();
 			drain(subscription);
@@ -155,10 +167,11 @@ class CommitWatcherTests {
 			.hasMessageContaining("closed");
 	}
 
-	@Test
-	void busyPollsKeepTheBaselineInRollbackJournalMode() throws Exception {
+	@ParameterizedTest
+	@EnumSource(names = { "EVENTS", "POLL" })
+	void busyPollsKeepTheBaselineInRollbackJournalMode(WatcherMode mode) throws Exception {
 		Path journal = this.dir.resolve("journal.db");
-		DatabaseWatcher watcher = new DatabaseWatcher(journal, WatcherOptions.DEFAULTS);
+		DatabaseWatcher watcher = new DatabaseWatcher(journal, eventsOnly(mode));
 		try (Connection holder = connect(journal, "DELETE");
 				Subscription subscription = watcher.subscribe();
 				Statement statement = holder.createStatement()) {
@@ -171,9 +184,10 @@ class CommitWatcherTests {
 		}
 	}
 
-	@Test
-	void missingFileWakesThenTheWatcherReconnects() throws Exception {
-		try (Subscription subscription = watcher().subscribe()) {
+	@ParameterizedTest
+	@EnumSource(names = { "EVENTS", "POLL" })
+	void missingFileWakesThenTheWatcherReconnects(WatcherMode mode) throws Exception {
+		try (Subscription subscription = watcher(mode).subscribe()) {
 			Path aside = this.dir.resolve("aside.db");
 			Files.move(this.file, aside, StandardCopyOption.ATOMIC_MOVE);
 			assertThat(subscription.await(null, LONG)).as("conservative wake when the file cannot be stat'ed").isTrue();
@@ -184,9 +198,10 @@ class CommitWatcherTests {
 		}
 	}
 
-	@Test
-	void replacedFileStopsTheWatcherAndEveryWaitThrows() throws Exception {
-		DatabaseWatcher watcher = watcher();
+	@ParameterizedTest
+	@EnumSource(names = { "EVENTS", "POLL" })
+	void replacedFileStopsTheWatcherAndEveryWaitThrows(WatcherMode mode) throws Exception {
+		DatabaseWatcher watcher = watcher(mode);
 		try (Subscription first = watcher.subscribe(); Subscription second = watcher.subscribe()) {
 			Path replacement = this.dir.resolve("replacement.db");
 			connect(replacement, "WAL").close();
@@ -225,18 +240,150 @@ class CommitWatcherTests {
 	}
 
 	@Test
-	void optionsRejectNonPositiveIntervals() {
-		assertThatThrownBy(() -> new WatcherOptions(Duration.ZERO, Duration.ofMillis(100)))
+	void optionsRejectNonPositiveIntervalsAndAMissingMode() {
+		Duration ms = Duration.ofMillis(1);
+		assertThatThrownBy(() -> new WatcherOptions(WatcherMode.AUTO, Duration.ZERO, ms, ms))
 			.isInstanceOf(IllegalArgumentException.class)
-			.hasMessageContaining("honker.watcher.poll-interval")
-			.hasMessageContaining("PT0S");
-		assertThatThrownBy(() -> new WatcherOptions(Duration.ofMillis(1), Duration.ofMillis(-1)))
+			.hasMessage("poll-interval must be positive, got PT0S");
+		assertThatThrownBy(() -> new WatcherOptions(WatcherMode.AUTO, ms, Duration.ofMillis(-5), ms))
 			.isInstanceOf(IllegalArgumentException.class)
-			.hasMessageContaining("honker.watcher.identity-check-interval");
+			.hasMessage("safety-poll-interval must be positive, got PT-0.005S");
+		assertThatThrownBy(() -> new WatcherOptions(WatcherMode.AUTO, ms, ms, Duration.ofMillis(-1)))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("identity-check-interval must be positive");
+		assertThatThrownBy(() -> new WatcherOptions(null, ms, ms, ms)).isInstanceOf(NullPointerException.class)
+			.hasMessage("mode must not be null");
+	}
+
+	@Test
+	void autoModeUsesFileEventsWhereTheKernelDeliversThem() throws Exception {
+		WatcherMode expected = System.getProperty("os.name").startsWith("Mac") ? WatcherMode.POLL : WatcherMode.EVENTS;
+		try (Subscription subscription = watcher().subscribe()) {
+			assertThat(subscription.watcher().mode()).isEqualTo(expected);
+		}
+		try (Subscription subscription = watcher(WatcherMode.POLL).subscribe()) {
+			assertThat(subscription.watcher().mode()).isEqualTo(WatcherMode.POLL);
+		}
+	}
+
+	@Test
+	void startupLineNamesTheActiveMode() throws Exception {
+		java.util.logging.Logger logger = java.util.logging.Logger.getLogger(CommitWatcher.class.getName());
+		List<String> lines = new CopyOnWriteArrayList<>();
+		Handler handler = new Handler() {
+
+			@Override
+			public void publish(LogRecord record) {
+				lines.add(MessageFormat.format(record.getMessage(), record.getParameters()));
+			}
+
+			@Override
+			public void flush() {
+			}
+
+			@Override
+			public void close() {
+			}
+
+		};
+		logger.addHandler(handler);
+		try (Subscription subscription = watcher(WatcherMode.EVENTS).subscribe()) {
+			assertThat(lines).anySatisfy((line) -> assertThat(line).contains("watched.db", "in events mode",
+					"on each file event", "every 50 ms as a safety poll"));
+		}
+		finally {
+			logger.removeHandler(handler);
+		}
+	}
+
+	@Test
+	void networkFileSystemsAreNotTrustedForEvents() {
+		assertThat(List.of("nfs", "nfs4", "cifs", "smb3", "fuse.sshfs", "9p", "ceph", "virtiofs"))
+			.allMatch(FileEventWake::isRemote);
+		assertThat(List.of("ext4", "xfs", "btrfs", "tmpfs", "overlay", "zfs", "apfs", "NTFS", "fuseblk"))
+			.noneMatch(FileEventWake::isRemote);
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "WAL, EVENTS", "DELETE, EVENTS", "TRUNCATE, EVENTS", "PERSIST, EVENTS", "WAL, POLL", "DELETE, POLL",
+			"TRUNCATE, POLL" })
+	void wakesForEveryCommitInEachJournalMode(String journalMode, WatcherMode mode) throws Exception {
+		Path database = this.dir.resolve("modes.db");
+		try (Connection writer = connect(database, journalMode);
+				Subscription subscription = new DatabaseWatcher(database, eventsOnly(mode)).subscribe()) {
+			for (int i = 0; i < 20; i++) {
+				insert(writer);
+				assertThat(subscription.await(null, LONG)).as("wake for commit #%d", i).isTrue();
+			}
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(names = { "EVENTS", "POLL" })
+	void burstOfTenThousandCommitsNeverLosesTheLastWake(WatcherMode mode) throws Exception {
+		int commits = 10_000;
+		try (Subscription subscription = watcher(mode).subscribe(); Connection reader = connect(this.file, "WAL")) {
+			CompletableFuture<Void> burst = CompletableFuture.runAsync(() -> {
+				try (Connection writer = connect(this.file, "WAL");
+						PreparedStatement insert = writer.prepareStatement("INSERT INTO t (v) VALUES ('x')")) {
+					try (Statement statement = writer.createStatement()) {
+						statement.execute("PRAGMA synchronous=OFF");
+					}
+					for (int i = 0; i < commits; i++) {
+						insert.executeUpdate();
+					}
+				}
+				catch (SQLException ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			long seen = 0;
+			int wakes = 0;
+			while (seen < commits) {
+				assertThat(subscription.await(null, LONG)).as("wake after %d of %d commits were seen", seen, commits)
+					.isTrue();
+				wakes++;
+				seen = count(reader);
+			}
+			burst.get();
+			assertThat(seen).isEqualTo(commits);
+			assertThat(wakes).isBetween(1, commits);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(names = { "EVENTS", "POLL" })
+	void checkpointsKeepTheWatcherWaking(WatcherMode mode) throws Exception {
+		try (Subscription subscription = new DatabaseWatcher(this.file, eventsOnly(mode)).subscribe();
+				Statement statement = this.writer.createStatement()) {
+			for (String checkpoint : List.of("PASSIVE", "FULL", "RESTART", "TRUNCATE")) {
+				insert(this.writer);
+				assertThat(subscription.await(null, LONG)).isTrue();
+				statement.executeQuery("PRAGMA wal_checkpoint(" + checkpoint + ")").close();
+				drain(subscription);
+				insert(this.writer);
+				assertThat(subscription.await(null, LONG)).as("wake for a commit after a %s checkpoint", checkpoint)
+					.isTrue();
+			}
+			assertThat(subscription.watcher().failure()).isNull();
+		}
 	}
 
 	private DatabaseWatcher watcher() {
 		return new DatabaseWatcher(this.file, WatcherOptions.DEFAULTS);
+	}
+
+	private DatabaseWatcher watcher(WatcherMode mode) {
+		return new DatabaseWatcher(this.file, WatcherOptions.DEFAULTS.withMode(mode));
+	}
+
+	/**
+	 * Options whose safety poll and identity check are an hour apart, so that in events
+	 * mode only file events can wake the watcher within a test's timeout.
+	 */
+	private static WatcherOptions eventsOnly(WatcherMode mode) {
+		Duration hour = Duration.ofHours(1);
+		return new WatcherOptions(mode, Duration.ofMillis(1), hour, hour);
 	}
 
 	private static void drain(Subscription subscription) throws InterruptedException {

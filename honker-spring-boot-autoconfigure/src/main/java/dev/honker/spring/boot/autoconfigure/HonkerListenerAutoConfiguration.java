@@ -72,9 +72,17 @@ public final class HonkerListenerAutoConfiguration {
 	@Lazy
 	@ConditionalOnMissingBean
 	DatabaseWatcher honkerDatabaseWatcher(DataSource dataSource, HonkerProperties properties) {
-		HonkerProperties.Watcher watcher = properties.getWatcher();
-		return new DatabaseWatcher(databaseFile(dataSource),
-				new WatcherOptions(watcher.getPollInterval(), watcher.getIdentityCheckInterval()));
+		return new DatabaseWatcher(databaseFile(dataSource), watcherOptions(properties.getWatcher()));
+	}
+
+	static WatcherOptions watcherOptions(HonkerProperties.Watcher watcher) {
+		try {
+			return new WatcherOptions(watcher.getMode(), watcher.getPollInterval(), watcher.getSafetyPollInterval(),
+					watcher.getIdentityCheckInterval());
+		}
+		catch (IllegalArgumentException | NullPointerException ex) {
+			throw new IllegalArgumentException("honker.watcher." + ex.getMessage(), ex);
+		}
 	}
 
 	/**

@@ -8,6 +8,7 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import dev.honker.spring.listener.AckMode;
+import dev.honker.spring.watch.WatcherMode;
 
 /**
  * Configuration of Honker, under the {@code honker} prefix.
@@ -178,14 +179,37 @@ public class HonkerProperties {
 	public static class Watcher {
 
 		/**
-		 * How often the watcher polls PRAGMA data_version on its own connection.
+		 * What wakes the watcher to read PRAGMA data_version: file events on the
+		 * database's directory with a slow safety poll (events), a fixed poll (poll), or
+		 * events where the JDK receives them from the kernel on a local file system and
+		 * the poll elsewhere (auto).
+		 */
+		private WatcherMode mode = WatcherMode.AUTO;
+
+		/**
+		 * How often the watcher reads PRAGMA data_version on its own connection in poll
+		 * mode, and for a short while after each file event in events mode.
 		 */
 		private Duration pollInterval = Duration.ofMillis(1);
+
+		/**
+		 * How often the watcher reads PRAGMA data_version in events mode when no file
+		 * event arrives: the longest a missed event can delay a wake.
+		 */
+		private Duration safetyPollInterval = Duration.ofMillis(50);
 
 		/**
 		 * How often the watcher checks that the database file has not been replaced.
 		 */
 		private Duration identityCheckInterval = Duration.ofMillis(100);
+
+		public WatcherMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(WatcherMode mode) {
+			this.mode = mode;
+		}
 
 		public Duration getPollInterval() {
 			return this.pollInterval;
@@ -193,6 +217,14 @@ public class HonkerProperties {
 
 		public void setPollInterval(Duration pollInterval) {
 			this.pollInterval = pollInterval;
+		}
+
+		public Duration getSafetyPollInterval() {
+			return this.safetyPollInterval;
+		}
+
+		public void setSafetyPollInterval(Duration safetyPollInterval) {
+			this.safetyPollInterval = safetyPollInterval;
 		}
 
 		public Duration getIdentityCheckInterval() {

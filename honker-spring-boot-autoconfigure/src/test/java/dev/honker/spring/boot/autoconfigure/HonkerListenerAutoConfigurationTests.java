@@ -1,6 +1,7 @@
 package dev.honker.spring.boot.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
@@ -37,6 +38,7 @@ import dev.honker.spring.listener.ListenerConfigurationException;
 import dev.honker.spring.listener.ListenerDefaults;
 import dev.honker.spring.listener.RetryBackoff;
 import dev.honker.spring.watch.DatabaseWatcher;
+import dev.honker.spring.watch.WatcherMode;
 import dev.honker.spring.watch.WatcherOptions;
 
 /**
@@ -107,7 +109,8 @@ class HonkerListenerAutoConfigurationTests {
 	@Test
 	void propertiesBecomeWatcherOptionsAndListenerDefaults() {
 		sqlite()
-			.withPropertyValues("honker.watcher.poll-interval=5ms", "honker.watcher.identity-check-interval=1s",
+			.withPropertyValues("honker.watcher.mode=poll", "honker.watcher.poll-interval=5ms",
+					"honker.watcher.safety-poll-interval=80ms", "honker.watcher.identity-check-interval=1s",
 					"honker.listener.concurrency=3", "honker.listener.auto-startup=false",
 					"honker.listener.visibility-timeout=45s", "honker.listener.idle-poll-interval=2s",
 					"honker.listener.shutdown-timeout=7s", "honker.listener.ack-mode=transactional",
@@ -115,14 +118,21 @@ class HonkerListenerAutoConfigurationTests {
 					"honker.listener.backoff.initial-interval=2s", "honker.listener.backoff.multiplier=3",
 					"honker.listener.backoff.max-interval=1m", "honker.listener.backoff.jitter=0.25")
 			.run(context -> {
-				assertThat(context.getBean(DatabaseWatcher.class).options())
-					.isEqualTo(new WatcherOptions(Duration.ofMillis(5), Duration.ofSeconds(1)));
+				assertThat(context.getBean(DatabaseWatcher.class).options()).isEqualTo(new WatcherOptions(
+						WatcherMode.POLL, Duration.ofMillis(5), Duration.ofMillis(80), Duration.ofSeconds(1)));
 				assertThat(context.getBean(HonkerListenerContainerFactory.class).getDefaults())
 					.isEqualTo(new ListenerDefaults(3, false, Duration.ofSeconds(45), Duration.ofSeconds(2),
 							Duration.ofSeconds(7), AckMode.TRANSACTIONAL,
 							new RetryBackoff(Duration.ofSeconds(2), 3.0, Duration.ofMinutes(1), 0.25),
 							List.of(IllegalArgumentException.class)));
 			});
+	}
+
+	@Test
+	void badWatcherPropertyIsNamedInTheError() {
+		sqlite().withPropertyValues("honker.watcher.safety-poll-interval=0ms")
+			.run(context -> assertThatThrownBy(() -> context.getBean(DatabaseWatcher.class)).hasStackTraceContaining(
+					"IllegalArgumentException: honker.watcher.safety-poll-interval must be positive, got PT0S"));
 	}
 
 	@Test
