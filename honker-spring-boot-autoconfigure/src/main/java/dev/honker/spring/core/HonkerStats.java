@@ -109,7 +109,8 @@ public class HonkerStats {
 	static final String COUNTERS = """
 			SELECT
 			  (SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = '_honker_live'),
-			  (SELECT count(*) FROM _honker_live WHERE state IN ('pending', 'processing')),
+			  (SELECT count(*) FROM _honker_live WHERE state = 'pending' AND run_at >= -9223372036854775808)
+			  + (SELECT count(*) FROM _honker_live WHERE state = 'processing' AND claim_expires_at >= -9223372036854775808),
 			  (SELECT count(*) FROM _honker_dead)""";
 
 	private final JdbcTemplate jdbc;
@@ -260,8 +261,8 @@ public class HonkerStats {
 
 	/**
 	 * The totals over all queues, read in one statement so that two readings can be
-	 * subtracted ({@link JobCounters#completedSince}). Counts the live jobs through
-	 * {@code _honker_live_claim} and the dead jobs in one scan of the dead table.
+	 * subtracted ({@link JobCounters#completedSince}). Counts the live jobs through the
+	 * two deadline indexes (covering) and the dead jobs in one scan of the dead table.
 	 */
 	public JobCounters counters() {
 		return this.jdbc.queryForObject(COUNTERS,
