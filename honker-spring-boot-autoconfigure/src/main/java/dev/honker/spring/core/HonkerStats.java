@@ -102,9 +102,14 @@ public class HonkerStats {
 			SELECT id, queue, payload, priority, run_at, attempts, max_attempts, last_error, created_at, died_at
 			FROM _honker_dead WHERE id = ?""";
 
+	/** How many of the latest claims of each queue {@link #workers()} reads. */
+	public static final int WORKER_SAMPLE = 200;
+
 	static final String WORKERS = """
-			SELECT queue, worker_id, count(*), max(claim_expires_at) FROM _honker_live
-			WHERE state = 'processing' GROUP BY queue, worker_id ORDER BY queue, worker_id""";
+			SELECT worker_id, count(*), max(claim_expires_at) FROM (
+			  SELECT worker_id, claim_expires_at FROM _honker_live
+			  WHERE queue = ?1 AND state = 'processing' ORDER BY claim_expires_at DESC LIMIT ?2)
+			GROUP BY worker_id ORDER BY worker_id""";
 
 	static final String COUNTERS = """
 			SELECT
@@ -251,12 +256,20 @@ public class HonkerStats {
 	}
 
 	/**
-	 * The workers that hold claims right now, per queue, from the processing jobs (the
-	 * {@code _honker_live_processing_deadline} index, then one row per claimed job).
+	 * The workers that hold claims right now, per queue, read from the latest
+	 * {@value #WORKER_SAMPLE} claims of each queue with live jobs (by
+	 * {@code claim_expires_at}, through {@code _honker_live_processing_deadline}), so the
+	 * cost stays bounded however many jobs are claimed: a queue with more claims than
+	 * that lists only the workers of its latest ones, with their counts among them.
 	 */
 	public List<WorkerClaims> workers() {
-		return this.jdbc.query(WORKERS,
-				(row, index) -> new WorkerClaims(row.getString(1), row.getString(2), row.getLong(3), instant(row, 4)));
+		List<WorkerClaims> workers = new ArrayList<>();
+		for (String queue : liveQueueNames()) {
+			workers.addAll(this.jdbc.query(WORKERS,
+					(row, index) -> new WorkerClaims(queue, row.getString(1), row.getLong(2), instant(row, 3)), queue,
+					WORKER_SAMPLE));
+		}
+		return workers;
 	}
 
 	/**

@@ -63,6 +63,10 @@ final class DashboardLive {
 			page.onComplete(() -> this.pages.remove(page));
 			page.onTimeout(() -> this.pages.remove(page));
 			page.onError(error -> this.pages.remove(page));
+			if (this.stopped) {
+				page.error(new IllegalStateException("the application is stopping"));
+				return;
+			}
 			if (!send(page, this.overview.get())) {
 				return;
 			}
@@ -83,7 +87,12 @@ final class DashboardLive {
 		return this.pages.size();
 	}
 
-	/** Ends every page's stream and the thread. */
+	/** Accepts pages again after {@link #stop()}. */
+	void start() {
+		this.stopped = false;
+	}
+
+	/** Ends every page's stream and the thread; new pages get an error until started. */
 	void stop() {
 		this.stopped = true;
 		Thread running;

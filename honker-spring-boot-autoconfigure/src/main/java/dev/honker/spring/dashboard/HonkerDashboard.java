@@ -167,6 +167,9 @@ public class HonkerDashboard implements SmartLifecycle {
 			long period = ThroughputHistory.BUCKET.toMillis();
 			this.sampler.scheduleAtFixedRate(this::sampleThroughput, 0, period, TimeUnit.MILLISECONDS);
 		}
+		if (this.live != null) {
+			this.live.start();
+		}
 	}
 
 	private void sampleThroughput() {
