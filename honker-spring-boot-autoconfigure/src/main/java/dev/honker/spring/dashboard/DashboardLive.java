@@ -45,6 +45,8 @@ final class DashboardLive {
 
 	private volatile boolean stopped;
 
+	private volatile long commitsSeen;
+
 	/**
 	 * Creates the live updates.
 	 * @param watcher the commit watcher of the database
@@ -67,11 +69,10 @@ final class DashboardLive {
 				page.error(new IllegalStateException("the application is stopping"));
 				return;
 			}
-			if (!send(page, this.overview.get())) {
-				return;
-			}
 			this.pages.add(page);
-			startIfNeeded();
+			if (send(page, this.overview.get())) {
+				startIfNeeded();
+			}
 		}, STREAM_TIMEOUT);
 	}
 
@@ -80,6 +81,14 @@ final class DashboardLive {
 		if (this.subscription != null) {
 			this.subscription.signal();
 		}
+	}
+
+	/**
+	 * How many wakes (one or more commits each) the thread has seen while pages were
+	 * open; compare two readings to tell whether anything committed in between.
+	 */
+	long commitsSeen() {
+		return this.commitsSeen;
 	}
 
 	/** The number of open pages. */
@@ -130,6 +139,7 @@ final class DashboardLive {
 		try {
 			while (!this.stopped && !this.pages.isEmpty()) {
 				if (commits.await(nextKeepAlive, KEEP_ALIVE)) {
+					this.commitsSeen++;
 					Instant earliest = lastUpdate.plus(this.updateInterval);
 					Duration wait = Duration.between(Instant.now(), earliest);
 					if (!wait.isNegative()) {

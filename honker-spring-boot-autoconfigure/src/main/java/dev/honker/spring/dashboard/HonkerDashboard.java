@@ -2,6 +2,7 @@ package dev.honker.spring.dashboard;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,9 +45,16 @@ import dev.honker.spring.watch.DatabaseWatcher;
  *
  * <p>
  * As a lifecycle, it reads {@link HonkerStats#counters()} every 10 seconds for the
- * throughput chart.
+ * throughput chart, while someone looks: while a page has live updates open and something
+ * committed since the last reading, or within 5 minutes of a read of the JSON API.
  */
 public class HonkerDashboard implements SmartLifecycle {
+
+	/**
+	 * How long after a read of the JSON API (a page that polls) the throughput counters
+	 * are still read.
+	 */
+	static final Duration VIEWED_WITHIN = ThroughputHistory.BUCKET.multipliedBy(ThroughputHistory.BUCKETS);
 
 	private final String basePath;
 
@@ -61,6 +69,10 @@ public class HonkerDashboard implements SmartLifecycle {
 	private final DashboardLive live;
 
 	private ScheduledExecutorService sampler;
+
+	private volatile Instant lastRead = Instant.EPOCH;
+
+	private long commitsAtLastSample = -1;
 
 	/**
 	 * Creates the dashboard.
@@ -117,6 +129,12 @@ public class HonkerDashboard implements SmartLifecycle {
 			.POST(api + "/queues/{queue}/delete-dead", this.api::deleteDead)
 			.POST(api + "/listeners/{id}/pause", this.api::pause)
 			.POST(api + "/listeners/{id}/resume", this.api::resume)
+			.filter((request, next) -> {
+				if (request.path().startsWith(api + "/") && !request.path().equals(api + "/events")) {
+					this.lastRead = Instant.now();
+				}
+				return next.handle(request);
+			})
 			.onError(IllegalArgumentException.class, (error, request) -> this.api.badRequest(error))
 			.build();
 	}
@@ -172,7 +190,24 @@ public class HonkerDashboard implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Closes a throughput bucket: reads the counters while someone looks at the
+	 * dashboard, and only if something committed when a page's live updates tell.
+	 */
 	private void sampleThroughput() {
+		Instant now = Instant.now();
+		if (this.live != null && this.live.pageCount() > 0) {
+			long commits = this.live.commitsSeen();
+			if (commits == this.commitsAtLastSample) {
+				this.throughput.unchanged(now);
+				return;
+			}
+			this.commitsAtLastSample = commits;
+		}
+		else if (Duration.between(this.lastRead, now).compareTo(VIEWED_WITHIN) > 0) {
+			this.throughput.pause();
+			return;
+		}
 		if (this.throughput.sample() && this.live != null) {
 			this.live.signal();
 		}

@@ -1,6 +1,7 @@
 package dev.honker.spring.dashboard;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -58,11 +59,38 @@ final class ThroughputHistory {
 			}
 			Bucket bucket = new Bucket(earlier.at().getEpochSecond(), now.at().getEpochSecond(),
 					now.completedSince(earlier), now.deadSince(earlier));
-			this.buckets.addLast(bucket);
-			while (this.buckets.size() > BUCKETS) {
-				this.buckets.removeFirst();
-			}
+			add(bucket);
 			return bucket.completed() + bucket.failed() > 0;
+		}
+	}
+
+	/**
+	 * Closes an empty bucket without reading the database, for a period in which nothing
+	 * committed (the counters cannot have changed).
+	 * @param now the time of the reading it stands for
+	 */
+	void unchanged(Instant now) {
+		synchronized (this.buckets) {
+			JobCounters earlier = this.previous;
+			if (earlier == null) {
+				return;
+			}
+			this.previous = new JobCounters(now, earlier.enqueued(), earlier.live(), earlier.dead());
+			add(new Bucket(earlier.at().getEpochSecond(), now.getEpochSecond(), 0, 0));
+		}
+	}
+
+	/** Stops counting until the next {@link #sample()}, which then starts afresh. */
+	void pause() {
+		synchronized (this.buckets) {
+			this.previous = null;
+		}
+	}
+
+	private void add(Bucket bucket) {
+		this.buckets.addLast(bucket);
+		while (this.buckets.size() > BUCKETS) {
+			this.buckets.removeFirst();
 		}
 	}
 
