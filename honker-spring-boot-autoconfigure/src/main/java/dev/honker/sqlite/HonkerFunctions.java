@@ -79,11 +79,9 @@ public final class HonkerFunctions {
 		if (connection == null) {
 			throw new IllegalArgumentException("connection must not be null");
 		}
-		if (connection instanceof SQLiteConnection sqlite) {
+		SQLiteConnection sqlite = SqliteSupport.sqliteConnection(connection);
+		if (sqlite != null) {
 			return sqlite;
-		}
-		if (connection.isWrapperFor(SQLiteConnection.class)) {
-			return connection.unwrap(SQLiteConnection.class);
 		}
 		throw new IllegalArgumentException(
 				"Honker functions need a sqlite-jdbc connection (org.sqlite.SQLiteConnection)," + " got "

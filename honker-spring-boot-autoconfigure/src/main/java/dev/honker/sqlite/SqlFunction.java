@@ -4,7 +4,7 @@ import java.sql.SQLException;
 import java.util.List;
 
 import org.sqlite.Function;
-import org.sqlite.SQLiteException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One Honker SQL function registered on one connection.
@@ -88,7 +88,7 @@ final class SqlFunction extends Function {
 			error(name + ": " + e.getMessage());
 		}
 		catch (SQLException e) {
-			error(name + ": " + sqliteReason(e));
+			error(name + ": " + SqliteSupport.sqliteMessage(e));
 		}
 		catch (RuntimeException e) {
 			error(name + ": internal error: " + e);
@@ -127,7 +127,7 @@ final class SqlFunction extends Function {
 	}
 
 	/** Returns TEXT, or NULL for {@code null}. */
-	void resultText(String value) throws SQLException {
+	void resultText(@Nullable String value) throws SQLException {
 		if (value == null) {
 			result();
 		}
@@ -142,23 +142,6 @@ final class SqlFunction extends Function {
 			throw new FunctionException("Invalid function parameter type " + typeName(actual) + " at index " + index
 					+ " (" + parameters.get(index) + " must be " + typeName(expected) + ")");
 		}
-	}
-
-	/**
-	 * What SQLite said about a failed nested statement, without sqlite-jdbc's wrapping:
-	 * the {@code malformed JSON} of
-	 * {@code [SQLITE_ERROR] SQL error or missing database (malformed JSON)}.
-	 */
-	static String sqliteReason(SQLException e) {
-		String message = String.valueOf(e.getMessage());
-		if (e instanceof SQLiteException sqlite && message.startsWith(sqlite.getResultCode().toString())
-				&& message.endsWith(")")) {
-			int reason = message.indexOf(" (", sqlite.getResultCode().toString().length());
-			if (reason >= 0) {
-				return message.substring(reason + 2, message.length() - 1);
-			}
-		}
-		return message;
 	}
 
 	private static String typeName(int sqliteType) {

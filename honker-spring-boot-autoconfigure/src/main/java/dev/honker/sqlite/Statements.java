@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The nested statements the Honker functions run on one connection, prepared once and
@@ -67,12 +68,12 @@ final class Statements {
 	 * Runs an INSERT, UPDATE, DELETE or DDL statement and returns the number of rows it
 	 * changed.
 	 */
-	int update(String sql, Object... arguments) throws SQLException {
+	int update(String sql, @Nullable Object... arguments) throws SQLException {
 		return execute(sql, arguments, PreparedStatement::executeUpdate);
 	}
 
 	/** The first row of a result, mapped, or {@code null} when there is no row. */
-	<T> T queryFirst(String sql, RowMapper<T> mapper, Object... arguments) throws SQLException {
+	<T> @Nullable T queryFirst(String sql, RowMapper<T> mapper, Object... arguments) throws SQLException {
 		return execute(sql, arguments, statement -> {
 			try (ResultSet rows = statement.executeQuery()) {
 				return rows.next() ? mapper.map(rows) : null;

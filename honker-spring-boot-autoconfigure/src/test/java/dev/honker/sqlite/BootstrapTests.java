@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code honker_bootstrap()} creates exactly the Honker 0.4 schema of spec 1.2,
- * idempotently, and migrates old files.
+ * {@code honker_bootstrap()} creates exactly the Honker 0.4 schema
+ * (docs/compatibility.md, Schema), idempotently, and migrates old files.
  */
 class BootstrapTests {
 

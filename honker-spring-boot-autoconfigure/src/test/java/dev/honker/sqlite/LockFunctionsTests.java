@@ -15,10 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code honker_lock_acquire}, {@code honker_lock_release} and {@code honker_lock_renew}
- * (spec 2.8): ownership, expiry at {@code expires_at <= now}, no TTL refresh on
- * re-acquire, owner-scoped renew, transactions, and locks shared between connections and
- * processes (argument typing: {@link StrictTypingTests}). Time moves by rewriting
- * {@code expires_at}, never by sleeping.
+ * (docs/compatibility.md, Locks, rate limits, results): ownership, expiry at
+ * {@code expires_at <= now}, no TTL refresh on re-acquire, owner-scoped renew,
+ * transactions, and locks shared between connections and processes (argument typing:
+ * {@link StrictTypingTests}). Time moves by rewriting {@code expires_at}, never by
+ * sleeping.
  */
 class LockFunctionsTests {
 

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code notify(channel, payload)} (spec 2.2): an INSERT into the notification log in the
- * caller's transaction.
+ * {@code notify(channel, payload)} (docs/compatibility.md, Notifications): an INSERT into
+ * the notification log in the caller's transaction.
  */
 class NotifyTests {
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every queue rule of spec 2.3 to 2.7 and the state machine of spec 3. Time moves by
+ * Every queue rule and the life of a job (docs/compatibility.md, Queues). Time moves by
  * editing stored timestamps; checks at the exact second boundary run inside
  * {@link OneSecond}.
  */

@@ -18,10 +18,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * {@code honker_rate_limit_try} and {@code honker_rate_limit_sweep} (spec 2.9):
- * epoch-aligned fixed windows, rejected calls not counted, rows keyed by (name,
- * window_start) only, validation, transactions, and one counter shared by connections and
- * processes (argument typing: {@link StrictTypingTests}).
+ * {@code honker_rate_limit_try} and {@code honker_rate_limit_sweep}
+ * (docs/compatibility.md, Locks, rate limits, results): epoch-aligned fixed windows,
+ * rejected calls not counted, rows keyed by (name, window_start) only, validation,
+ * transactions, and one counter shared by connections and processes (argument typing:
+ * {@link StrictTypingTests}).
  *
  * <p>
  * Tests that count calls use a window of {@value #LONG_PER} seconds, whose current window

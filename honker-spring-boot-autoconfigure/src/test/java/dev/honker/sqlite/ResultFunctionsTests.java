@@ -16,10 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code honker_result_save}, {@code honker_result_get} and {@code honker_result_sweep}
- * (spec 2.10): TTL or no expiry, upsert keeping created_at, expired results hidden until
- * swept, values stored verbatim, transactions and sharing between connections (argument
- * typing: {@link StrictTypingTests}). Time moves by rewriting {@code expires_at}, never
- * by sleeping.
+ * (docs/compatibility.md, Locks, rate limits, results): TTL or no expiry, upsert keeping
+ * created_at, expired results hidden until swept, values stored verbatim, transactions
+ * and sharing between connections (argument typing: {@link StrictTypingTests}). Time
+ * moves by rewriting {@code expires_at}, never by sleeping.
  */
 class ResultFunctionsTests {
 

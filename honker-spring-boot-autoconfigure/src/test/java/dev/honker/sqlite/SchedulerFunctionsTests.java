@@ -36,10 +36,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The scheduler functions of spec 2.12: cron boundaries in the system zone, register and
- * re-register (a paused task stays paused), the tick with its 64-fire catch-up cap and
- * exactly-once fires under racing tickers, pause/resume, list, update, and failures that
- * leave the caller's transaction as it was (argument typing: {@link StrictTypingTests}).
+ * The scheduler functions (docs/compatibility.md, Scheduler and cron): cron boundaries in
+ * the system zone, register and re-register (a paused task stays paused), the tick with
+ * its 64-fire catch-up cap and exactly-once fires under racing tickers, pause/resume,
+ * list, update, and failures that leave the caller's transaction as it was (argument
+ * typing: {@link StrictTypingTests}).
  */
 class SchedulerFunctionsTests {
 

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The fixed Honker bugs of spec 9.3 that concern the SQL layer stay fixed; one test per
- * pitfall.
+ * The Honker bugs fixed before 0.4 that concern the SQL layer stay fixed
+ * (docs/compatibility.md, How this implementation matches); one test per pitfall.
  */
 class SqlPitfallsTests {
 

@@ -19,10 +19,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code honker_stream_publish}, {@code honker_stream_read_since},
- * {@code honker_stream_save_offset} and {@code honker_stream_get_offset} (spec 2.11):
- * global never-reused offsets, the exact JSON of read_since (sorted keys, compact,
- * payload as a JSON string), monotonic consumer offsets, transactions and sharing between
- * connections (argument typing: {@link StrictTypingTests}).
+ * {@code honker_stream_save_offset} and {@code honker_stream_get_offset}
+ * (docs/compatibility.md, Streams): global never-reused offsets, the exact JSON of
+ * read_since (sorted keys, compact, payload as a JSON string), monotonic consumer
+ * offsets, transactions and sharing between connections (argument typing:
+ * {@link StrictTypingTests}).
  */
 class StreamFunctionsTests {
 

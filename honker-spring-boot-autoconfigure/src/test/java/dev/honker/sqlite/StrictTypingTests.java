@@ -30,11 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every argument of every Honker function is typed as strictly as Honker 0.4 types it
- * (spec 0): TEXT takes only TEXT, INTEGER only INTEGER, and only the "or NULL" parameters
- * take NULL. Each wrong kind (NULL, REAL 1.0, INTEGER for TEXT, TEXT for INTEGER, BLOB)
- * is an error naming the function, the argument and the kind it got, and changes no
- * Honker table. Every argument count a function does not have is refused the way SQLite
- * refuses it.
+ * (docs/compatibility.md, Conventions): TEXT takes only TEXT, INTEGER only INTEGER, and
+ * only the "or NULL" parameters take NULL. Each wrong kind (NULL, REAL 1.0, INTEGER for
+ * TEXT, TEXT for INTEGER, BLOB) is an error naming the function, the argument and the
+ * kind it got, and changes no Honker table. Every argument count a function does not have
+ * is refused the way SQLite refuses it.
  */
 class StrictTypingTests {
 

@@ -2,8 +2,8 @@ package dev.honker.sample.worker;
 
 import java.time.Instant;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.stereotype.Component;
 
 import dev.honker.sample.orders.Clock;
@@ -20,7 +20,7 @@ import dev.honker.spring.listener.HonkerListener;
 @Component
 class OrderConfirmationListener {
 
-	private static final Logger log = LoggerFactory.getLogger(OrderConfirmationListener.class);
+	private static final Log logger = LogFactory.getLog(OrderConfirmationListener.class);
 
 	private final OrderRepository orders;
 
@@ -33,20 +33,20 @@ class OrderConfirmationListener {
 	void confirm(OrderConfirmation confirmation, HonkerJob job) {
 		long startedMicros = Clock.nowMicros();
 		if ("poison pill".equals(confirmation.item())) {
-			log.info("order {}: '{}' cannot be confirmed, giving up (job {})", confirmation.orderId(),
-					confirmation.item(), job.id());
+			logger.info("order " + confirmation.orderId() + ": '" + confirmation.item()
+					+ "' cannot be confirmed, giving up (job " + job.id() + ")");
 			throw new PermanentFailure("item '" + confirmation.item() + "' is not sold here");
 		}
 		if ("flaky gizmo".equals(confirmation.item()) && job.attempts() == 1) {
-			log.info("order {}: supplier timed out on attempt 1, job {} will be retried", confirmation.orderId(),
-					job.id());
+			logger.info("order " + confirmation.orderId() + ": supplier timed out on attempt 1, job " + job.id()
+					+ " will be retried");
 			throw new IllegalStateException("supplier timed out");
 		}
 		Order order = orders.findById(confirmation.orderId())
 			.orElseThrow(() -> new PermanentFailure("order " + confirmation.orderId() + " does not exist"));
 		order.confirm(Math.toIntExact(job.attempts()), startedMicros, Instant.now());
 		if (job.attempts() > 1) {
-			log.info("order {}: confirmed on attempt {}", confirmation.orderId(), job.attempts());
+			logger.info("order " + confirmation.orderId() + ": confirmed on attempt " + job.attempts());
 		}
 	}
 

@@ -1,6 +1,7 @@
 package dev.honker.spring.core;
 
 import org.springframework.dao.DataAccessException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Root of the exceptions {@link HonkerTemplate} throws for Honker-specific failures.
@@ -19,7 +20,7 @@ public abstract class HonkerException extends DataAccessException {
 	 * @param message what went wrong
 	 * @param cause the underlying failure, or {@code null}
 	 */
-	protected HonkerException(String message, Throwable cause) {
+	protected HonkerException(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 

@@ -7,9 +7,12 @@ import java.util.regex.Pattern;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
+import dev.honker.sqlite.SqliteSupport;
+
 import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns the errors of {@code SELECT honker_*(...)} calls, and of statements that do a
@@ -30,11 +33,11 @@ final class HonkerExceptionTranslator implements SQLExceptionTranslator {
 	}
 
 	@Override
-	public DataAccessException translate(String task, String sql, SQLException ex) {
+	public @Nullable DataAccessException translate(String task, @Nullable String sql, SQLException ex) {
 		if (ex instanceof SQLiteException sqlite) {
 			int primaryCode = sqlite.getResultCode().code & 0xff;
-			String message = sqliteMessage(sqlite);
-			if (primaryCode == SQLiteErrorCode.SQLITE_BUSY.code || primaryCode == SQLiteErrorCode.SQLITE_LOCKED.code
+			String message = SqliteSupport.sqliteMessage(sqlite);
+			if (SqliteSupport.isBusyOrLocked(sqlite)
 					|| (primaryCode == SQLiteErrorCode.SQLITE_ERROR.code && busyInsideFunction(message))) {
 				return new CannotAcquireLockException(task + " failed, the database is busy: " + message, ex);
 			}
@@ -62,19 +65,6 @@ final class HonkerExceptionTranslator implements SQLExceptionTranslator {
 	private static boolean busyInsideFunction(String message) {
 		return message.contains("[SQLITE_BUSY") || message.contains("[SQLITE_LOCKED")
 				|| message.contains("database is locked") || message.contains("database table is locked");
-	}
-
-	/**
-	 * The message SQLite reported, without sqlite-jdbc's "[CODE] description (...)"
-	 * wrapping.
-	 */
-	static String sqliteMessage(SQLiteException ex) {
-		String message = ex.getMessage();
-		String prefix = "[" + ex.getResultCode().name() + "] " + ex.getResultCode().message + " (";
-		if (message.startsWith(prefix) && message.endsWith(")")) {
-			return message.substring(prefix.length(), message.length() - 1);
-		}
-		return message;
 	}
 
 }

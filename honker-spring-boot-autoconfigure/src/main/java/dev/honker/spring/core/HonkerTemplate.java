@@ -24,6 +24,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.Assert;
+import org.jspecify.annotations.Nullable;
 
 import dev.honker.spring.observation.DefaultHonkerEnqueueObservationConvention;
 import dev.honker.spring.observation.HonkerEnqueueContext;
@@ -305,7 +306,7 @@ public class HonkerTemplate implements HonkerOperations {
 		return value;
 	}
 
-	private String callText(String sql, PreparedStatementSetter arguments) {
+	private @Nullable String callText(String sql, PreparedStatementSetter arguments) {
 		return call(sql, arguments, row -> row.next() ? row.getString(1) : null);
 	}
 
@@ -315,7 +316,7 @@ public class HonkerTemplate implements HonkerOperations {
 	 * timeout, as JdbcTemplate would, and releases the connection before translating a
 	 * failure.
 	 */
-	private <T> T call(String sql, PreparedStatementSetter arguments, ResultSetExtractor<T> reader) {
+	private <T> @Nullable T call(String sql, PreparedStatementSetter arguments, ResultSetExtractor<T> reader) {
 		return call(sql, sql, arguments, reader);
 	}
 
@@ -323,7 +324,8 @@ public class HonkerTemplate implements HonkerOperations {
 	 * As {@link #call(String, String, PreparedStatementSetter, ResultSetExtractor)}, with
 	 * the Honker function whose work the statement does (for errors) or the statement.
 	 */
-	private <T> T call(String task, String sql, PreparedStatementSetter arguments, ResultSetExtractor<T> reader) {
+	private <T> @Nullable T call(String task, String sql, PreparedStatementSetter arguments,
+			ResultSetExtractor<T> reader) {
 		Connection connection = DataSourceUtils.getConnection(this.dataSource);
 		try {
 			return this.statements.run(connection, sql, statement -> {
@@ -346,7 +348,7 @@ public class HonkerTemplate implements HonkerOperations {
 		}
 	}
 
-	private static void requireName(String argument, String value) {
+	private static void requireName(String argument, @Nullable String value) {
 		if (value == null || value.isBlank()) {
 			throw new IllegalArgumentException(
 					argument + " must not be empty, got " + (value == null ? "null" : "'" + value + "'"));

@@ -1,6 +1,7 @@
 package dev.honker.spring.core;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A snapshot of a job that is still pending or being processed (a row of
@@ -20,6 +21,7 @@ import java.time.Instant;
  * @param createdAt when the job was enqueued
  * @param expiresAt when the job stops being claimable, or {@code null} for never
  */
-public record Job(long id, String queue, String payload, String state, long priority, Instant runAt, String workerId,
-		Instant claimExpiresAt, long attempts, long maxAttempts, Instant createdAt, Instant expiresAt) {
+public record Job(long id, String queue, String payload, String state, long priority, Instant runAt,
+		@Nullable String workerId, @Nullable Instant claimExpiresAt, long attempts, long maxAttempts, Instant createdAt,
+		@Nullable Instant expiresAt) {
 }

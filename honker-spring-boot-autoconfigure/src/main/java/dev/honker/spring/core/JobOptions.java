@@ -3,6 +3,7 @@ package dev.honker.spring.core;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a job is enqueued: when it may first run, its priority, how many attempts it gets
@@ -21,15 +22,15 @@ public final class JobOptions {
 
 	private static final JobOptions DEFAULTS = new JobOptions(null, null, 0, 3, null);
 
-	private final Duration delay;
+	private final @Nullable Duration delay;
 
-	private final Instant runAt;
+	private final @Nullable Instant runAt;
 
 	private final int priority;
 
 	private final int maxAttempts;
 
-	private final Duration expires;
+	private final @Nullable Duration expires;
 
 	private JobOptions(Duration delay, Instant runAt, int priority, int maxAttempts, Duration expires) {
 		this.delay = delay;
@@ -114,7 +115,7 @@ public final class JobOptions {
 	 * The delay before the first run.
 	 * @return the delay, or {@code null} when none was set
 	 */
-	public Duration getDelay() {
+	public @Nullable Duration getDelay() {
 		return this.delay;
 	}
 
@@ -122,7 +123,7 @@ public final class JobOptions {
 	 * The earliest start.
 	 * @return the instant, or {@code null} when none was set
 	 */
-	public Instant getRunAt() {
+	public @Nullable Instant getRunAt() {
 		return this.runAt;
 	}
 
@@ -146,12 +147,12 @@ public final class JobOptions {
 	 * The expiry after the enqueue.
 	 * @return the expiry, or {@code null} when the job never expires
 	 */
-	public Duration getExpires() {
+	public @Nullable Duration getExpires() {
 		return this.expires;
 	}
 
 	/** The run_at argument of honker_enqueue: Unix seconds, rounded up, or null. */
-	Long runAtSeconds() {
+	@Nullable Long runAtSeconds() {
 		if (this.runAt == null) {
 			return null;
 		}

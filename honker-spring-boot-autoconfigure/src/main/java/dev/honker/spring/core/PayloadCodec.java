@@ -8,6 +8,7 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns payloads and results into the JSON text Honker stores, and back, with the
@@ -92,12 +93,12 @@ final class PayloadCodec {
 				row.get("max_attempts").asLong(), instant(row, "created_at"), instant(row, "expires_at"));
 	}
 
-	private static String text(JsonNode row, String field) {
+	private static @Nullable String text(JsonNode row, String field) {
 		JsonNode value = row.get(field);
 		return (value == null || value.isNull()) ? null : value.asString();
 	}
 
-	private static Instant instant(JsonNode row, String field) {
+	private static @Nullable Instant instant(JsonNode row, String field) {
 		JsonNode value = row.get(field);
 		return (value == null || value.isNull()) ? null : Instant.ofEpochSecond(value.asLong());
 	}

@@ -1,6 +1,7 @@
 package dev.honker.spring.core;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks the durations Honker stores as whole seconds, naming the option and value when
@@ -12,7 +13,7 @@ final class Seconds {
 	}
 
 	/** A duration of zero or more whole seconds. */
-	static long notNegative(String option, Duration value) {
+	static long notNegative(String option, @Nullable Duration value) {
 		long seconds = whole(option, value);
 		if (value.isNegative()) {
 			throw new IllegalArgumentException(option + " must not be negative, got " + value);

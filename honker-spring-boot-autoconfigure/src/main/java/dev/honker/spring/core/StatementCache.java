@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.sqlite.SQLiteConnection;
 
 import org.springframework.jdbc.core.PreparedStatementCallback;
+import dev.honker.sqlite.SqliteSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The prepared statements of {@link HonkerTemplate}'s calls, kept open on each physical
@@ -93,11 +95,8 @@ final class StatementCache {
 		return first;
 	}
 
-	private static SQLiteConnection physical(Connection connection) throws SQLException {
-		if (connection instanceof SQLiteConnection sqlite) {
-			return sqlite;
-		}
-		return connection.isWrapperFor(SQLiteConnection.class) ? connection.unwrap(SQLiteConnection.class) : null;
+	private static @Nullable SQLiteConnection physical(Connection connection) throws SQLException {
+		return SqliteSupport.sqliteConnection(connection);
 	}
 
 	private static boolean isClosed(SQLiteConnection connection) {

@@ -3,7 +3,9 @@ package dev.honker.spring.listener;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
-import org.springframework.core.log.LogAccessor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The lifecycle every listener container shares, whatever it listens to: start and stop
@@ -19,7 +21,7 @@ public abstract class AbstractListenerContainer implements ListenerContainer {
 	 */
 	public static final int DEFAULT_PHASE = Integer.MAX_VALUE - 100;
 
-	private static final LogAccessor LOG = new LogAccessor(AbstractListenerContainer.class);
+	private static final Log logger = LogFactory.getLog(AbstractListenerContainer.class);
 
 	private final String id;
 
@@ -33,9 +35,9 @@ public abstract class AbstractListenerContainer implements ListenerContainer {
 
 	private volatile boolean paused;
 
-	private volatile Throwable failure;
+	private volatile @Nullable Throwable failure;
 
-	private Run run;
+	private @Nullable Run run;
 
 	/**
 	 * Creates the container.
@@ -175,7 +177,9 @@ public abstract class AbstractListenerContainer implements ListenerContainer {
 	@Override
 	public void pause() {
 		this.paused = true;
-		LOG.debug(() -> "listener '" + this.id + "' paused");
+		if (logger.isDebugEnabled()) {
+			logger.debug("listener '" + this.id + "' paused");
+		}
 	}
 
 	@Override
@@ -186,7 +190,9 @@ public abstract class AbstractListenerContainer implements ListenerContainer {
 				this.run.wake();
 			}
 		}
-		LOG.debug(() -> "listener '" + this.id + "' resumed");
+		if (logger.isDebugEnabled()) {
+			logger.debug("listener '" + this.id + "' resumed");
+		}
 	}
 
 	@Override

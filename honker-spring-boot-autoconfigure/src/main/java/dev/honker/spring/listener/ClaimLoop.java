@@ -15,11 +15,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
-import org.springframework.core.log.LogAccessor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import dev.honker.spring.watch.Subscription;
 import dev.honker.spring.watch.WatcherFailedException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One run of a listener container, from start to stop: a thread that claims jobs whenever
@@ -41,7 +43,7 @@ import dev.honker.spring.watch.WatcherFailedException;
  */
 final class ClaimLoop implements AbstractListenerContainer.Run {
 
-	private static final LogAccessor LOG = new LogAccessor(ClaimLoop.class);
+	private static final Log logger = LogFactory.getLog(ClaimLoop.class);
 
 	private static final Duration RETRY_AFTER_ERROR = Duration.ofSeconds(1);
 
@@ -82,7 +84,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 	private Runnable afterStop = () -> {
 	};
 
-	private Instant passedDeadline;
+	private @Nullable Instant passedDeadline;
 
 	/** Subscribes to the watcher at once, before the first claim reads the queue. */
 	ClaimLoop(ListenerSettings settings, String workerId, JobStore store, JobInvoker invoker, Subscription subscription,
@@ -145,14 +147,14 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 			claimUntilStopped();
 		}
 		catch (WatcherFailedException ex) {
-			LOG.error(ex, "Honker listener '" + this.settings.id() + "' stops claiming: " + ex.getMessage());
+			logger.error("Honker listener '" + this.settings.id() + "' stops claiming: " + ex.getMessage(), ex);
 			this.onFailure.accept(ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
 		catch (RuntimeException | Error ex) {
-			LOG.error(ex, "Honker listener '" + this.settings.id() + "' stops claiming after an unexpected error");
+			logger.error("Honker listener '" + this.settings.id() + "' stops claiming after an unexpected error", ex);
 			this.onFailure.accept(ex);
 		}
 		finally {
@@ -162,7 +164,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 
 	private void claimUntilStopped() throws InterruptedException {
 		while (!this.stopping) {
-			Instant deadline;
+			@Nullable Instant deadline;
 			try {
 				deadline = pass();
 			}
@@ -170,8 +172,9 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 				if (ex instanceof WatcherFailedException failed) {
 					throw failed;
 				}
-				LOG.warn(ex, "Honker listener '" + this.settings.id() + "': claiming from queue '"
-						+ this.settings.queue() + "' failed; trying again in " + RETRY_AFTER_ERROR.toSeconds() + "s");
+				logger.warn("Honker listener '" + this.settings.id() + "': claiming from queue '"
+						+ this.settings.queue() + "' failed; trying again in " + RETRY_AFTER_ERROR.toSeconds() + "s",
+						ex);
 				deadline = Instant.now().plus(RETRY_AFTER_ERROR);
 			}
 			if (!this.stopping) {
@@ -184,7 +187,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 	 * Acknowledges, claims, dispatches; returns when to look again at the latest, or
 	 * {@code null}.
 	 */
-	private Instant pass() throws SQLException, InterruptedException {
+	private @Nullable Instant pass() throws SQLException, InterruptedException {
 		settle();
 		int free = this.paused.getAsBoolean() ? 0 : this.settings.concurrency() - this.inFlight.size();
 		List<Long> acks = takeSucceeded();
@@ -222,7 +225,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 			throw ex;
 		}
 		if (result.acked() < acks.size()) {
-			LOG.warn("Honker listener '" + this.settings.id() + "': " + (acks.size() - result.acked()) + " of "
+			logger.warn("Honker listener '" + this.settings.id() + "': " + (acks.size() - result.acked()) + " of "
 					+ acks.size()
 					+ " finished jobs had lost their claims before the acknowledgement (visibility timeout "
 					+ this.settings.visibilitySeconds() + "s); they run again: " + acks);
@@ -230,7 +233,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 		return result.jobs();
 	}
 
-	private Instant nextDeadline() throws SQLException {
+	private @Nullable Instant nextDeadline() throws SQLException {
 		long next = this.store.nextClaimAt(this.settings.queue());
 		if (next == 0) {
 			return null;
@@ -253,8 +256,8 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 		}
 		catch (RejectedExecutionException ex) {
 			this.inFlight.remove(job.id());
-			LOG.warn(ex, "Honker listener '" + this.settings.id() + "': the handler executor rejected job " + job.id()
-					+ "; it runs again when its claim expires");
+			logger.warn("Honker listener '" + this.settings.id() + "': the handler executor rejected job " + job.id()
+					+ "; it runs again when its claim expires", ex);
 		}
 	}
 
@@ -293,16 +296,18 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 	private void heartbeat(ClaimedJob job) {
 		try {
 			if (this.store.heartbeat(job.id(), this.workerId, this.settings.visibilitySeconds())) {
-				LOG.debug(() -> "heartbeat extended the claim of job " + job.id());
+				if (logger.isDebugEnabled()) {
+					logger.debug("heartbeat extended the claim of job " + job.id());
+				}
 			}
 			else {
-				LOG.warn("Honker listener '" + this.settings.id() + "': job " + job.id()
+				logger.warn("Honker listener '" + this.settings.id() + "': job " + job.id()
 						+ " lost its claim while its handler was still running; it may run twice");
 			}
 		}
 		catch (SQLException | RuntimeException ex) {
-			LOG.warn(ex, "Honker listener '" + this.settings.id() + "': heartbeat of job " + job.id()
-					+ " failed; trying again shortly");
+			logger.warn("Honker listener '" + this.settings.id() + "': heartbeat of job " + job.id()
+					+ " failed; trying again shortly", ex);
 		}
 	}
 
@@ -321,8 +326,8 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 				ackAndClaim(acks, 0);
 			}
 			catch (SQLException | RuntimeException ex) {
-				LOG.warn(ex, "Honker listener '" + this.settings.id() + "': cannot acknowledge finished jobs " + acks
-						+ " yet; trying again until the shutdown timeout, after which their claims expire");
+				logger.warn("Honker listener '" + this.settings.id() + "': cannot acknowledge finished jobs " + acks
+						+ " yet; trying again until the shutdown timeout, after which their claims expire", ex);
 			}
 		}
 	}
@@ -341,7 +346,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 		flushAcks();
 		if (!this.inFlight.isEmpty()) {
 			this.abandoned = true;
-			LOG.warn("Honker listener '" + this.settings.id() + "': jobs " + this.inFlight.keySet()
+			logger.warn("Honker listener '" + this.settings.id() + "': jobs " + this.inFlight.keySet()
 					+ " still running after the shutdown timeout of " + this.settings.shutdownTimeout()
 					+ "; they are not acknowledged and run again when their claims expire");
 			this.inFlight.values().forEach(Running::interrupt);
@@ -354,7 +359,9 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 			this.terminated = true;
 			callback = this.afterStop;
 		}
-		LOG.debug(() -> "listener '" + this.settings.id() + "' stopped");
+		if (logger.isDebugEnabled()) {
+			logger.debug("listener '" + this.settings.id() + "' stopped");
+		}
 		callback.run();
 	}
 

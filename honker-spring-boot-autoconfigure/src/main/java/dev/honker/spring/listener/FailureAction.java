@@ -2,6 +2,7 @@ package dev.honker.spring.listener;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What happens to a job whose handler failed, as a {@link JobErrorHandler} decides.
@@ -36,9 +37,9 @@ public final class FailureAction {
 
 	private final String error;
 
-	private final String queue;
+	private final @Nullable String queue;
 
-	private FailureAction(Kind kind, Duration delay, String error, String queue) {
+	private FailureAction(Kind kind, Duration delay, String error, @Nullable String queue) {
 		this.kind = kind;
 		this.delay = delay;
 		this.error = error;
@@ -111,7 +112,7 @@ public final class FailureAction {
 	}
 
 	/** The target queue of {@link Kind#MOVE}, {@code null} otherwise. */
-	public String queue() {
+	public @Nullable String queue() {
 		return this.queue;
 	}
 

@@ -11,6 +11,7 @@ import org.springframework.core.GenericTypeResolver;
 import org.springframework.core.ResolvableType;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code @HonkerListener} method and the roles of its parameters: at most one payload
@@ -31,10 +32,10 @@ final class HandlerMethod implements JobHandler<Object> {
 
 	private final int jobIndex;
 
-	private final Type payloadType;
+	private final @Nullable Type payloadType;
 
 	private HandlerMethod(Object bean, Method method, String description, int payloadIndex, int jobIndex,
-			Type payloadType) {
+			@Nullable Type payloadType) {
 		this.bean = bean;
 		this.method = method;
 		this.description = description;
@@ -50,28 +51,33 @@ final class HandlerMethod implements JobHandler<Object> {
 	static HandlerMethod of(Object bean, Method declared, Method invocable, Class<?> targetClass) {
 		String description = describe(declared);
 		if (Modifier.isStatic(declared.getModifiers())) {
-			throw new ListenerConfigurationException(
-					"@HonkerListener method " + description + " is static; make it an instance method of the bean");
+			throw new ListenerConfigurationException("@HonkerListener method " + description + " is static",
+					"Make it an instance method of the bean: the container calls it on the bean instance.");
 		}
 		int payloadIndex = NONE;
 		int jobIndex = NONE;
-		Type payloadType = null;
+		@Nullable Type payloadType = null;
 		Type[] types = declared.getGenericParameterTypes();
 		for (int i = 0; i < types.length; i++) {
 			Type type = GenericTypeResolver.resolveType(types[i], targetClass);
 			Class<?> raw = ResolvableType.forType(type).resolve();
 			if (raw == HonkerJob.class) {
 				if (jobIndex != NONE) {
-					throw unsupported(description, i, type, "a second HonkerJob parameter");
+					throw unsupported(description, i, type, "a second HonkerJob parameter",
+							"Remove the second HonkerJob parameter; one receives the job's metadata.");
 				}
 				jobIndex = i;
 			}
 			else {
 				if (payloadIndex != NONE) {
-					throw unsupported(description, i, type, "a second payload parameter");
+					throw unsupported(description, i, type, "a second payload parameter",
+							"Take one payload parameter (a record, POJO, String, JsonNode, Map or collection) and at most"
+									+ " one HonkerJob; put several values in one record.");
 				}
 				if (raw == null || ResolvableType.forType(type).hasUnresolvableGenerics()) {
-					throw unsupported(description, i, type, "a payload type with unresolvable generics");
+					throw unsupported(description, i, type, "a payload type with unresolvable generics",
+							"Declare the payload with a concrete type, for example List<Order> rather than T or"
+									+ " List<T>, so that the payload converter knows what to create.");
 				}
 				payloadIndex = i;
 				payloadType = type;
@@ -82,7 +88,7 @@ final class HandlerMethod implements JobHandler<Object> {
 	}
 
 	/** The payload parameter's type, or {@code null} when the method takes no payload. */
-	Type payloadType() {
+	@Nullable Type payloadType() {
 		return this.payloadType;
 	}
 
@@ -103,7 +109,7 @@ final class HandlerMethod implements JobHandler<Object> {
 	 * @throws Exception whatever the method throws, unwrapped
 	 */
 	@Override
-	public void handle(Object payload, HonkerJob job) throws Exception {
+	public void handle(@Nullable Object payload, HonkerJob job) throws Exception {
 		Object[] arguments = new Object[this.method.getParameterCount()];
 		if (this.payloadIndex != NONE) {
 			arguments[this.payloadIndex] = payload;
@@ -126,11 +132,10 @@ final class HandlerMethod implements JobHandler<Object> {
 		}
 	}
 
-	private static ListenerConfigurationException unsupported(String description, int index, Type type, String what) {
+	private static ListenerConfigurationException unsupported(String description, int index, Type type, String what,
+			String action) {
 		return new ListenerConfigurationException("@HonkerListener method " + description + ": parameter " + index
-				+ " of type " + type.getTypeName() + " is not supported (" + what
-				+ "); a listener method takes at most "
-				+ "one payload (a record, POJO, String, JsonNode, Map or collection) and at most one HonkerJob");
+				+ " of type " + type.getTypeName() + " is not supported (" + what + ")", action);
 	}
 
 	private static String describe(Method method) {

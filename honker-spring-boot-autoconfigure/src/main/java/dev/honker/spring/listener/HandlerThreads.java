@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The threads that run a listener's handlers during one run of its container: the
@@ -31,7 +32,7 @@ final class HandlerThreads {
 	 * @param virtualThreads whether to start a virtual thread per job when no executor is
 	 * given; needs Java 21 or later
 	 */
-	static HandlerThreads open(String listenerId, int concurrency, Executor given, boolean virtualThreads) {
+	static HandlerThreads open(String listenerId, int concurrency, @Nullable Executor given, boolean virtualThreads) {
 		if (given != null) {
 			return new HandlerThreads(given, () -> {
 			});

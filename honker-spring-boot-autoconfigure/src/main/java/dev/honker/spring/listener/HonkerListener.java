@@ -28,8 +28,9 @@ import java.lang.annotation.Target;
  *
  * <p>
  * String attributes accept {@code ${...}} placeholders. An empty attribute takes its
- * default from the {@code honker.listener.*} properties. Durations are written like
- * {@code 30s}, {@code PT30S} or {@code 30} (seconds).
+ * default from the factory's {@link ListenerDefaults}, which the auto-configuration binds
+ * from the application's listener properties. Durations are written like {@code 30s},
+ * {@code PT30S} or {@code 30} (seconds).
  */
 @Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)
@@ -46,56 +47,51 @@ public @interface HonkerListener {
 	 */
 	String id() default "";
 
-	/** Number of handler threads; defaults to {@code honker.listener.concurrency}. */
+	/** Number of handler threads; defaults to the listener default. */
 	String concurrency() default "";
 
 	/**
 	 * Whether the listener starts with the context ({@code true}/{@code false}); defaults
-	 * to {@code honker.listener.auto-startup}.
+	 * to the listener default.
 	 */
 	String autoStartup() default "";
 
 	/**
 	 * How long a claimed job stays hidden from other workers, in whole seconds; a handler
-	 * running longer than a third of it gets heartbeats. Defaults to
-	 * {@code honker.listener.visibility-timeout}.
+	 * running longer than a third of it gets heartbeats. Defaults to the listener
+	 * default.
 	 */
 	String visibilityTimeout() default "";
 
 	/**
 	 * {@code AFTER_HANDLER} or {@code TRANSACTIONAL}, see {@link AckMode}; defaults to
-	 * {@code honker.listener.ack-mode}.
+	 * the listener default.
 	 */
 	String ackMode() default "";
 
 	/**
-	 * Delay before the second attempt; defaults to
-	 * {@code honker.listener.backoff.initial-interval}.
+	 * Delay before the second attempt; defaults to the listener default.
 	 */
 	String backoffInitialInterval() default "";
 
 	/**
-	 * Growth factor of the delay per failed attempt; defaults to
-	 * {@code honker.listener.backoff.multiplier}.
+	 * Growth factor of the delay per failed attempt; defaults to the listener default.
 	 */
 	String backoffMultiplier() default "";
 
 	/**
-	 * Longest delay between attempts; defaults to
-	 * {@code honker.listener.backoff.max-interval}.
+	 * Longest delay between attempts; defaults to the listener default.
 	 */
 	String backoffMaxInterval() default "";
 
 	/**
-	 * Random share of each delay, between 0 and 1; defaults to
-	 * {@code honker.listener.backoff.jitter}.
+	 * Random share of each delay, between 0 and 1; defaults to the listener default.
 	 */
 	String backoffJitter() default "";
 
 	/**
 	 * Exception types, with their subclasses and exceptions caused by them, that send the
-	 * job to the dead table at once, in addition to
-	 * {@code honker.listener.non-retryable-exceptions}.
+	 * job to the dead table at once, in addition to the listener defaults.
 	 */
 	Class<? extends Throwable>[] nonRetryable() default {};
 

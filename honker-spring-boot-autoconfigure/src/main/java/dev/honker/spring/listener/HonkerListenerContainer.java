@@ -7,9 +7,11 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 
-import org.springframework.core.log.LogAccessor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import dev.honker.spring.watch.DatabaseWatcher;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs one job listener, a {@code @HonkerListener} method or a
@@ -26,7 +28,7 @@ import dev.honker.spring.watch.DatabaseWatcher;
  */
 public class HonkerListenerContainer extends AbstractListenerContainer {
 
-	private static final LogAccessor LOG = new LogAccessor(HonkerListenerContainer.class);
+	private static final Log logger = LogFactory.getLog(HonkerListenerContainer.class);
 
 	private static final String HOST_AND_PID = hostAndPid();
 
@@ -40,12 +42,12 @@ public class HonkerListenerContainer extends AbstractListenerContainer {
 
 	private final boolean virtualThreads;
 
-	private volatile Executor taskExecutor;
+	private volatile @Nullable Executor taskExecutor;
 
-	private volatile ClaimLoop loop;
+	private volatile @Nullable ClaimLoop loop;
 
 	HonkerListenerContainer(ListenerSettings settings, String description, JobStore store, JobInvoker invoker,
-			DatabaseWatcher watcher, Executor taskExecutor, boolean virtualThreads) {
+			DatabaseWatcher watcher, @Nullable Executor taskExecutor, boolean virtualThreads) {
 		super(settings.id(), description, settings.autoStartup());
 		this.settings = settings;
 		this.store = store;
@@ -70,7 +72,7 @@ public class HonkerListenerContainer extends AbstractListenerContainer {
 	 * by the container) instead of threads of the container's own.
 	 * @param taskExecutor the executor, or {@code null} for the container's own threads
 	 */
-	public void setTaskExecutor(Executor taskExecutor) {
+	public void setTaskExecutor(@Nullable Executor taskExecutor) {
 		this.taskExecutor = taskExecutor;
 	}
 
@@ -92,7 +94,9 @@ public class HonkerListenerContainer extends AbstractListenerContainer {
 				handlers, this::isPaused, this::runFailed);
 		started.start();
 		this.loop = started;
-		LOG.debug(() -> "listener '" + getId() + "' started on queue '" + getQueue() + "' as " + workerId);
+		if (logger.isDebugEnabled()) {
+			logger.debug("listener '" + getId() + "' started on queue '" + getQueue() + "' as " + workerId);
+		}
 		return started;
 	}
 

@@ -13,6 +13,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.honker.spring.watch.DatabaseWatcher;
 import tools.jackson.databind.json.JsonMapper;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Creates job listener containers, for {@code @HonkerListener} methods and for
@@ -36,17 +37,17 @@ public class HonkerListenerContainerFactory {
 
 	private final ListenerDefaults defaults;
 
-	private final PlatformTransactionManager transactionManager;
+	private final @Nullable PlatformTransactionManager transactionManager;
 
 	private PayloadConverter payloadConverter = new JacksonPayloadConverter(JsonMapper.shared());
 
-	private JobErrorHandler errorHandler;
+	private @Nullable JobErrorHandler errorHandler;
 
 	private List<JobInterceptor> interceptors = List.of();
 
 	private List<HonkerListenerContainerCustomizer> customizers = List.of();
 
-	private Executor taskExecutor;
+	private @Nullable Executor taskExecutor;
 
 	private boolean virtualThreads;
 
@@ -59,7 +60,7 @@ public class HonkerListenerContainerFactory {
 	 * it has none (then {@link AckMode#TRANSACTIONAL} is refused)
 	 */
 	public HonkerListenerContainerFactory(DataSource dataSource, DatabaseWatcher watcher, ListenerDefaults defaults,
-			PlatformTransactionManager transactionManager) {
+			@Nullable PlatformTransactionManager transactionManager) {
 		this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
 		this.watcher = Objects.requireNonNull(watcher, "watcher must not be null");
 		this.defaults = Objects.requireNonNull(defaults, "defaults must not be null");
@@ -85,7 +86,7 @@ public class HonkerListenerContainerFactory {
 	 * {@link DefaultJobErrorHandler}.
 	 * @param errorHandler the handler, or {@code null} for the defaults
 	 */
-	public void setErrorHandler(JobErrorHandler errorHandler) {
+	public void setErrorHandler(@Nullable JobErrorHandler errorHandler) {
 		this.errorHandler = errorHandler;
 	}
 
@@ -112,7 +113,7 @@ public class HonkerListenerContainerFactory {
 	 * @param taskExecutor the executor, or {@code null} for threads of each container's
 	 * own
 	 */
-	public void setTaskExecutor(Executor taskExecutor) {
+	public void setTaskExecutor(@Nullable Executor taskExecutor) {
 		this.taskExecutor = taskExecutor;
 	}
 
@@ -151,18 +152,22 @@ public class HonkerListenerContainerFactory {
 	}
 
 	private HonkerListenerContainer create(ListenerSettings settings, String description, JobHandler<Object> handler,
-			Type payloadType) {
+			@Nullable Type payloadType) {
 		if (payloadType != null && !this.payloadConverter.canConvert(payloadType)) {
-			throw new ListenerConfigurationException(description + ": the payload type " + payloadType.getTypeName()
-					+ " is not supported by " + this.payloadConverter.getClass().getName()
-					+ "; take a record, POJO, String, JsonNode, Map or collection, or declare a PayloadConverter bean that reads this type");
+			throw new ListenerConfigurationException(
+					description + ": the payload type " + payloadType.getTypeName() + " is not supported by "
+							+ this.payloadConverter.getClass().getName(),
+					"Take a record, POJO, String, JsonNode, Map or collection, or declare a PayloadConverter bean"
+							+ " that reads this type.");
 		}
 		TransactionTemplate transaction = null;
 		if (settings.ackMode() == AckMode.TRANSACTIONAL) {
 			if (this.transactionManager == null) {
 				throw new ListenerConfigurationException(description
-						+ ": ackMode TRANSACTIONAL needs a PlatformTransactionManager bean for the application's "
-						+ "DataSource, and there is none; add spring-boot-jdbc or spring-boot-data-jpa, or use AFTER_HANDLER");
+						+ ": ackMode TRANSACTIONAL needs a PlatformTransactionManager bean for the application's"
+						+ " DataSource, and there is none",
+						"Add spring-boot-jdbc or spring-boot-data-jpa so that a transaction manager of the DataSource"
+								+ " exists, or use ackMode AFTER_HANDLER.");
 			}
 			transaction = new TransactionTemplate(this.transactionManager);
 		}

@@ -13,7 +13,9 @@ import java.util.stream.Collectors;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.core.log.LogAccessor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Holds every listener container by listener id, whatever kind of listener it runs
@@ -24,7 +26,7 @@ import org.springframework.core.log.LogAccessor;
  */
 public class HonkerListenerEndpointRegistry implements SmartLifecycle, DisposableBean {
 
-	private static final LogAccessor LOG = new LogAccessor(HonkerListenerEndpointRegistry.class);
+	private static final Log logger = LogFactory.getLog(HonkerListenerEndpointRegistry.class);
 
 	private final Map<String, ListenerContainer> containers = Collections.synchronizedMap(new LinkedHashMap<>());
 
@@ -42,7 +44,9 @@ public class HonkerListenerEndpointRegistry implements SmartLifecycle, Disposabl
 			if (existing != null) {
 				throw new ListenerConfigurationException(
 						"duplicate listener id '" + container.getId() + "' on " + existing.getListenerDescription()
-								+ " and " + container.getListenerDescription() + "; give each listener its own id");
+								+ " and " + container.getListenerDescription(),
+						"Give each listener its own id: the id attribute of @HonkerListener, or JobListenerEndpoint.id(...)"
+								+ " for a listener registered in code.");
 			}
 		}
 		if (this.running && container.isAutoStartup()) {
@@ -55,7 +59,7 @@ public class HonkerListenerEndpointRegistry implements SmartLifecycle, Disposabl
 	 * @param id the listener id
 	 * @return the container, or {@code null} if there is none
 	 */
-	public ListenerContainer getListenerContainer(String id) {
+	public @Nullable ListenerContainer getListenerContainer(String id) {
 		return this.containers.get(id);
 	}
 
@@ -67,7 +71,7 @@ public class HonkerListenerEndpointRegistry implements SmartLifecycle, Disposabl
 	 * @return the container, or {@code null} if there is none
 	 * @throws IllegalArgumentException if the container is of another kind
 	 */
-	public <T extends ListenerContainer> T getListenerContainer(String id, Class<T> type) {
+	public <T extends ListenerContainer> @Nullable T getListenerContainer(String id, Class<T> type) {
 		ListenerContainer container = this.containers.get(id);
 		if (container != null && !type.isInstance(container)) {
 			throw new IllegalArgumentException(
@@ -120,8 +124,10 @@ public class HonkerListenerEndpointRegistry implements SmartLifecycle, Disposabl
 		}
 		this.running = true;
 		if (!started.isEmpty()) {
-			LOG.info(() -> "Started " + started.size() + " Honker listener(s): "
-					+ started.stream().map(Object::toString).collect(Collectors.joining(", ")));
+			if (logger.isInfoEnabled()) {
+				logger.info("Started " + started.size() + " Honker listener(s): "
+						+ started.stream().map(Object::toString).collect(Collectors.joining(", ")));
+			}
 		}
 	}
 

@@ -13,6 +13,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Converts payloads with a Jackson mapper: a record, a POJO, {@code JsonNode}, a
@@ -56,7 +57,7 @@ public class JacksonPayloadConverter implements PayloadConverter {
 	 * fit the type
 	 */
 	@Override
-	public Object convert(String payload, Type type) {
+	public @Nullable Object convert(String payload, Type type) {
 		if (type == String.class && !payload.stripLeading().startsWith("\"")) {
 			return payload;
 		}

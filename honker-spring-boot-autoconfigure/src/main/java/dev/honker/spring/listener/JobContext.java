@@ -2,6 +2,7 @@ package dev.honker.spring.listener;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One attempt of one job, shared by the {@link JobInterceptor} calls around it: the job,
@@ -17,9 +18,9 @@ public final class JobContext {
 
 	private final Map<Object, Object> attributes = new ConcurrentHashMap<>();
 
-	private volatile JobOutcome outcome;
+	private volatile @Nullable JobOutcome outcome;
 
-	private volatile Throwable failure;
+	private volatile @Nullable Throwable failure;
 
 	JobContext(String listenerId, HonkerJob job) {
 		this.listenerId = listenerId;
@@ -37,7 +38,7 @@ public final class JobContext {
 	}
 
 	/** How the attempt ended; {@code null} until {@link JobInterceptor#afterJob}. */
-	public JobOutcome outcome() {
+	public @Nullable JobOutcome outcome() {
 		return this.outcome;
 	}
 
@@ -45,7 +46,7 @@ public final class JobContext {
 	 * What the handler threw, or the payload conversion error; {@code null} after a
 	 * success.
 	 */
-	public Throwable failure() {
+	public @Nullable Throwable failure() {
 		return this.failure;
 	}
 
@@ -65,11 +66,11 @@ public final class JobContext {
 	 * @param <T> the value's type
 	 * @return the value, or {@code null} if none is stored
 	 */
-	public <T> T get(Object key, Class<T> type) {
+	public <T> @Nullable T get(Object key, Class<T> type) {
 		return type.cast(this.attributes.get(key));
 	}
 
-	void finish(JobOutcome outcome, Throwable failure) {
+	void finish(JobOutcome outcome, @Nullable Throwable failure) {
 		this.outcome = outcome;
 		this.failure = failure;
 	}

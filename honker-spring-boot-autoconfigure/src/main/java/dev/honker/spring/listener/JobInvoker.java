@@ -5,8 +5,10 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
-import org.springframework.core.log.LogAccessor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs one claimed job on a handler thread: calls the interceptors, converts the payload,
@@ -18,13 +20,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 final class JobInvoker {
 
-	private static final LogAccessor LOG = new LogAccessor(JobInvoker.class);
+	private static final Log logger = LogFactory.getLog(JobInvoker.class);
 
 	private final String listenerId;
 
 	private final JobHandler<Object> handler;
 
-	private final Type payloadType;
+	private final @Nullable Type payloadType;
 
 	private final PayloadConverter converter;
 
@@ -32,11 +34,11 @@ final class JobInvoker {
 
 	private final JobErrorHandler listenerDefault;
 
-	private final JobErrorHandler errorHandler;
+	private final @Nullable JobErrorHandler errorHandler;
 
 	private final List<JobInterceptor> interceptors;
 
-	private final TransactionTemplate transaction;
+	private final @Nullable TransactionTemplate transaction;
 
 	/**
 	 * @param payloadType the handler's payload type, or {@code null} if it takes none
@@ -45,9 +47,9 @@ final class JobInvoker {
 	 * @param transaction the transaction of {@link AckMode#TRANSACTIONAL}, or
 	 * {@code null} to acknowledge after the handler
 	 */
-	JobInvoker(String listenerId, JobHandler<Object> handler, Type payloadType, PayloadConverter converter,
-			JobStore store, JobErrorHandler listenerDefault, JobErrorHandler errorHandler,
-			List<JobInterceptor> interceptors, TransactionTemplate transaction) {
+	JobInvoker(String listenerId, JobHandler<Object> handler, @Nullable Type payloadType, PayloadConverter converter,
+			JobStore store, JobErrorHandler listenerDefault, @Nullable JobErrorHandler errorHandler,
+			List<JobInterceptor> interceptors, @Nullable TransactionTemplate transaction) {
 		this.listenerId = listenerId;
 		this.handler = handler;
 		this.payloadType = payloadType;
@@ -92,8 +94,10 @@ final class JobInvoker {
 		catch (PayloadConversionException ex) {
 			return failed(job, context, ex, abandoned);
 		}
-		LOG.debug(() -> "listener '" + this.listenerId + "' runs job " + job.id() + " (attempt " + job.attempts()
-				+ " of " + job.maxAttempts() + ")");
+		if (logger.isDebugEnabled()) {
+			logger.debug("listener '" + this.listenerId + "' runs job " + job.id() + " (attempt " + job.attempts()
+					+ " of " + job.maxAttempts() + ")");
+		}
 		try {
 			if (this.transaction == null) {
 				this.handler.handle(payload, context.job());
@@ -105,7 +109,7 @@ final class JobInvoker {
 			return JobOutcome.SUCCEEDED;
 		}
 		catch (ClaimLostException ex) {
-			LOG.warn("Honker listener '" + this.listenerId + "': job " + job.id()
+			logger.warn("Honker listener '" + this.listenerId + "': job " + job.id()
 					+ " lost its claim before its transaction committed; rolled back, another worker will run it");
 			context.finish(JobOutcome.ABANDONED, null);
 			return JobOutcome.ABANDONED;
@@ -118,7 +122,7 @@ final class JobInvoker {
 		}
 	}
 
-	private Object convert(ClaimedJob job) {
+	private @Nullable Object convert(ClaimedJob job) {
 		if (this.payloadType == null) {
 			return null;
 		}
@@ -131,7 +135,7 @@ final class JobInvoker {
 		}
 	}
 
-	private void invokeAndAck(Object payload, ClaimedJob job, HonkerJob metadata) {
+	private void invokeAndAck(@Nullable Object payload, ClaimedJob job, HonkerJob metadata) {
 		try {
 			this.handler.handle(payload, metadata);
 		}
@@ -156,7 +160,10 @@ final class JobInvoker {
 	private JobOutcome failed(ClaimedJob job, JobContext context, Throwable failure, BooleanSupplier abandoned) {
 		JobOutcome outcome;
 		if (abandoned.getAsBoolean()) {
-			LOG.debug(failure, () -> "job " + job.id() + " failed after shutdown gave up on it; its claim will expire");
+			if (logger.isDebugEnabled()) {
+				logger.debug("job " + job.id() + " failed after shutdown gave up on it; its claim will expire",
+						failure);
+			}
 			outcome = JobOutcome.ABANDONED;
 		}
 		else {
@@ -176,12 +183,12 @@ final class JobInvoker {
 			if (action != null) {
 				return action;
 			}
-			LOG.warn("Honker listener '" + this.listenerId + "': the JobErrorHandler returned null for job " + job.id()
-					+ "; applying the listener's default");
+			logger.warn("Honker listener '" + this.listenerId + "': the JobErrorHandler returned null for job "
+					+ job.id() + "; applying the listener's default");
 		}
 		catch (RuntimeException ex) {
-			LOG.warn(ex, "Honker listener '" + this.listenerId + "': the JobErrorHandler failed on job " + job.id()
-					+ "; applying the listener's default");
+			logger.warn("Honker listener '" + this.listenerId + "': the JobErrorHandler failed on job " + job.id()
+					+ "; applying the listener's default", ex);
 		}
 		return failed.defaultAction();
 	}
@@ -196,12 +203,14 @@ final class JobInvoker {
 				case ACKNOWLEDGE -> this.store.ack(job.id(), job.workerId());
 			};
 			if (!held) {
-				LOG.warn("Honker listener '" + this.listenerId + "': job " + job.id()
+				logger.warn("Honker listener '" + this.listenerId + "': job " + job.id()
 						+ " lost its claim before its failure was recorded (" + action + "); it runs again");
 				return JobOutcome.ABANDONED;
 			}
-			LOG.debug(() -> "job " + job.id() + " failed on attempt " + job.attempts() + " of " + job.maxAttempts()
-					+ ": " + action);
+			if (logger.isDebugEnabled()) {
+				logger.debug("job " + job.id() + " failed on attempt " + job.attempts() + " of " + job.maxAttempts()
+						+ ": " + action);
+			}
 			return switch (action.kind()) {
 				case RETRY -> job.attempts() >= job.maxAttempts() ? JobOutcome.DEAD_LETTERED : JobOutcome.RETRIED;
 				case DEAD_LETTER -> JobOutcome.DEAD_LETTERED;
@@ -210,8 +219,8 @@ final class JobInvoker {
 			};
 		}
 		catch (SQLException ex) {
-			LOG.warn(ex, "Honker listener '" + this.listenerId + "': cannot " + action + " job " + job.id()
-					+ "; it runs again when its claim expires");
+			logger.warn("Honker listener '" + this.listenerId + "': cannot " + action + " job " + job.id()
+					+ "; it runs again when its claim expires", ex);
 			return JobOutcome.ABANDONED;
 		}
 	}
@@ -221,8 +230,8 @@ final class JobInvoker {
 			call.run();
 		}
 		catch (RuntimeException ex) {
-			LOG.warn(ex, "Honker listener '" + this.listenerId + "': " + interceptor.getClass().getName() + "." + phase
-					+ " failed; the job goes on");
+			logger.warn("Honker listener '" + this.listenerId + "': " + interceptor.getClass().getName() + "." + phase
+					+ " failed; the job goes on", ex);
 		}
 	}
 

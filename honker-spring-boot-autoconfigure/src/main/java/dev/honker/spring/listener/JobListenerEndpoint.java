@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 
 import org.springframework.core.ParameterizedTypeReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A job listener registered in code rather than by {@code @HonkerListener}: a queue, a
@@ -32,15 +33,15 @@ public final class JobListenerEndpoint {
 
 	private String id;
 
-	private Integer concurrency;
+	private @Nullable Integer concurrency;
 
-	private Boolean autoStartup;
+	private @Nullable Boolean autoStartup;
 
-	private Duration visibilityTimeout;
+	private @Nullable Duration visibilityTimeout;
 
-	private AckMode ackMode;
+	private @Nullable AckMode ackMode;
 
-	private RetryBackoff backoff;
+	private @Nullable RetryBackoff backoff;
 
 	private List<Class<? extends Throwable>> nonRetryable = List.of();
 

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Settings every {@code @HonkerListener} starts from (the {@code honker.listener.*}
- * properties); an annotation attribute overrides its counterpart.
+ * Settings every job listener starts from; an annotation attribute or a
+ * {@link JobListenerEndpoint} setting overrides its counterpart. The auto-configuration
+ * binds them from the application's listener properties.
  *
  * @param concurrency handler threads per listener; at least 1
  * @param autoStartup whether containers start with the application context
@@ -26,26 +27,24 @@ public record ListenerDefaults(int concurrency, boolean autoStartup, Duration vi
 
 	/**
 	 * Validates the settings.
-	 * @throws IllegalArgumentException naming the {@code honker.listener.*} property and
-	 * its value
+	 * @throws IllegalArgumentException naming the setting in kebab case (for example
+	 * {@code idle-poll-interval}) and its value
 	 */
 	public ListenerDefaults {
 		if (concurrency < 1) {
-			throw new IllegalArgumentException("honker.listener.concurrency must be at least 1, got " + concurrency);
+			throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
 		}
-		ListenerSettings.requireVisibilityTimeout("honker.listener.visibility-timeout", visibilityTimeout);
-		Objects.requireNonNull(idlePollInterval, "honker.listener.idle-poll-interval must not be null");
+		ListenerSettings.requireVisibilityTimeout("visibility-timeout", visibilityTimeout);
+		Objects.requireNonNull(idlePollInterval, "idle-poll-interval must not be null");
 		if (idlePollInterval.isZero() || idlePollInterval.isNegative()) {
-			throw new IllegalArgumentException(
-					"honker.listener.idle-poll-interval must be positive, got " + idlePollInterval);
+			throw new IllegalArgumentException("idle-poll-interval must be positive, got " + idlePollInterval);
 		}
-		Objects.requireNonNull(shutdownTimeout, "honker.listener.shutdown-timeout must not be null");
+		Objects.requireNonNull(shutdownTimeout, "shutdown-timeout must not be null");
 		if (shutdownTimeout.isNegative()) {
-			throw new IllegalArgumentException(
-					"honker.listener.shutdown-timeout must not be negative, got " + shutdownTimeout);
+			throw new IllegalArgumentException("shutdown-timeout must not be negative, got " + shutdownTimeout);
 		}
-		Objects.requireNonNull(ackMode, "honker.listener.ack-mode must not be null");
-		Objects.requireNonNull(backoff, "honker.listener.backoff must not be null");
+		Objects.requireNonNull(ackMode, "ack-mode must not be null");
+		Objects.requireNonNull(backoff, "backoff must not be null");
 		nonRetryableExceptions = List.copyOf(nonRetryableExceptions);
 	}
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -24,8 +25,10 @@ record ListenerSettings(String id, String queue, int concurrency, boolean autoSt
 		Attributes attributes = new Attributes(resolver, method);
 		String queue = attributes.text("queue", annotation.queue());
 		if (queue.isBlank()) {
-			throw new ListenerConfigurationException("@HonkerListener on " + method + ": queue must not be empty, got '"
-					+ queue + "'; name the queue to consume, e.g. @HonkerListener(queue = \"emails\")");
+			throw new ListenerConfigurationException(
+					"@HonkerListener on " + method + ": queue must not be empty, got '" + queue + "'",
+					"Name the queue to consume, for example @HonkerListener(queue = \"emails\"); if it is a"
+							+ " placeholder, define the property it names.");
 		}
 		String id = attributes.text("id", annotation.id());
 		Duration visibility = attributes.parse("visibilityTimeout", annotation.visibilityTimeout(),
@@ -56,6 +59,9 @@ record ListenerSettings(String id, String queue, int concurrency, boolean autoSt
 		}
 		catch (IllegalArgumentException ex) {
 			throw new ListenerConfigurationException("@HonkerListener on " + method + ": backoff " + ex.getMessage(),
+					"Give the backoff an initial interval of zero or more, a max interval at least as long, a"
+							+ " multiplier of at least 1 and a jitter between 0 and 1, or leave the backoff attributes"
+							+ " empty to use the listener defaults.",
 					ex);
 		}
 		return new ListenerSettings(id.isEmpty() ? defaultId : id, queue, concurrency,
@@ -106,6 +112,14 @@ record ListenerSettings(String id, String queue, int concurrency, boolean autoSt
 	 */
 	private static final class Attributes {
 
+		/** What each attribute that can be invalid takes. */
+		private static final Map<String, String> EXPECTED = Map.of("concurrency", "a whole number of at least 1",
+				"autoStartup", "true or false", "ackMode", "AFTER_HANDLER or TRANSACTIONAL", "visibilityTimeout",
+				"a whole number of seconds of at least 1, such as 30s, PT30S or 30", "backoffInitialInterval",
+				"a duration such as 1s, PT1S or 1 (seconds)", "backoffMaxInterval",
+				"a duration such as 5m, PT5M or 300 (seconds)", "backoffMultiplier",
+				"a number of at least 1, such as 2", "backoffJitter", "a number between 0 and 1, such as 0.1");
+
 		private final UnaryOperator<String> resolver;
 
 		private final String method;
@@ -121,7 +135,12 @@ record ListenerSettings(String id, String queue, int concurrency, boolean autoSt
 				return resolved == null ? "" : resolved;
 			}
 			catch (IllegalArgumentException ex) {
-				throw error(name, raw, ex.getMessage(), ex);
+				throw new ListenerConfigurationException(
+						"@HonkerListener on " + this.method + ": " + name + " = '" + raw + "' cannot be resolved: "
+								+ ex.getMessage(),
+						"Define the property that the placeholder names, or give the placeholder a default, for"
+								+ " example ${app.queue:emails}.",
+						ex);
 			}
 		}
 
@@ -150,6 +169,8 @@ record ListenerSettings(String id, String queue, int concurrency, boolean autoSt
 		private ListenerConfigurationException error(String name, String value, String reason, Exception cause) {
 			return new ListenerConfigurationException(
 					"@HonkerListener on " + this.method + ": " + name + " = '" + value + "' is invalid: " + reason,
+					"Set " + name + " to " + EXPECTED.getOrDefault(name, "a valid value")
+							+ ", or leave it empty to use the listener default.",
 					cause);
 		}
 

@@ -1,5 +1,7 @@
 package dev.honker.spring.listener;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A job's payload cannot be converted to the listener method's parameter type. Retrying
  * would not help, so the job goes to the dead table at once with this exception's message
@@ -14,7 +16,7 @@ public class PayloadConversionException extends RuntimeException {
 	 * @param message which job, which type, and what the parser said
 	 * @param cause the parser's error
 	 */
-	public PayloadConversionException(String message, Throwable cause) {
+	public PayloadConversionException(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 

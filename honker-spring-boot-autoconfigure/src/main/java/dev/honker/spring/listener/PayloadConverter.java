@@ -1,6 +1,7 @@
 package dev.honker.spring.listener;
 
 import java.lang.reflect.Type;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Converts a job's payload, the JSON text stored in the queue, to the payload type of a
@@ -28,6 +29,6 @@ public interface PayloadConverter {
 	 * @param type the listener's payload type
 	 * @return the payload as {@code type}
 	 */
-	Object convert(String payload, Type type);
+	@Nullable Object convert(String payload, Type type);
 
 }

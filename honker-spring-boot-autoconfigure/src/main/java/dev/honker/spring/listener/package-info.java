@@ -35,4 +35,7 @@
  * {@code HonkerListenerContainerFactory} do for jobs, and its own annotation
  * post-processor if it has an annotation.
  */
+@NullMarked
 package dev.honker.spring.listener;
+
+import org.jspecify.annotations.NullMarked;

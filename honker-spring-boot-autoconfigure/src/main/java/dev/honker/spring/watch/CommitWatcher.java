@@ -1,7 +1,6 @@
 package dev.honker.spring.watch;
 
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -14,9 +13,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
+import dev.honker.sqlite.SqliteSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Watches one database file on a dedicated daemon thread with its own read-only
@@ -44,7 +45,7 @@ import org.sqlite.SQLiteException;
  */
 final class CommitWatcher {
 
-	private static final System.Logger LOG = System.getLogger(CommitWatcher.class.getName());
+	private static final Log logger = LogFactory.getLog(CommitWatcher.class);
 
 	private final Path file;
 
@@ -60,11 +61,11 @@ final class CommitWatcher {
 
 	private volatile boolean running = true;
 
-	private volatile WatcherFailedException failure;
+	private volatile @Nullable WatcherFailedException failure;
 
-	private Connection connection;
+	private @Nullable Connection connection;
 
-	private DataVersionQuery dataVersion;
+	private @Nullable DataVersionQuery dataVersion;
 
 	private long lastVersion;
 
@@ -98,8 +99,8 @@ final class CommitWatcher {
 		catch (IOException | SQLException ex) {
 			throw new WatcherFailedException("honker: cannot start the commit watcher of " + file + ": " + ex, ex);
 		}
-		LOG.log(Level.INFO, "honker: commit watcher of {0} in {1} mode: {2}", file,
-				watcher.mode().name().toLowerCase(Locale.ROOT), watcher.wake.describe());
+		logger.info("honker: commit watcher of " + file + " in " + watcher.mode().name().toLowerCase(Locale.ROOT)
+				+ " mode: " + watcher.wake.describe());
 		watcher.thread.start();
 		return watcher;
 	}
@@ -131,7 +132,7 @@ final class CommitWatcher {
 		return this.file;
 	}
 
-	WatcherFailedException failure() {
+	@Nullable WatcherFailedException failure() {
 		return this.failure;
 	}
 
@@ -216,7 +217,7 @@ final class CommitWatcher {
 			return ReadOutcome.CHANGED;
 		}
 		catch (SQLException ex) {
-			if (isBusyOrLocked(ex)) {
+			if (SqliteSupport.isBusyOrLocked(ex)) {
 				return ReadOutcome.RETRY;
 			}
 			logProblem("polling PRAGMA data_version failed; reconnecting", ex);
@@ -230,7 +231,7 @@ final class CommitWatcher {
 		try {
 			open();
 			this.problemLogged = false;
-			LOG.log(Level.INFO, "honker: the commit watcher of {0} reconnected", this.file);
+			logger.info("honker: the commit watcher of " + this.file + " reconnected");
 			wakeAll();
 			return ReadOutcome.CHANGED;
 		}
@@ -262,7 +263,7 @@ final class CommitWatcher {
 	private void fail(WatcherFailedException ex) {
 		this.failure = ex;
 		this.running = false;
-		LOG.log(Level.ERROR, ex.getMessage(), ex);
+		logger.error(ex.getMessage(), ex);
 		wakeAll();
 	}
 
@@ -295,7 +296,7 @@ final class CommitWatcher {
 				this.connection.close();
 			}
 			catch (SQLException ex) {
-				LOG.log(Level.DEBUG, "honker: closing the watcher connection failed", ex);
+				logger.debug("honker: closing the watcher connection failed", ex);
 			}
 			this.connection = null;
 			this.dataVersion = null;
@@ -305,16 +306,8 @@ final class CommitWatcher {
 	private void logProblem(String what, Exception ex) {
 		if (!this.problemLogged) {
 			this.problemLogged = true;
-			LOG.log(Level.WARNING, "honker: commit watcher of " + this.file + ": " + what, ex);
+			logger.warn("honker: commit watcher of " + this.file + ": " + what, ex);
 		}
-	}
-
-	private static boolean isBusyOrLocked(SQLException ex) {
-		if (ex instanceof SQLiteException sqlite) {
-			int primary = sqlite.getResultCode().code & 0xff;
-			return primary == SQLiteErrorCode.SQLITE_BUSY.code || primary == SQLiteErrorCode.SQLITE_LOCKED.code;
-		}
-		return false;
 	}
 
 	private static Object fileKey(Path file) throws IOException {

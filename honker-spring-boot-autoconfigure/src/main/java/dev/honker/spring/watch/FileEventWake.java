@@ -1,7 +1,6 @@
 package dev.honker.spring.watch;
 
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +12,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * Wakes the watcher when the database, its {@code -wal} or its {@code -journal} changes,
@@ -30,7 +32,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class FileEventWake implements WakeSource {
 
-	private static final System.Logger LOG = System.getLogger(FileEventWake.class.getName());
+	private static final Log logger = LogFactory.getLog(FileEventWake.class);
 
 	static final long ALERT_WINDOW_MILLIS = 20;
 
@@ -170,7 +172,7 @@ final class FileEventWake implements WakeSource {
 		}
 		if (!key.reset()) {
 			this.lost = true;
-			LOG.log(Level.WARNING, "honker: the directory of the database can no longer be watched (removed or"
+			logger.warn("honker: the directory of the database can no longer be watched (removed or"
 					+ " renamed); the commit watcher reads PRAGMA data_version every poll interval from now on");
 			return FileActivity.RENAMED;
 		}
@@ -212,7 +214,7 @@ final class FileEventWake implements WakeSource {
 			service.close();
 		}
 		catch (IOException ex) {
-			LOG.log(Level.DEBUG, "honker: closing the WatchService failed", ex);
+			logger.debug("honker: closing the WatchService failed", ex);
 		}
 	}
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One subscriber's view of a commit watcher: a signal of capacity one that the watcher
@@ -37,7 +38,7 @@ public final class Subscription implements AutoCloseable {
 	 * @throws WatcherFailedException if the watcher has stopped for good
 	 * @throws InterruptedException if the waiting thread is interrupted
 	 */
-	public boolean await(Instant deadline, Duration fallback) throws InterruptedException {
+	public boolean await(@Nullable Instant deadline, Duration fallback) throws InterruptedException {
 		if (this.closed) {
 			throw new IllegalStateException(
 					"subscription to the commit watcher of " + this.watcher.file() + " is closed");

@@ -1,5 +1,7 @@
 package dev.honker.spring.watch;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The commit watcher of a database file has stopped for good, typically because the file
  * was replaced while the application had it open. Every subscriber's wait throws it.
@@ -13,7 +15,7 @@ public class WatcherFailedException extends IllegalStateException {
 	 * @param message what happened and what to do
 	 * @param cause the underlying error, or {@code null}
 	 */
-	public WatcherFailedException(String message, Throwable cause) {
+	public WatcherFailedException(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 

@@ -8,6 +8,8 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.context.properties.bind.BindException;
+
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -25,8 +27,7 @@ class ListenerStartupFailureTests extends PooledDatabaseTests {
 	@Test
 	void unsupportedParameterTypeNamesTheMethod() {
 		assertStartupFails(UnsupportedParameter.class, "UnsupportedParameter.handle(Runnable)",
-				"the payload type java.lang.Runnable is not supported by " + JacksonPayloadConverter.class.getName(),
-				"declare a PayloadConverter bean");
+				"the payload type java.lang.Runnable is not supported by " + JacksonPayloadConverter.class.getName());
 	}
 
 	@Test
@@ -106,10 +107,17 @@ class ListenerStartupFailureTests extends PooledDatabaseTests {
 				"honker.listener.visibility-timeout must be a whole number of seconds, at least 1s, got PT0.5S");
 		assertPropertyFails("honker.listener.backoff.jitter=2",
 				"honker.listener.backoff.jitter must be between 0 and 1, got 2.0");
-		assertPropertyFails("honker.listener.non-retryable-exceptions=com.example.Missing",
-				"honker.listener.non-retryable-exceptions: class 'com.example.Missing' is not on the classpath");
 		assertPropertyFails("honker.listener.non-retryable-exceptions=java.lang.String",
-				"honker.listener.non-retryable-exceptions: 'java.lang.String' is not an exception type");
+				"honker.listener.non-retryable-exceptions: java.lang.String is not an exception type");
+	}
+
+	@Test
+	void missingNonRetryableClassFailsBindingNamingTheProperty() {
+		runner().withBean(PlaceholderQueue.class)
+			.withPropertyValues("honker.listener.non-retryable-exceptions=com.example.Missing", "app.queue=q")
+			.run(context -> assertFailure(context, BindException.class,
+					"Failed to bind properties under 'honker.listener.non-retryable-exceptions'",
+					"com.example.Missing"));
 	}
 
 	private void assertPropertyFails(String property, String message) {

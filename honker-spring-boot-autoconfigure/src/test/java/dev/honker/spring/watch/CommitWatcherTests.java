@@ -13,17 +13,17 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.text.MessageFormat;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -268,31 +268,18 @@ class CommitWatcherTests {
 
 	@Test
 	void startupLineNamesTheActiveMode() throws Exception {
-		java.util.logging.Logger logger = java.util.logging.Logger.getLogger(CommitWatcher.class.getName());
-		List<String> lines = new CopyOnWriteArrayList<>();
-		Handler handler = new Handler() {
-
-			@Override
-			public void publish(LogRecord record) {
-				lines.add(MessageFormat.format(record.getMessage(), record.getParameters()));
-			}
-
-			@Override
-			public void flush() {
-			}
-
-			@Override
-			public void close() {
-			}
-
-		};
-		logger.addHandler(handler);
+		ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) LoggerFactory
+			.getLogger(CommitWatcher.class);
+		ListAppender<ILoggingEvent> lines = new ListAppender<>();
+		lines.start();
+		logger.addAppender(lines);
 		try (Subscription subscription = watcher(WatcherMode.EVENTS).subscribe()) {
-			assertThat(lines).anySatisfy((line) -> assertThat(line).contains("watched.db", "in events mode",
-					"on each file event", "every 50 ms as a safety poll"));
+			assertThat(lines.list).map(ILoggingEvent::getFormattedMessage)
+				.anySatisfy((line) -> assertThat(line).contains("watched.db", "in events mode", "on each file event",
+						"every 50 ms as a safety poll"));
 		}
 		finally {
-			logger.removeHandler(handler);
+			logger.detachAppender(lines);
 		}
 	}
 

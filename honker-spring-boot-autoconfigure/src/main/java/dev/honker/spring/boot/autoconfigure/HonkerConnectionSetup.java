@@ -6,11 +6,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Locale;
-import java.util.Set;
 
 import dev.honker.sqlite.HonkerFunctions;
 import dev.honker.sqlite.NativeExtension;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What Honker does to each new physical connection of the application's SQLite
@@ -20,22 +19,20 @@ import dev.honker.sqlite.NativeExtension;
  */
 final class HonkerConnectionSetup {
 
-	static final Set<String> JOURNAL_MODES = Set.of("DELETE", "TRUNCATE", "PERSIST", "MEMORY", "WAL", "OFF");
-
 	static final String BOOTSTRAP_SQL = "SELECT honker_bootstrap()";
 
-	private final Path extensionPath;
+	private final @Nullable Path extensionPath;
 
 	private final String entryPoint;
 
-	private final String journalMode;
+	private final HonkerProperties.@Nullable JournalMode journalMode;
 
-	private final Long busyTimeoutMillis;
+	private final @Nullable Long busyTimeoutMillis;
 
 	private final boolean bootstrap;
 
-	private HonkerConnectionSetup(Path extensionPath, String entryPoint, String journalMode, Long busyTimeoutMillis,
-			boolean bootstrap) {
+	private HonkerConnectionSetup(@Nullable Path extensionPath, String entryPoint,
+			HonkerProperties.@Nullable JournalMode journalMode, @Nullable Long busyTimeoutMillis, boolean bootstrap) {
 		this.extensionPath = extensionPath;
 		this.entryPoint = entryPoint;
 		this.journalMode = journalMode;
@@ -64,26 +61,11 @@ final class HonkerConnectionSetup {
 								+ " init function.");
 			}
 		}
-		return new HonkerConnectionSetup(path, extension.getEntryPoint(),
-				journalMode(properties.getSqlite().getJournalMode()),
+		return new HonkerConnectionSetup(path, extension.getEntryPoint(), properties.getSqlite().getJournalMode(),
 				busyTimeoutMillis(properties.getSqlite().getBusyTimeout()), false);
 	}
 
-	private static String journalMode(String value) {
-		if (value == null) {
-			return null;
-		}
-		String mode = value.trim().toUpperCase(Locale.ROOT);
-		if (!JOURNAL_MODES.contains(mode)) {
-			throw HonkerConfigurationException.invalidProperty("honker.sqlite.journal-mode", value,
-					"SQLite has no such journal mode",
-					"Use one of WAL (recommended), DELETE, TRUNCATE, PERSIST, MEMORY or OFF, or remove the property to"
-							+ " keep the connection's own journal mode.");
-		}
-		return mode;
-	}
-
-	private static Long busyTimeoutMillis(Duration value) {
+	private static @Nullable Long busyTimeoutMillis(@Nullable Duration value) {
 		if (value == null) {
 			return null;
 		}
@@ -120,7 +102,7 @@ final class HonkerConnectionSetup {
 				statement.execute("PRAGMA busy_timeout = " + this.busyTimeoutMillis);
 			}
 			if (this.journalMode != null) {
-				statement.execute("PRAGMA journal_mode = " + this.journalMode);
+				statement.execute("PRAGMA journal_mode = " + this.journalMode.name());
 			}
 		}
 		if (this.bootstrap) {

@@ -11,6 +11,7 @@ import javax.sql.DataSource;
 import org.sqlite.SQLiteConnection;
 
 import org.springframework.jdbc.datasource.DelegatingDataSource;
+import dev.honker.sqlite.SqliteSupport;
 
 /**
  * Wraps a DataSource Honker cannot configure from the inside (anything but a
@@ -43,8 +44,8 @@ final class HonkerDataSource extends DelegatingDataSource {
 
 	private Connection prepared(Connection connection) throws SQLException {
 		try {
-			if (connection.isWrapperFor(SQLiteConnection.class)) {
-				SQLiteConnection physical = connection.unwrap(SQLiteConnection.class);
+			SQLiteConnection physical = SqliteSupport.sqliteConnection(connection);
+			if (physical != null) {
 				String begin = this.prepared.get(physical);
 				if (begin == null) {
 					this.setup.prepare(connection);

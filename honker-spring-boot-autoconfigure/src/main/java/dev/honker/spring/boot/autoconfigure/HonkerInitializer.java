@@ -11,11 +11,11 @@ import javax.sql.DataSource;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 import org.springframework.beans.factory.InitializingBean;
+import dev.honker.sqlite.SqliteSupport;
 
 /**
  * Checks the application's DataSource once at startup and, in
@@ -51,7 +51,7 @@ final class HonkerInitializer implements InitializingBean {
 			return;
 		}
 		try (Connection connection = this.dataSource.getConnection()) {
-			if (!connection.isWrapperFor(SQLiteConnection.class)) {
+			if (SqliteSupport.sqliteConnection(connection) == null) {
 				backOff(connection.getMetaData().getURL());
 				return;
 			}

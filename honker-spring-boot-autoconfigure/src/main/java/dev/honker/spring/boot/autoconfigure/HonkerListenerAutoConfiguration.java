@@ -3,9 +3,8 @@ package dev.honker.spring.boot.autoconfigure;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -26,7 +25,6 @@ import org.springframework.boot.thread.Threading;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.util.ClassUtils;
 
 import dev.honker.spring.listener.HonkerListenerAnnotationBeanPostProcessor;
 import dev.honker.spring.listener.HonkerListenerContainerCustomizer;
@@ -41,6 +39,7 @@ import dev.honker.spring.listener.RetryBackoff;
 import dev.honker.spring.watch.DatabaseWatcher;
 import dev.honker.spring.watch.WatcherOptions;
 import tools.jackson.databind.json.JsonMapper;
+import dev.honker.sqlite.SqliteSupport;
 
 /**
  * The worker side of Honker: the commit watcher of the application's SQLite database and
@@ -76,13 +75,8 @@ public final class HonkerListenerAutoConfiguration {
 	}
 
 	static WatcherOptions watcherOptions(HonkerProperties.Watcher watcher) {
-		try {
-			return new WatcherOptions(watcher.getMode(), watcher.getPollInterval(), watcher.getSafetyPollInterval(),
-					watcher.getIdentityCheckInterval());
-		}
-		catch (IllegalArgumentException | NullPointerException ex) {
-			throw new IllegalArgumentException("honker.watcher." + ex.getMessage(), ex);
-		}
+		return withPrefix("honker.watcher.", () -> new WatcherOptions(watcher.getMode(), watcher.getPollInterval(),
+				watcher.getSafetyPollInterval(), watcher.getIdentityCheckInterval()));
 	}
 
 	/**
@@ -132,43 +126,38 @@ public final class HonkerListenerAutoConfiguration {
 
 	static ListenerDefaults listenerDefaults(HonkerProperties.Listener listener) {
 		HonkerProperties.Backoff backoff = listener.getBackoff();
-		RetryBackoff retryBackoff;
-		try {
-			retryBackoff = new RetryBackoff(backoff.getInitialInterval(), backoff.getMultiplier(),
-					backoff.getMaxInterval(), backoff.getJitter());
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("honker.listener.backoff." + ex.getMessage(), ex);
-		}
-		return new ListenerDefaults(listener.getConcurrency(), listener.isAutoStartup(),
-				listener.getVisibilityTimeout(), listener.getIdlePollInterval(), listener.getShutdownTimeout(),
-				listener.getAckMode(), retryBackoff, exceptionTypes(listener.getNonRetryableExceptions()));
-	}
-
-	private static List<Class<? extends Throwable>> exceptionTypes(List<String> names) {
-		List<Class<? extends Throwable>> types = new ArrayList<>();
-		for (String name : names) {
-			Class<?> type;
-			try {
-				type = ClassUtils.forName(name.trim(), HonkerListenerAutoConfiguration.class.getClassLoader());
-			}
-			catch (ClassNotFoundException | LinkageError ex) {
-				throw new IllegalArgumentException(
-						"honker.listener.non-retryable-exceptions: class '" + name + "' is not on the classpath", ex);
-			}
+		RetryBackoff retryBackoff = withPrefix("honker.listener.backoff.",
+				() -> new RetryBackoff(backoff.getInitialInterval(), backoff.getMultiplier(), backoff.getMaxInterval(),
+						backoff.getJitter()));
+		for (Class<?> type : listener.getNonRetryableExceptions()) {
 			if (!Throwable.class.isAssignableFrom(type)) {
 				throw new IllegalArgumentException(
-						"honker.listener.non-retryable-exceptions: '" + name + "' is not an exception type");
+						"honker.listener.non-retryable-exceptions: " + type.getName() + " is not an exception type");
 			}
-			types.add(type.asSubclass(Throwable.class));
 		}
-		return types;
+		return withPrefix("honker.listener.",
+				() -> new ListenerDefaults(listener.getConcurrency(), listener.isAutoStartup(),
+						listener.getVisibilityTimeout(), listener.getIdlePollInterval(), listener.getShutdownTimeout(),
+						listener.getAckMode(), retryBackoff, listener.getNonRetryableExceptions()));
+	}
+
+	/**
+	 * Creates settings of a lower layer, whose errors name the setting in kebab case, and
+	 * puts the property prefix in front of that name.
+	 */
+	private static <T> T withPrefix(String prefix, Supplier<T> settings) {
+		try {
+			return settings.get();
+		}
+		catch (IllegalArgumentException | NullPointerException ex) {
+			throw new IllegalArgumentException(prefix + ex.getMessage(), ex);
+		}
 	}
 
 	/** The file of the DataSource's main database, as SQLite reports it. */
 	static Path databaseFile(DataSource dataSource) {
 		try (Connection connection = dataSource.getConnection()) {
-			if (!connection.isWrapperFor(SQLiteConnection.class)) {
+			if (SqliteSupport.sqliteConnection(connection) == null) {
 				throw HonkerConfigurationException
 					.listenersNeedSqlite(SqliteUrl.scheme(connection.getMetaData().getURL()));
 			}

@@ -8,6 +8,7 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import dev.honker.spring.listener.AckMode;
+import org.jspecify.annotations.Nullable;
 import dev.honker.spring.watch.WatcherMode;
 
 /**
@@ -106,6 +107,32 @@ public class HonkerProperties {
 
 	}
 
+	/** SQLite's journal modes, as {@code PRAGMA journal_mode} sets them. */
+	public enum JournalMode {
+
+		/**
+		 * Write-ahead log: readers and the one writer work at the same time. Recommended
+		 * for Honker.
+		 */
+		WAL,
+
+		/** Rollback journal, deleted after each transaction (SQLite's default). */
+		DELETE,
+
+		/** Rollback journal, truncated after each transaction. */
+		TRUNCATE,
+
+		/** Rollback journal, its header zeroed after each transaction. */
+		PERSIST,
+
+		/** Rollback journal kept in memory; a crash can corrupt the database. */
+		MEMORY,
+
+		/** No rollback journal; ROLLBACK and crashes can corrupt the database. */
+		OFF
+
+	}
+
 	/** Where the Honker SQL functions come from. */
 	public static class Extension {
 
@@ -114,18 +141,18 @@ public class HonkerProperties {
 		 * instead of the embedded Java functions. When unset, the embedded functions are
 		 * used.
 		 */
-		private Path path;
+		private @Nullable Path path;
 
 		/**
 		 * Entry point of the native extension.
 		 */
 		private String entryPoint = "sqlite3_honkerext_init";
 
-		public Path getPath() {
+		public @Nullable Path getPath() {
 			return this.path;
 		}
 
-		public void setPath(Path path) {
+		public void setPath(@Nullable Path path) {
 			this.path = path;
 		}
 
@@ -149,27 +176,27 @@ public class HonkerProperties {
 		 * Journal mode to set on every pooled connection, for example WAL. When unset,
 		 * the connection's own setting is kept.
 		 */
-		private String journalMode;
+		private @Nullable JournalMode journalMode;
 
 		/**
 		 * Busy timeout to set on every pooled connection. When unset, the connection's
 		 * own setting is kept.
 		 */
-		private Duration busyTimeout;
+		private @Nullable Duration busyTimeout;
 
-		public String getJournalMode() {
+		public @Nullable JournalMode getJournalMode() {
 			return this.journalMode;
 		}
 
-		public void setJournalMode(String journalMode) {
+		public void setJournalMode(@Nullable JournalMode journalMode) {
 			this.journalMode = journalMode;
 		}
 
-		public Duration getBusyTimeout() {
+		public @Nullable Duration getBusyTimeout() {
 			return this.busyTimeout;
 		}
 
-		public void setBusyTimeout(Duration busyTimeout) {
+		public void setBusyTimeout(@Nullable Duration busyTimeout) {
 			this.busyTimeout = busyTimeout;
 		}
 
@@ -278,10 +305,11 @@ public class HonkerProperties {
 		private AckMode ackMode = AckMode.AFTER_HANDLER;
 
 		/**
-		 * Fully qualified names of exception types that are never retried: the job goes
-		 * straight to the dead table.
+		 * Exception types (fully qualified class names) that are never retried, with
+		 * their subclasses and the exceptions they cause: the job goes straight to the
+		 * dead table.
 		 */
-		private List<String> nonRetryableExceptions = new ArrayList<>();
+		private List<Class<? extends Throwable>> nonRetryableExceptions = new ArrayList<>();
 
 		private final Backoff backoff = new Backoff();
 
@@ -333,11 +361,11 @@ public class HonkerProperties {
 			this.ackMode = ackMode;
 		}
 
-		public List<String> getNonRetryableExceptions() {
+		public List<Class<? extends Throwable>> getNonRetryableExceptions() {
 			return this.nonRetryableExceptions;
 		}
 
-		public void setNonRetryableExceptions(List<String> nonRetryableExceptions) {
+		public void setNonRetryableExceptions(List<Class<? extends Throwable>> nonRetryableExceptions) {
 			this.nonRetryableExceptions = nonRetryableExceptions;
 		}
 

@@ -8,6 +8,7 @@ import org.sqlite.SQLiteDataSource;
 
 import org.springframework.jdbc.datasource.AbstractDriverBasedDataSource;
 import org.springframework.util.ClassUtils;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads JDBC URLs: whether one is SQLite, whether it is in memory, its database kind, and
@@ -59,7 +60,7 @@ final class SqliteUrl {
 	 * The URL a DataSource connects to, read without connecting, or {@code null} when it
 	 * cannot be told.
 	 */
-	static String of(DataSource dataSource) {
+	static @Nullable String of(DataSource dataSource) {
 		if (dataSource instanceof HonkerSqliteDataSource honker) {
 			return honker.getUrl();
 		}

@@ -34,7 +34,6 @@ import dev.honker.spring.listener.HonkerListener;
 import dev.honker.spring.listener.HonkerListenerAnnotationBeanPostProcessor;
 import dev.honker.spring.listener.HonkerListenerContainerFactory;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
-import dev.honker.spring.listener.ListenerConfigurationException;
 import dev.honker.spring.listener.ListenerDefaults;
 import dev.honker.spring.listener.RetryBackoff;
 import dev.honker.spring.watch.DatabaseWatcher;
@@ -163,11 +162,58 @@ class HonkerListenerAutoConfigurationTests {
 	}
 
 	@Test
-	void failureAnalysisExplainsAListenerConfigurationError() {
-		FailureAnalysis analysis = new HonkerListenerFailureAnalyzer().analyze(
-				new IllegalStateException(new ListenerConfigurationException("@HonkerListener method X.y(): bad")));
-		assertThat(analysis.getDescription()).isEqualTo("@HonkerListener method X.y(): bad");
-		assertThat(analysis.getAction()).contains("at most one payload").contains("HonkerJob");
+	void failureAnalysisGivesTheActionOfEachKindOfListenerError() {
+		assertListenerFailure(TwoPayloads.class, "TwoPayloads.handle(String, Map)", "put several values in one record");
+		assertListenerFailure(DuplicateIds.class, "duplicate listener id 'same'", "Give each listener its own id");
+		assertListenerFailure(BadConcurrency.class, "concurrency = 'many' is invalid",
+				"Set concurrency to a whole number of at least 1");
+		assertListenerFailure(MissingPlaceholder.class, "cannot be resolved", "Define the property");
+	}
+
+	private void assertListenerFailure(Class<?> listener, String description, String action) {
+		sqlite().withBean(listener).run(context -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new HonkerListenerFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).as("analysis of %s", context.getStartupFailure()).isNotNull();
+			assertThat(analysis.getDescription()).contains(description);
+			assertThat(analysis.getAction()).contains(action);
+		});
+	}
+
+	static class TwoPayloads {
+
+		@HonkerListener(queue = "q")
+		void handle(String text, java.util.Map<String, Object> map) {
+		}
+
+	}
+
+	static class DuplicateIds {
+
+		@HonkerListener(queue = "q1", id = "same")
+		void first() {
+		}
+
+		@HonkerListener(queue = "q2", id = "same")
+		void second() {
+		}
+
+	}
+
+	static class BadConcurrency {
+
+		@HonkerListener(queue = "q", concurrency = "many")
+		void handle() {
+		}
+
+	}
+
+	static class MissingPlaceholder {
+
+		@HonkerListener(queue = "${app.no-such-queue}")
+		void handle() {
+		}
+
 	}
 
 	/** The payload of the end-to-end test. */
