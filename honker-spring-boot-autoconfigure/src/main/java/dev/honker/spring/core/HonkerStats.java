@@ -14,6 +14,8 @@ import java.util.TreeSet;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.Assert;
 
@@ -215,7 +217,7 @@ public class HonkerStats {
 	 * {@code null} for the first page
 	 * @param limit the page size, 1 to {@value #MAX_PAGE_SIZE}
 	 */
-	public LiveJobPage liveJobs(String queue, LiveJobState state, JobCursor after, int limit) {
+	public LiveJobPage liveJobs(String queue, LiveJobState state, @Nullable JobCursor after, int limit) {
 		requireQueue(queue);
 		Assert.notNull(state, "state must not be null");
 		requireLimit(limit);
@@ -287,7 +289,7 @@ public class HonkerStats {
 				row.getLong(6), row.getLong(7), row.getString(8), instant(row, 9), instant(row, 10), row.getString(11));
 	}
 
-	private static Instant instant(ResultSet row, int column) throws SQLException {
+	private static @Nullable Instant instant(ResultSet row, int column) throws SQLException {
 		long seconds = row.getLong(column);
 		return row.wasNull() ? null : Instant.ofEpochSecond(seconds);
 	}

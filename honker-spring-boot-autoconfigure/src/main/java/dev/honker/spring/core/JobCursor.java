@@ -1,5 +1,7 @@
 package dev.honker.spring.core;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Where a page of {@link HonkerStats#liveJobs} ends: the next page starts after this
  * position of the index.
@@ -16,7 +18,7 @@ public record JobCursor(long position, long id) {
 	 * @return the cursor
 	 * @throws IllegalArgumentException if the text is not of the form {@code 123.456}
 	 */
-	public static JobCursor parse(String text) {
+	public static JobCursor parse(@Nullable String text) {
 		int dot = (text != null) ? text.indexOf('.') : -1;
 		if (dot > 0) {
 			try {

@@ -2,6 +2,8 @@ package dev.honker.spring.core;
 
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Everything the database keeps about one job, live or dead, as
  * {@link HonkerStats#job(long)} reads it. Fields that the job's table or state does not
@@ -23,8 +25,8 @@ import java.time.Instant;
  * @param diedAt when it moved to the dead table (dead jobs)
  */
 public record JobDetails(long id, String queue, String state, String payload, long priority, Instant runAt,
-		long attempts, long maxAttempts, String workerId, Instant claimExpiresAt, Instant expiresAt, String lastError,
-		Instant createdAt, Instant diedAt) {
+		long attempts, long maxAttempts, @Nullable String workerId, @Nullable Instant claimExpiresAt,
+		@Nullable Instant expiresAt, @Nullable String lastError, Instant createdAt, @Nullable Instant diedAt) {
 
 	/** Whether the job is in the dead table. */
 	public boolean isDead() {

@@ -2,6 +2,8 @@ package dev.honker.spring.core;
 
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A pending or processing job, as a page of {@link HonkerStats#liveJobs} lists it.
  *
@@ -19,5 +21,6 @@ import java.time.Instant;
  * of the payload's JSON text
  */
 public record LiveJob(long id, String queue, String state, long priority, Instant runAt, long attempts,
-		long maxAttempts, String workerId, Instant claimExpiresAt, Instant createdAt, String payloadPreview) {
+		long maxAttempts, @Nullable String workerId, @Nullable Instant claimExpiresAt, Instant createdAt,
+		String payloadPreview) {
 }

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
-import org.springframework.core.log.LogAccessor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.web.servlet.function.ServerResponse;
 
 import dev.honker.spring.watch.DatabaseWatcher;
@@ -29,7 +31,7 @@ final class DashboardLive {
 
 	static final String EVENT = "overview";
 
-	private static final LogAccessor LOG = new LogAccessor(DashboardLive.class);
+	private static final Log logger = LogFactory.getLog(DashboardLive.class);
 
 	private final DatabaseWatcher watcher;
 
@@ -123,7 +125,7 @@ final class DashboardLive {
 			this.subscription = this.watcher.subscribe();
 		}
 		catch (WatcherFailedException ex) {
-			LOG.warn(ex, "Honker dashboard: no live updates, the commit watcher failed: " + ex.getMessage());
+			logger.warn("Honker dashboard: no live updates, the commit watcher failed: " + ex.getMessage(), ex);
 			this.pages.forEach(page -> page.error(ex));
 			return;
 		}
@@ -160,7 +162,7 @@ final class DashboardLive {
 			Thread.currentThread().interrupt();
 		}
 		catch (RuntimeException ex) {
-			LOG.warn(ex, "Honker dashboard: live updates stopped: " + ex.getMessage());
+			logger.warn("Honker dashboard: live updates stopped: " + ex.getMessage(), ex);
 			this.pages.forEach(page -> page.error(ex));
 			this.pages.clear();
 		}
@@ -184,7 +186,9 @@ final class DashboardLive {
 			return true;
 		}
 		catch (IOException | IllegalStateException ex) {
-			LOG.debug(() -> "Honker dashboard: a page went away: " + ex.getMessage());
+			if (logger.isDebugEnabled()) {
+				logger.debug("Honker dashboard: a page went away: " + ex.getMessage());
+			}
 			this.pages.remove(page);
 			page.error(ex);
 			return false;

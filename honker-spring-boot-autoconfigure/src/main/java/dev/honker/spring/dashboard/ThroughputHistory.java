@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
-import org.springframework.core.log.LogAccessor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import dev.honker.spring.core.HonkerStats;
 import dev.honker.spring.core.JobCounters;
@@ -26,7 +27,7 @@ final class ThroughputHistory {
 
 	static final int BUCKETS = 30;
 
-	private static final LogAccessor LOG = new LogAccessor(ThroughputHistory.class);
+	private static final Log logger = LogFactory.getLog(ThroughputHistory.class);
 
 	private final HonkerStats stats;
 
@@ -48,7 +49,7 @@ final class ThroughputHistory {
 			now = this.stats.counters();
 		}
 		catch (RuntimeException ex) {
-			LOG.warn(ex, "Honker dashboard: reading the job counters failed: " + ex.getMessage());
+			logger.warn("Honker dashboard: reading the job counters failed: " + ex.getMessage(), ex);
 			return false;
 		}
 		synchronized (this.buckets) {

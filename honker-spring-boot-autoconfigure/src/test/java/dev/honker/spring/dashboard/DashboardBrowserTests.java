@@ -14,9 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -112,14 +112,12 @@ class DashboardBrowserTests {
 		assertThat(text(queueCell("emails", "delayed"))).isEqualTo("1");
 		assertThat(text(queueCell("reports", "dead-count"))).isEqualTo("2");
 		assertThat(text(By.id("live"))).isEqualTo("Live");
-		assertThat(
-				this.browser.findElement(By.cssSelector("#queues tr[data-queue='" + HOSTILE_QUEUE + "'] th")).getText())
-			.isEqualTo(HOSTILE_QUEUE);
+		assertThat(text(By.cssSelector("#queues tr[data-queue='" + HOSTILE_QUEUE + "'] th"))).isEqualTo(HOSTILE_QUEUE);
 		screenshot("dashboard-overview.png");
 
 		// Resume the listener from the page; the counts change without a reload.
 		js("window.sameDocument = 'yes'");
-		this.browser.findElement(By.cssSelector("#listeners tr[data-listener='mailer'] button")).click();
+		click(By.cssSelector("#listeners tr[data-listener='mailer'] button"));
 		wait.until(ExpectedConditions.textToBe(queueCell("emails", "pending"), "1"));
 		assertThat(jobs.mailed).hasSize(12);
 		assertThat(js("return window.sameDocument")).as("no reload").isEqualTo("yes");
@@ -127,20 +125,22 @@ class DashboardBrowserTests {
 				ExpectedConditions.textToBe(By.cssSelector("#listeners tr[data-listener='mailer'] button"), "Pause"));
 
 		// A dead letter: its queue page, its job page, requeued with a double click.
-		this.browser.findElement(By.linkText("reports")).click();
+		click(By.linkText("reports"));
 		wait.until(ExpectedConditions.textToBe(By.id("queue-name"), "reports"));
-		this.browser.findElement(By.id("tab-dead")).click();
+		click(By.id("tab-dead"));
 		wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#jobs tr[data-job='" + dead + "']")));
 		assertThat(text(By.cssSelector("#jobs tr[data-job='" + dead + "']")))
 			.contains("report generator is down: monthly");
 		screenshot("dashboard-queue.png");
-		this.browser.findElement(By.linkText("#" + dead)).click();
+		click(By.linkText("#" + dead));
 		wait.until(ExpectedConditions.textToBe(By.id("job-state"), "dead"));
 		assertThat(text(By.id("last-error"))).contains("IllegalStateException", "report generator is down: monthly");
 		assertThat(text(By.id("payload"))).isEqualTo("\"monthly\"");
 		jobs.failing.set(false);
-		WebElement requeue = this.browser.findElement(By.xpath("//button[text()='Requeue']"));
-		new Actions(this.browser).doubleClick(requeue).perform();
+		new WebDriverWait(this.browser, LONG).ignoring(StaleElementReferenceException.class).until(driver -> {
+			new Actions(driver).doubleClick(driver.findElement(By.xpath("//button[text()='Requeue']"))).perform();
+			return true;
+		});
 		wait.until(ExpectedConditions.presenceOfElementLocated(By.id("job-gone")));
 		assertThat(text(By.id("job-gone-message"))).contains("Job " + dead + " is gone");
 		assertThat(jobs.reported).containsExactly(dead);
@@ -148,7 +148,7 @@ class DashboardBrowserTests {
 		// Deleting a dead job: its page then says it is gone.
 		this.browser.get(base + "/jobs/" + doomed);
 		wait.until(ExpectedConditions.textToBe(By.id("job-state"), "dead"));
-		this.browser.findElement(By.xpath("//button[text()='Delete']")).click();
+		click(By.xpath("//button[text()='Delete']"));
 		wait.until(ExpectedConditions.alertIsPresent()).accept();
 		wait.until(ExpectedConditions.presenceOfElementLocated(By.id("job-gone")));
 		assertThat(honker.job(doomed)).isEmpty();
@@ -174,8 +174,18 @@ class DashboardBrowserTests {
 		return By.cssSelector("#queues tr[data-queue='" + queue + "'] ." + column);
 	}
 
+	/** The text of an element, found again if a live update replaced it. */
 	private String text(By locator) {
-		return this.browser.findElement(locator).getText();
+		return new WebDriverWait(this.browser, LONG).ignoring(StaleElementReferenceException.class)
+			.until(driver -> driver.findElement(locator).getText());
+	}
+
+	/** Clicks an element, found again if a live update replaced it. */
+	private void click(By locator) {
+		new WebDriverWait(this.browser, LONG).ignoring(StaleElementReferenceException.class).until(driver -> {
+			driver.findElement(locator).click();
+			return true;
+		});
 	}
 
 	private Object js(String script) {

@@ -3,6 +3,9 @@ package dev.honker.spring.boot.autoconfigure;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -13,7 +16,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.log.LogAccessor;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerResponse;
@@ -39,7 +41,7 @@ import dev.honker.spring.watch.DatabaseWatcher;
 @ConditionalOnBean({ HonkerStats.class, HonkerDeadLetters.class })
 public final class HonkerDashboardAutoConfiguration {
 
-	private static final LogAccessor LOG = new LogAccessor(HonkerDashboardAutoConfiguration.class);
+	private static final Log logger = LogFactory.getLog(HonkerDashboardAutoConfiguration.class);
 
 	static final String SECURITY_CLASS = "org.springframework.security.web.SecurityFilterChain";
 
@@ -79,7 +81,7 @@ public final class HonkerDashboardAutoConfiguration {
 		return () -> {
 			String address = context.getEnvironment().getProperty("server.address");
 			if (!ClassUtils.isPresent(SECURITY_CLASS, context.getClassLoader()) && !isLoopback(address)) {
-				LOG.warn(() -> "Honker dashboard at " + properties.getDashboard().getPath()
+				logger.warn("Honker dashboard at " + properties.getDashboard().getPath()
 						+ " is enabled without Spring Security, and the server listens on "
 						+ ((address != null) ? address : "every network address (server.address is unset)")
 						+ ": anyone who reaches the port can read payloads and requeue or delete jobs. Add Spring"

@@ -43,6 +43,19 @@
     return element;
   }
 
+  // Re-rendering replaces the content; the element that had the focus gets it back.
+  function replaceMain(content) {
+    var focused = document.activeElement;
+    var key = focused && main.contains(focused) ? focused.getAttribute('data-key') : null;
+    clear(main).appendChild(content);
+    if (key) {
+      var again = main.querySelector('[data-key="' + CSS.escape(key) + '"]');
+      if (again) {
+        again.focus();
+      }
+    }
+  }
+
   function clear(element) {
     while (element.firstChild) {
       element.removeChild(element.firstChild);
@@ -72,7 +85,7 @@
   }
 
   function link(href, text) {
-    return el('a', { href: href, text: text });
+    return el('a', { href: href, 'data-key': href, text: text });
   }
 
   function queueHref(name) {
@@ -149,7 +162,7 @@
 
   // A write button: disabled from the first click until the answer, so a double click writes once.
   function actionButton(label, path, options) {
-    var button = el('button', { type: 'button', 'class': (options && options.className) || null, text: label });
+    var button = el('button', { type: 'button', 'class': (options && options.className) || null, 'data-key': path, text: label });
     if (options && options.describedBy) {
       button.setAttribute('aria-label', label + ' ' + options.describedBy);
     }
@@ -223,7 +236,7 @@
       content.appendChild(el('p', { 'class': 'note', text: note }));
     });
     content.appendChild(el('p', { 'class': 'legend' }, 'Read at ', time(Math.floor(overview.generatedAt / 1000)), '.'));
-    clear(main).appendChild(content);
+    replaceMain(content);
   }
 
   function chart(buckets) {
@@ -339,7 +352,7 @@
     pager.appendChild(next);
     pager.appendChild(el('span', { 'class': 'legend', text: 'Page ' + queueState.pages.length + ', ' + page.limit + ' jobs a page.' }));
     content.appendChild(pager);
-    clear(main).appendChild(content);
+    replaceMain(content);
   }
 
   // ---- job page ----
@@ -386,7 +399,7 @@
     }
     content.appendChild(el('h2', { text: 'Payload' }));
     content.appendChild(el('pre', { id: 'payload', text: pretty(job.payload) }));
-    clear(main).appendChild(content);
+    replaceMain(content);
   }
 
   function renderGone(message) {
