@@ -68,7 +68,7 @@ public class HonkerEndpoint {
 
 	private final HonkerDeadLetters deadLetters;
 
-	private final HonkerListenerEndpointRegistry listeners;
+	private final @Nullable HonkerListenerEndpointRegistry listeners;
 
 	/**
 	 * Creates the endpoint.
@@ -239,7 +239,7 @@ public class HonkerEndpoint {
 		return stats.pending() + stats.processing() + stats.dead() > 0;
 	}
 
-	private static Long parseId(String id) {
+	private static @Nullable Long parseId(String id) {
 		try {
 			return Long.valueOf(id);
 		}
@@ -289,8 +289,8 @@ public class HonkerEndpoint {
 	 * @param paused whether it is paused
 	 * @param failure why it stopped claiming on its own, or {@code null}
 	 */
-	public record ListenerState(String id, String queue, String description, boolean running, boolean paused,
-			String failure) {
+	public record ListenerState(String id, @Nullable String queue, String description, boolean running, boolean paused,
+			@Nullable String failure) {
 	}
 
 }

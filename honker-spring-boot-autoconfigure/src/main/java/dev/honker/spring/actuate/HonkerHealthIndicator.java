@@ -1,5 +1,6 @@
 package dev.honker.spring.actuate;
 
+import org.jspecify.annotations.Nullable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,9 +45,9 @@ public class HonkerHealthIndicator extends AbstractHealthIndicator {
 
 	private final HonkerStatsSampler sampler;
 
-	private final DatabaseWatcher watcher;
+	private final @Nullable DatabaseWatcher watcher;
 
-	private final HonkerListenerEndpointRegistry listeners;
+	private final @Nullable HonkerListenerEndpointRegistry listeners;
 
 	private final Thresholds thresholds;
 
@@ -61,7 +62,8 @@ public class HonkerHealthIndicator extends AbstractHealthIndicator {
 	 * @param thresholds the queue thresholds
 	 */
 	public HonkerHealthIndicator(Path databaseFile, DataSource dataSource, HonkerStatsSampler sampler,
-			DatabaseWatcher watcher, HonkerListenerEndpointRegistry listeners, Thresholds thresholds) {
+			@Nullable DatabaseWatcher watcher, @Nullable HonkerListenerEndpointRegistry listeners,
+			Thresholds thresholds) {
 		super("Honker health check failed");
 		Assert.notNull(databaseFile, "databaseFile must not be null");
 		Assert.notNull(dataSource, "dataSource must not be null");
@@ -174,7 +176,8 @@ public class HonkerHealthIndicator extends AbstractHealthIndicator {
 	 * {@code deadGrowthWindow}, or {@code null} for no limit
 	 * @param deadGrowthWindow the window of {@code maxDeadGrowth}
 	 */
-	public record Thresholds(Duration maxOldestPendingAge, Long maxDeadGrowth, Duration deadGrowthWindow) {
+	public record Thresholds(@Nullable Duration maxOldestPendingAge, @Nullable Long maxDeadGrowth,
+			Duration deadGrowthWindow) {
 
 		public Thresholds {
 			Assert.notNull(deadGrowthWindow, "deadGrowthWindow must not be null");

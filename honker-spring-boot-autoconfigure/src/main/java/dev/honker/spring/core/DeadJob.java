@@ -1,5 +1,6 @@
 package dev.honker.spring.core;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 
 /**
@@ -18,5 +19,5 @@ import java.time.Instant;
  * @param diedAt when it moved to the dead table
  */
 public record DeadJob(long id, String queue, String payload, long priority, Instant runAt, long attempts,
-		long maxAttempts, String lastError, Instant createdAt, Instant diedAt) {
+		long maxAttempts, @Nullable String lastError, Instant createdAt, Instant diedAt) {
 }

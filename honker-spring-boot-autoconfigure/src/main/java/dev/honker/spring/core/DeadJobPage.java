@@ -1,5 +1,6 @@
 package dev.honker.spring.core;
 
+import org.jspecify.annotations.Nullable;
 import java.util.List;
 
 /**
@@ -9,7 +10,7 @@ import java.util.List;
  * @param nextBefore the {@code before} argument that reads the next page, or {@code null}
  * when this is the last page
  */
-public record DeadJobPage(List<DeadJob> jobs, Long nextBefore) {
+public record DeadJobPage(List<DeadJob> jobs, @Nullable Long nextBefore) {
 
 	public DeadJobPage {
 		jobs = List.copyOf(jobs);

@@ -1,5 +1,6 @@
 package dev.honker.spring.core;
 
+import org.jspecify.annotations.Nullable;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -181,7 +182,7 @@ public class HonkerStats {
 	 * @param before only jobs with a smaller id; {@code null} for the first page
 	 * @param limit the page size, 1 to {@value #MAX_PAGE_SIZE}
 	 */
-	public DeadJobPage deadJobs(String queue, Long before, int limit) {
+	public DeadJobPage deadJobs(String queue, @Nullable Long before, int limit) {
 		requireQueue(queue);
 		if (limit < 1 || limit > MAX_PAGE_SIZE) {
 			throw new IllegalArgumentException("limit must be between 1 and " + MAX_PAGE_SIZE + ", got " + limit);
@@ -321,7 +322,7 @@ public class HonkerStats {
 				Instant.ofEpochSecond(row.getLong(9)), Instant.ofEpochSecond(row.getLong(10)));
 	}
 
-	private static void requireQueue(String queue) {
+	private static void requireQueue(@Nullable String queue) {
 		if (queue == null || queue.isBlank()) {
 			throw new IllegalArgumentException(
 					"queue must not be empty, got " + (queue == null ? "null" : "'" + queue + "'"));

@@ -1,5 +1,6 @@
 package dev.honker.spring.core;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,29 +10,25 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import org.springframework.context.SmartLifecycle;
-import org.springframework.core.log.LogAccessor;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.util.Assert;
 
 /**
- * Reads {@link HonkerStats#queues()} at a fixed interval on a thread of its own, so that
- * gauges and health checks read the latest sample instead of the database: a scrape or a
- * health probe never runs a query. Keeps the samples of a time window to tell how much
- * each queue's dead count grew within it.
+ * Keeps the latest sample of {@link HonkerStats#queues()}, taken at a fixed interval (the
+ * auto-configuration runs {@link #sample()} in a {@link PeriodicTask}), so that gauges
+ * and health checks read the latest sample instead of the database: a scrape or a health
+ * probe never runs a statistics query. Keeps the samples of a time window to tell how
+ * much each queue's dead count grew within it.
  */
-public class HonkerStatsSampler implements SmartLifecycle {
+public class HonkerStatsSampler {
 
-	private static final LogAccessor LOG = new LogAccessor(HonkerStatsSampler.class);
+	private static final Log logger = LogFactory.getLog(HonkerStatsSampler.class);
 
 	private final HonkerStats stats;
-
-	private final Duration interval;
 
 	private final Duration history;
 
@@ -41,30 +38,22 @@ public class HonkerStatsSampler implements SmartLifecycle {
 
 	private final List<Consumer<Sample>> listeners = new CopyOnWriteArrayList<>();
 
-	private volatile Sample latest;
+	private volatile @Nullable Sample latest;
 
-	private volatile RuntimeException failure;
-
-	private ScheduledExecutorService executor;
+	private volatile @Nullable RuntimeException failure;
 
 	/**
-	 * Creates a sampler; it reads nothing until started.
+	 * Creates a sampler; it reads when {@link #sample()} is called, for example by a
+	 * {@link PeriodicTask}.
 	 * @param stats the statistics to read
-	 * @param interval the time between two reads
 	 * @param history how long to keep samples, for {@link #deadGrowth(Duration)}
 	 */
-	public HonkerStatsSampler(HonkerStats stats, Duration interval, Duration history) {
-		this(stats, interval, history, Clock.systemUTC());
-	}
-
-	HonkerStatsSampler(HonkerStats stats, Duration interval, Duration history, Clock clock) {
+	public HonkerStatsSampler(HonkerStats stats, Duration history) {
 		Assert.notNull(stats, "stats must not be null");
-		Assert.isTrue(interval != null && interval.toMillis() > 0, () -> "interval must be positive, got " + interval);
 		Assert.isTrue(history != null && !history.isNegative(), () -> "history must not be negative, got " + history);
 		this.stats = stats;
-		this.interval = interval;
 		this.history = history;
-		this.clock = clock;
+		this.clock = Clock.systemUTC();
 	}
 
 	/**
@@ -87,7 +76,7 @@ public class HonkerStatsSampler implements SmartLifecycle {
 			this.listeners.forEach(listener -> listener.accept(sample));
 		}
 		catch (RuntimeException ex) {
-			LOG.warn(ex, "Honker: reading the queue statistics failed: " + ex.getMessage());
+			logger.warn("Honker: reading the queue statistics failed: " + ex.getMessage(), ex);
 			this.failure = ex;
 		}
 	}
@@ -102,12 +91,12 @@ public class HonkerStatsSampler implements SmartLifecycle {
 	}
 
 	/** The latest sample, or {@code null} before the first successful read. */
-	public Sample latest() {
+	public @Nullable Sample latest() {
 		return this.latest;
 	}
 
 	/** Why the last read failed, or {@code null} when it succeeded. */
-	public RuntimeException failure() {
+	public @Nullable RuntimeException failure() {
 		return this.failure;
 	}
 
@@ -137,30 +126,6 @@ public class HonkerStatsSampler implements SmartLifecycle {
 			}
 		}
 		return growth;
-	}
-
-	/** Reads once at once, then every interval. */
-	@Override
-	public synchronized void start() {
-		if (this.executor == null) {
-			CustomizableThreadFactory threads = new CustomizableThreadFactory("honker-stats-");
-			threads.setDaemon(true);
-			this.executor = Executors.newSingleThreadScheduledExecutor(threads);
-			this.executor.scheduleWithFixedDelay(this::sample, 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
-		}
-	}
-
-	@Override
-	public synchronized void stop() {
-		if (this.executor != null) {
-			this.executor.shutdownNow();
-			this.executor = null;
-		}
-	}
-
-	@Override
-	public synchronized boolean isRunning() {
-		return this.executor != null;
 	}
 
 	/**

@@ -80,11 +80,11 @@ public class HonkerTemplate implements HonkerOperations {
 
 	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
-	private HonkerEnqueueObservationConvention observationConvention;
+	private @Nullable HonkerEnqueueObservationConvention observationConvention;
 
-	private JobTraceContexts traceContexts;
+	private @Nullable JobTraceContexts traceContexts;
 
-	private TransactionTemplate traceTransaction;
+	private @Nullable TransactionTemplate traceTransaction;
 
 	/**
 	 * Creates a template on a DataSource whose connections have the Honker functions.
@@ -150,7 +150,7 @@ public class HonkerTemplate implements HonkerOperations {
 	 * Replaces the default convention of the {@code honker.enqueue} observation.
 	 * @param observationConvention the convention, or {@code null} for the default
 	 */
-	public void setObservationConvention(HonkerEnqueueObservationConvention observationConvention) {
+	public void setObservationConvention(@Nullable HonkerEnqueueObservationConvention observationConvention) {
 		this.observationConvention = observationConvention;
 	}
 
@@ -159,7 +159,7 @@ public class HonkerTemplate implements HonkerOperations {
 	 * transaction (a transaction of its own when the call runs outside one).
 	 * @param traceContexts the store whose table exists, or {@code null} to store nothing
 	 */
-	public void setTraceContexts(JobTraceContexts traceContexts) {
+	public void setTraceContexts(@Nullable JobTraceContexts traceContexts) {
 		this.traceContexts = traceContexts;
 		this.traceTransaction = (traceContexts != null)
 				? new TransactionTemplate(new DataSourceTransactionManager(this.dataSource)) : null;

@@ -8,6 +8,8 @@ import java.util.StringJoiner;
 
 import javax.sql.DataSource;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.ObjectMapper;
 
@@ -49,6 +51,11 @@ public class JobTraceContexts {
 
 	private static final String DELETE_ENDED = "DELETE FROM " + TABLE
 			+ " WHERE job_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM _honker_live l WHERE l.id = job_id)";
+
+	/** The batch size of {@link #deleteEndedQuietly()}. */
+	public static final int CLEANUP_BATCH_SIZE = 500;
+
+	private static final Log logger = LogFactory.getLog(JobTraceContexts.class);
 
 	private static final TypeReference<Map<String, String>> ENTRIES = new TypeReference<>() {
 	};
@@ -106,6 +113,22 @@ public class JobTraceContexts {
 			ids.forEach(id -> json.add(Long.toString(id)));
 			deleted += this.jdbc.update(DELETE_ENDED, json.toString());
 			after = ids.get(ids.size() - 1);
+		}
+	}
+
+	/**
+	 * {@link #deleteEnded(int)} in batches of {@value #CLEANUP_BATCH_SIZE}, logging a
+	 * failure instead of throwing it; for periodic cleanup.
+	 */
+	public void deleteEndedQuietly() {
+		try {
+			int deleted = deleteEnded(CLEANUP_BATCH_SIZE);
+			if (logger.isDebugEnabled()) {
+				logger.debug("deleted " + deleted + " trace contexts of ended jobs");
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Honker: deleting the trace contexts of ended jobs failed; trying again later", ex);
 		}
 	}
 

@@ -2,7 +2,9 @@ package dev.honker.spring.listener;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.sql.SQLException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -82,6 +84,32 @@ public class HonkerListenerContainer extends AbstractListenerContainer {
 	public Optional<String> getWorkerId() {
 		ClaimLoop current = this.loop;
 		return (current == null || !current.isRunning()) ? Optional.empty() : Optional.of(current.workerId());
+	}
+
+	/**
+	 * Runs the queue's claimable jobs one by one in the calling thread, as the container
+	 * would (payload conversion, interceptors, error handler, acknowledgement), until the
+	 * queue has none left: for tests that want a listener's effects before their next
+	 * line. A job that fails and is retried without delay runs again, up to its attempts.
+	 * Stop or pause the container first, or its own threads take some of the jobs.
+	 * @return the number of attempts run
+	 * @throws SQLException if claiming or acknowledging fails
+	 */
+	public int runPending() throws SQLException {
+		String workerId = HOST_AND_PID + ":" + getId() + ":calling-thread";
+		int attempts = 0;
+		for (List<ClaimedJob> claimed = claimOne(workerId); !claimed.isEmpty(); claimed = claimOne(workerId)) {
+			ClaimedJob job = claimed.get(0);
+			if (this.invoker.run(job, () -> false)) {
+				this.store.ack(job.id(), workerId);
+			}
+			attempts++;
+		}
+		return attempts;
+	}
+
+	private List<ClaimedJob> claimOne(String workerId) throws SQLException {
+		return this.store.ackAndClaim(getQueue(), workerId, List.of(), 1, this.settings.visibilitySeconds()).jobs();
 	}
 
 	@Override

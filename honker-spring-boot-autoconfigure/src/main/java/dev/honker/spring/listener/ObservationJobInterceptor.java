@@ -1,5 +1,6 @@
 package dev.honker.spring.listener;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 import java.util.Map;
 
@@ -30,9 +31,9 @@ public class ObservationJobInterceptor implements JobInterceptor, Ordered {
 
 	private final ObservationRegistry registry;
 
-	private final HonkerJobObservationConvention convention;
+	private final @Nullable HonkerJobObservationConvention convention;
 
-	private final JobTraceContexts traceContexts;
+	private final @Nullable JobTraceContexts traceContexts;
 
 	/**
 	 * Creates the interceptor.
@@ -41,8 +42,8 @@ public class ObservationJobInterceptor implements JobInterceptor, Ordered {
 	 * @param traceContexts the trace context store, or {@code null} to start each job
 	 * without a parent
 	 */
-	public ObservationJobInterceptor(ObservationRegistry registry, HonkerJobObservationConvention convention,
-			JobTraceContexts traceContexts) {
+	public ObservationJobInterceptor(ObservationRegistry registry, @Nullable HonkerJobObservationConvention convention,
+			@Nullable JobTraceContexts traceContexts) {
 		Assert.notNull(registry, "registry must not be null");
 		this.registry = registry;
 		this.convention = convention;
@@ -53,7 +54,7 @@ public class ObservationJobInterceptor implements JobInterceptor, Ordered {
 	public void beforeJob(JobContext context) {
 		HonkerJob job = context.job();
 		Map<String, String> carrier = Map.of();
-		Instant enqueuedAt = null;
+		@Nullable Instant enqueuedAt = null;
 		if (this.traceContexts != null) {
 			JobTraceContexts.StoredContext stored = this.traceContexts.find(job.id()).orElse(null);
 			if (stored != null) {
@@ -88,7 +89,7 @@ public class ObservationJobInterceptor implements JobInterceptor, Ordered {
 		return ORDER;
 	}
 
-	private static HonkerJobContext.Outcome outcome(JobOutcome outcome) {
+	private static HonkerJobContext.Outcome outcome(@Nullable JobOutcome outcome) {
 		if (outcome == null) {
 			return HonkerJobContext.Outcome.ABANDONED;
 		}

@@ -10,6 +10,9 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
 import dev.honker.spring.observation.HonkerEnqueueContext;
 import dev.honker.spring.observation.HonkerJobContext;
 
@@ -18,7 +21,8 @@ import dev.honker.spring.observation.HonkerJobContext;
  * observations stop:
  * <ul>
  * <li>{@code honker.jobs.enqueued} (tag {@code queue}): jobs enqueued, counting each job
- * of a batch enqueue;</li>
+ * of a batch enqueue, when their transaction commits (a rolled-back enqueue is not
+ * counted);</li>
  * <li>{@code honker.jobs.completed}, {@code honker.jobs.retried},
  * {@code honker.jobs.dead} (tags {@code queue}, {@code listener}): runs that succeeded,
  * were scheduled again, or sent the job to the dead table;</li>
@@ -74,11 +78,7 @@ public class HonkerMetricsObservationHandler implements ObservationHandler<Obser
 	public void onStop(Observation.Context context) {
 		if (context instanceof HonkerEnqueueContext enqueue) {
 			if (enqueue.getError() == null) {
-				Counter.builder("honker.jobs.enqueued")
-					.description("Jobs enqueued")
-					.tag("queue", enqueue.getQueue())
-					.register(this.registry)
-					.increment(enqueue.getJobIds().length);
+				countEnqueuedOnCommit(enqueue.getQueue(), enqueue.getJobIds().length);
 			}
 		}
 		else if (context instanceof HonkerJobContext job && job.getOutcome() != null) {
@@ -98,6 +98,30 @@ public class HonkerMetricsObservationHandler implements ObservationHandler<Obser
 						tags.and("outcome", job.getOutcome().tag()))
 					.record(Duration.ofNanos(System.nanoTime() - started));
 			}
+		}
+	}
+
+	/**
+	 * Counts enqueued jobs when the enqueue's transaction commits, at once outside a
+	 * transaction: jobs rolled back with their transaction were never enqueued.
+	 */
+	private void countEnqueuedOnCommit(String queue, int jobs) {
+		Counter counter = Counter.builder("honker.jobs.enqueued")
+			.description("Jobs enqueued")
+			.tag("queue", queue)
+			.register(this.registry);
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+				@Override
+				public void afterCommit() {
+					counter.increment(jobs);
+				}
+
+			});
+		}
+		else {
+			counter.increment(jobs);
 		}
 	}
 

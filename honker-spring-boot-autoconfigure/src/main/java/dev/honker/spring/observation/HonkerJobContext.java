@@ -1,5 +1,6 @@
 package dev.honker.spring.observation;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 import java.util.Map;
 
@@ -26,9 +27,9 @@ public class HonkerJobContext extends ReceiverContext<Map<String, String>> {
 
 	private final Instant claimedAt;
 
-	private final Instant enqueuedAt;
+	private final @Nullable Instant enqueuedAt;
 
-	private Outcome outcome;
+	private @Nullable Outcome outcome;
 
 	/**
 	 * Creates the context of a claimed job.
@@ -43,7 +44,7 @@ public class HonkerJobContext extends ReceiverContext<Map<String, String>> {
 	 * when unknown (no trace context was stored)
 	 */
 	public HonkerJobContext(long jobId, String queue, String listenerId, long attempt, Instant runAt, Instant claimedAt,
-			Map<String, String> carrier, Instant enqueuedAt) {
+			Map<String, String> carrier, @Nullable Instant enqueuedAt) {
 		super((entries, key) -> entries.get(key), Kind.CONSUMER);
 		setCarrier(Map.copyOf(carrier));
 		this.jobId = jobId;
@@ -87,12 +88,12 @@ public class HonkerJobContext extends ReceiverContext<Map<String, String>> {
 	}
 
 	/** When the job was enqueued, or {@code null} when unknown. */
-	public Instant getEnqueuedAt() {
+	public @Nullable Instant getEnqueuedAt() {
 		return this.enqueuedAt;
 	}
 
 	/** How the job ended, or {@code null} while the handler runs. */
-	public Outcome getOutcome() {
+	public @Nullable Outcome getOutcome() {
 		return this.outcome;
 	}
 

@@ -6,4 +6,7 @@
  * the trace context into the job's carrier on enqueue and extracts it on handling.
  * Depends on Micrometer Observation only.
  */
+@NullMarked
 package dev.honker.spring.observation;
+
+import org.jspecify.annotations.NullMarked;

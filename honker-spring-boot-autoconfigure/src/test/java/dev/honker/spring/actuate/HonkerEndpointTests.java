@@ -1,17 +1,11 @@
 package dev.honker.spring.actuate;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.honker.spring.core.HonkerTemplate;
@@ -25,28 +19,11 @@ import static org.awaitility.Awaitility.await;
  * requeue of a dead job that then runs on the live listener, delete, pause and resume,
  * and the errors (404, 409, 400); writes refused unless access is unrestricted.
  */
-class HonkerEndpointTests {
-
-	private static final Duration LONG = Duration.ofSeconds(30);
-
-	@TempDir
-	Path dir;
-
-	private final HttpClient http = HttpClient.newHttpClient();
-
-	private ConfigurableApplicationContext context;
-
-	@AfterEach
-	void close() {
-		if (this.context != null) {
-			this.context.close();
-		}
-	}
+class HonkerEndpointTests extends ActuatorApplicationTests {
 
 	@Test
 	void readsRequeuesDeletesAndPauses() throws Exception {
-		this.context = ActuatorTestApplication.start(this.dir.resolve("app.db"),
-				"management.endpoint.honker.access=unrestricted");
+		start("management.endpoint.honker.access=unrestricted");
 		HonkerTemplate honker = this.context.getBean(HonkerTemplate.class);
 		JdbcTemplate jdbc = this.context.getBean(JdbcTemplate.class);
 		ActuatorTestApplication.Jobs jobs = this.context.getBean(ActuatorTestApplication.Jobs.class);
@@ -107,7 +84,7 @@ class HonkerEndpointTests {
 
 	@Test
 	void writeOperationsAreNotAvailableByDefault() throws Exception {
-		this.context = ActuatorTestApplication.start(this.dir.resolve("app.db"));
+		start();
 		HonkerTemplate honker = this.context.getBean(HonkerTemplate.class);
 		JdbcTemplate jdbc = this.context.getBean(JdbcTemplate.class);
 		long id = honker.enqueue("jobs", "one", JobOptions.defaults().withMaxAttempts(1));
@@ -123,24 +100,17 @@ class HonkerEndpointTests {
 		return jdbc.queryForObject(sql, Long.class);
 	}
 
-	private URI uri(String path) {
-		String port = this.context.getEnvironment().getProperty("local.management.port");
-		return URI.create("http://localhost:" + port + "/actuator/honker" + path);
-	}
-
 	private HttpResponse<String> get(String path) throws Exception {
-		return this.http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+		return send(request("/honker" + path).GET());
 	}
 
 	private HttpResponse<String> post(String path, String action) throws Exception {
-		return this.http.send(HttpRequest.newBuilder(uri(path))
-			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"" + action + "\"}"))
-			.build(), HttpResponse.BodyHandlers.ofString());
+		return send(request("/honker" + path).header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"" + action + "\"}")));
 	}
 
 	private HttpResponse<String> delete(String path) throws Exception {
-		return this.http.send(HttpRequest.newBuilder(uri(path)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+		return send(request("/honker" + path).DELETE());
 	}
 
 }

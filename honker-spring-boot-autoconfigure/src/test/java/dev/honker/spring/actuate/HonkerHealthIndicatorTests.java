@@ -1,11 +1,6 @@
 package dev.honker.spring.actuate;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
@@ -82,7 +77,7 @@ class HonkerHealthIndicatorTests {
 			assertThat(up.getDetails()).containsEntry("watcher", "ok")
 				.containsEntry("writable", true)
 				.containsEntry("database", this.dir.resolve("app.db").toRealPath().toString());
-			replaceDatabaseFile();
+			HonkerTestPool.replaceDatabaseFile(this.dir.resolve("app.db"));
 			await().atMost(LONG).until(() -> health.health(true).getStatus().equals(Status.DOWN));
 			Health down = health.health(true);
 			assertThat(down.getDetails()).containsEntry("watcher", "failed");
@@ -143,20 +138,6 @@ class HonkerHealthIndicatorTests {
 	@SuppressWarnings("unchecked")
 	private static List<String> reasons(Health health) {
 		return (List<String>) health.getDetails().get("reasons");
-	}
-
-	private void replaceDatabaseFile() throws Exception {
-		Path replacement = this.dir.resolve("replacement.db");
-		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + replacement);
-				Statement statement = connection.createStatement()) {
-			statement.execute("CREATE TABLE t (x)");
-		}
-		// A restore replaces the -wal and -shm files too; left in place, a connection
-		// this JVM opens on the new file would truncate the -shm the old ones map.
-		Files.deleteIfExists(this.dir.resolve("app.db-wal"));
-		Files.deleteIfExists(this.dir.resolve("app.db-shm"));
-		Files.move(replacement, this.dir.resolve("app.db"), StandardCopyOption.ATOMIC_MOVE,
-				StandardCopyOption.REPLACE_EXISTING);
 	}
 
 	static class Worker {

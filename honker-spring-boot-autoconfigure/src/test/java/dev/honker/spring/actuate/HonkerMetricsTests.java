@@ -1,19 +1,13 @@
 package dev.honker.spring.actuate;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.time.Duration;
+import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.honker.spring.core.HonkerDeadLetters;
 import dev.honker.spring.core.HonkerTemplate;
@@ -27,26 +21,11 @@ import static org.awaitility.Awaitility.await;
  * Every Honker metric through one enqueue, retry, dead and requeue cycle of a real
  * listener, read from the {@link MeterRegistry} and from the Prometheus scrape.
  */
-class HonkerMetricsTests {
-
-	private static final Duration LONG = Duration.ofSeconds(30);
-
-	@TempDir
-	Path dir;
-
-	private ConfigurableApplicationContext context;
-
-	@AfterEach
-	void close() {
-		if (this.context != null) {
-			this.context.close();
-		}
-	}
+class HonkerMetricsTests extends ActuatorApplicationTests {
 
 	@Test
 	void metricsFollowAJobThroughRetryDeathAndRequeue() throws Exception {
-		this.context = ActuatorTestApplication.start(this.dir.resolve("app.db"),
-				"honker.listener.backoff.initial-interval=1s", "honker.listener.backoff.jitter=0",
+		start("honker.listener.backoff.initial-interval=1s", "honker.listener.backoff.jitter=0",
 				"honker.tracing.cleanup-interval=200ms");
 		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
 		JdbcTemplate jdbc = this.context.getBean(JdbcTemplate.class);
@@ -76,11 +55,7 @@ class HonkerMetricsTests {
 		assertThat(count(registry, "honker.jobs.enqueued")).as("a requeue is not an enqueue").isEqualTo(1);
 		await().atMost(LONG).until(() -> registry.find("honker.queue.dead").tag("queue", "jobs").gauge() == null);
 
-		String port = this.context.getEnvironment().getProperty("local.management.port");
-		String scrape = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus")).build(),
-					HttpResponse.BodyHandlers.ofString())
-			.body();
+		String scrape = send(request("/prometheus")).body();
 		assertThat(scrape).contains("honker_jobs_enqueued_total{queue=\"jobs\"} 1.0")
 			.contains("honker_jobs_retried_total{listener=\"jobs\",queue=\"jobs\"} 1.0")
 			.contains("honker_jobs_dead_total{listener=\"jobs\",queue=\"jobs\"} 1.0")
@@ -92,7 +67,7 @@ class HonkerMetricsTests {
 
 	@Test
 	void queueGaugesComeFromSamplesAndAppearInTheScrape() throws Exception {
-		this.context = ActuatorTestApplication.start(this.dir.resolve("app.db"));
+		start();
 		JdbcTemplate jdbc = this.context.getBean(JdbcTemplate.class);
 		jdbc.update("INSERT INTO _honker_live (queue, payload, run_at) VALUES ('idle', '{}', unixepoch() - 120)");
 		jdbc.update("INSERT INTO _honker_live (queue, payload, run_at) VALUES ('idle', '{}', unixepoch() + 600)");
@@ -101,14 +76,32 @@ class HonkerMetricsTests {
 		assertThat(registry.get("honker.queue.pending").tag("queue", "idle").gauge().value()).isEqualTo(2);
 		assertThat(registry.get("honker.queue.oldest.age").tag("queue", "idle").gauge().value()).isBetween(120.0,
 				180.0);
-		String port = this.context.getEnvironment().getProperty("local.management.port");
-		String scrape = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus")).build(),
-					HttpResponse.BodyHandlers.ofString())
-			.body();
+		String scrape = send(request("/prometheus")).body();
 		assertThat(scrape).contains("honker_queue_pending{queue=\"idle\"} 2.0")
 			.containsPattern("honker_queue_oldest_age_seconds\\{queue=\"idle\"} 1[2-7]\\d\\.0")
 			.contains("honker_queue_dead{queue=\"idle\"} 0.0");
+	}
+
+	@Test
+	void enqueuesCountWhenTheirTransactionCommits() {
+		start();
+		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
+		HonkerTemplate honker = this.context.getBean(HonkerTemplate.class);
+		TransactionTemplate transaction = new TransactionTemplate(
+				this.context.getBean(PlatformTransactionManager.class));
+		transaction.executeWithoutResult(status -> {
+			honker.enqueueAll("batch", List.of("a", "b", "c"));
+			assertThat(registry.find("honker.jobs.enqueued").tag("queue", "batch").counter())
+				.as("nothing counted before the commit")
+				.satisfiesAnyOf(counter -> assertThat(counter).isNull(),
+						counter -> assertThat(counter.count()).isZero());
+		});
+		assertThat(registry.get("honker.jobs.enqueued").tag("queue", "batch").counter().count()).isEqualTo(3);
+		transaction.executeWithoutResult(status -> {
+			honker.enqueue("batch", "rolled back");
+			status.setRollbackOnly();
+		});
+		assertThat(registry.get("honker.jobs.enqueued").tag("queue", "batch").counter().count()).isEqualTo(3);
 	}
 
 	private static double count(MeterRegistry registry, String name) {

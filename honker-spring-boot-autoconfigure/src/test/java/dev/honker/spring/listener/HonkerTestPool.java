@@ -1,6 +1,10 @@
 package dev.honker.spring.listener;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.DriverManager;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -125,6 +129,23 @@ public final class HonkerTestPool {
 		try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
 			statement.execute(sql);
 		}
+	}
+
+	/**
+	 * Replaces a database file the way a restore from backup does: a new file renamed
+	 * over it, its old {@code -wal} and {@code -shm} files removed first (left in place,
+	 * a connection this JVM opens on the new file would truncate the {@code -shm} that
+	 * the old connections still map: SIGBUS).
+	 */
+	public static void replaceDatabaseFile(Path file) throws SQLException, IOException {
+		Path replacement = file.resolveSibling("replacement.db");
+		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + replacement);
+				Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE t (x)");
+		}
+		Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-wal"));
+		Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-shm"));
+		Files.move(replacement, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 	}
 
 }

@@ -7,12 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -119,21 +113,7 @@ class ListenerLifecycleTests extends PooledDatabaseTests {
 			HonkerListenerContainer container = context.getBean(HonkerListenerEndpointRegistry.class)
 				.getListenerContainer("finishing", HonkerListenerContainer.class);
 			assertThat(container.isRunning()).isTrue();
-			Path replacement = this.dir.resolve("replacement.db");
-			try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + replacement);
-					Statement statement = connection.createStatement()) {
-				statement.execute("CREATE TABLE t (x)");
-			}
-			// A restore replaces the whole database: unlink the old -wal and -shm too.
-			// Left in place, a
-			// pool connection this JVM opens on the new file would truncate the -shm that
-			// the old
-			// connections still map (same process, so their locks don't exclude it):
-			// SIGBUS.
-			Files.deleteIfExists(this.dir.resolve("app.db-wal"));
-			Files.deleteIfExists(this.dir.resolve("app.db-shm"));
-			Files.move(replacement, this.dir.resolve("app.db"), StandardCopyOption.ATOMIC_MOVE,
-					StandardCopyOption.REPLACE_EXISTING);
+			HonkerTestPool.replaceDatabaseFile(this.dir.resolve("app.db"));
 			await().atMost(LONG).until(() -> !container.isRunning());
 			assertThat(container.getFailure())
 				.hasValueSatisfying(failure -> assertThat(failure).isInstanceOf(WatcherFailedException.class)

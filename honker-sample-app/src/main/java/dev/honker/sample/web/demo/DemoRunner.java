@@ -74,8 +74,8 @@ public class DemoRunner implements ApplicationRunner {
 		say("database file %s", dbFile);
 		WorkerProcess worker = WorkerProcess.start(dbFile);
 		Runtime.getRuntime().addShutdownHook(new Thread(worker::closeQuietly));
-		if (!worker.awaitReady(Duration.ofSeconds(60))) {
-			throw new IllegalStateException("the worker app did not start within 60 s");
+		if (!worker.awaitReady(Duration.ofSeconds(180))) {
+			throw new IllegalStateException("the worker app did not start within 180 s");
 		}
 		say("worker app running as pid %d", worker.pid());
 

@@ -21,8 +21,8 @@ class DemoRunnerTests {
 	@Test
 	void demoDrivesOrdersThroughBothProcessesAndSummarises(@TempDir Path dir, CapturedOutput output) {
 		try (ConfigurableApplicationContext context = SpringApplication.run(WebApplication.class, "demo",
-				"--server.port=0", "--sample.db-file=" + dir.resolve("demo.db"), "--demo.sequential-orders=10",
-				"--demo.burst-orders=60")) {
+				"--server.port=0", "--sample.management-port=0", "--sample.db-file=" + dir.resolve("demo.db"),
+				"--demo.sequential-orders=10", "--demo.burst-orders=60")) {
 			assertThat(context.isActive()).isTrue();
 		}
 		assertThat(output.getOut()).contains("worker | honker-sample worker ready")

@@ -58,6 +58,13 @@ class SampleEndToEndTests {
 			}
 			long flaky = place(http, "/orders", new NewOrder("flaky-customer", OrderClient.FLAKY_ITEM, 1)).id();
 			long poison = place(http, "/orders", new NewOrder("poison-customer", OrderClient.POISON_ITEM, 1)).id();
+			// The trace context stored beside the flaky order's job: the README's trace
+			// example.
+			System.out.println("trace context of the flaky order's job: " + jdbc.sql(
+					"SELECT job_id, context FROM honker_spring_job_trace WHERE json_extract((SELECT payload FROM _honker_live l WHERE l.id = job_id), '$.orderId') = ?")
+				.param(flaky)
+				.query()
+				.listOfRows());
 
 			Map<String, Object> refused = problem(http, new NewOrder("rollback-customer", "rare lamp", 500));
 			assertThat(refused).containsEntry("status", 409);
@@ -96,6 +103,18 @@ class SampleEndToEndTests {
 			assertThat(jdbc.sql("SELECT count(*) FROM _honker_live").query(Long.class).single())
 				.as("nothing left in the queue")
 				.isZero();
+
+			RestClient actuator = RestClient
+				.create("http://localhost:" + environment.getRequiredProperty("local.management.port") + "/actuator");
+			String health = actuator.get().uri("/health").retrieve().body(String.class);
+			String scrape = actuator.get().uri("/prometheus").retrieve().body(String.class);
+			// What a user sees, for the README.
+			System.out.println("health: " + health);
+			scrape.lines().filter(line -> line.startsWith("honker_")).forEach(System.out::println);
+			assertThat(health).contains("\"honker\"").contains("\"writable\":true");
+			assertThat(scrape).contains("honker_jobs_enqueued_total{queue=\"order-confirmations\"} 17.0");
+			assertThat(actuator.get().uri("/honker/queues/order-confirmations/dead").retrieve().body(String.class))
+				.contains("is not sold here");
 		}
 	}
 

@@ -1,5 +1,7 @@
 package dev.honker.spring.boot.autoconfigure;
 
+import java.time.Duration;
+
 import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +20,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.honker.spring.core.HonkerStatsSampler;
 import dev.honker.spring.core.HonkerTemplate;
 import dev.honker.spring.core.JobTraceContexts;
+import dev.honker.spring.core.PeriodicTask;
 import dev.honker.spring.listener.ObservationJobInterceptor;
 import dev.honker.spring.observation.HonkerJobObservationConvention;
 import dev.honker.spring.metrics.HonkerMetricsObservationHandler;
@@ -66,9 +69,14 @@ public final class HonkerObservationAutoConfiguration {
 			return contexts;
 		}
 
+		/**
+		 * Deletes the trace contexts of ended jobs every
+		 * {@code honker.tracing.cleanup-interval}.
+		 */
 		@Bean
-		JobTraceContextCleaner honkerJobTraceContextCleaner(JobTraceContexts contexts, HonkerProperties properties) {
-			return new JobTraceContextCleaner(contexts, properties.getTracing().getCleanupInterval());
+		PeriodicTask honkerJobTraceCleanup(JobTraceContexts contexts, HonkerProperties properties) {
+			Duration interval = properties.getTracing().getCleanupInterval();
+			return new PeriodicTask("honker-trace-cleanup-", interval, interval, contexts::deleteEndedQuietly);
 		}
 
 	}

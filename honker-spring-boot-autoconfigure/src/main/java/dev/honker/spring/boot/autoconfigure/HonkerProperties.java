@@ -462,32 +462,32 @@ public class HonkerProperties {
 		 * Longest time the oldest claimable job of a queue may wait before the health is
 		 * DOWN. When unset, the age is not checked.
 		 */
-		private Duration maxOldestPendingAge;
+		private @Nullable Duration maxOldestPendingAge;
 
 		/**
 		 * How many jobs of one queue may go to the dead table within the dead growth
 		 * window before the health is DOWN. When unset, dead growth is not checked.
 		 */
-		private Long maxDeadGrowth;
+		private @Nullable Long maxDeadGrowth;
 
 		/**
 		 * The window over which dead growth is counted.
 		 */
 		private Duration deadGrowthWindow = Duration.ofMinutes(15);
 
-		public Duration getMaxOldestPendingAge() {
+		public @Nullable Duration getMaxOldestPendingAge() {
 			return this.maxOldestPendingAge;
 		}
 
-		public void setMaxOldestPendingAge(Duration maxOldestPendingAge) {
+		public void setMaxOldestPendingAge(@Nullable Duration maxOldestPendingAge) {
 			this.maxOldestPendingAge = maxOldestPendingAge;
 		}
 
-		public Long getMaxDeadGrowth() {
+		public @Nullable Long getMaxDeadGrowth() {
 			return this.maxDeadGrowth;
 		}
 
-		public void setMaxDeadGrowth(Long maxDeadGrowth) {
+		public void setMaxDeadGrowth(@Nullable Long maxDeadGrowth) {
 			this.maxDeadGrowth = maxDeadGrowth;
 		}
 

@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.ConfigurationCondition;
 
 import dev.honker.spring.core.HonkerStatsSampler;
+import dev.honker.spring.core.PeriodicTask;
 import dev.honker.spring.core.HonkerStats;
 
 /**
@@ -30,8 +31,14 @@ public final class HonkerStatsSamplerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	HonkerStatsSampler honkerStatsSampler(HonkerStats stats, HonkerProperties properties) {
-		Duration window = properties.getHealth().getDeadGrowthWindow();
-		return new HonkerStatsSampler(stats, properties.getStats().getSampleInterval(), window);
+		return new HonkerStatsSampler(stats, properties.getHealth().getDeadGrowthWindow());
+	}
+
+	/** Samples at once, then every {@code honker.stats.sample-interval}. */
+	@Bean
+	PeriodicTask honkerStatsSampling(HonkerStatsSampler sampler, HonkerProperties properties) {
+		return new PeriodicTask("honker-stats-", Duration.ZERO, properties.getStats().getSampleInterval(),
+				sampler::sample);
 	}
 
 	static final class HealthOrMetrics extends AnyNestedCondition {
