@@ -26,6 +26,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import dev.honker.spring.actuate.ActuatorTestApplication;
 import dev.honker.spring.core.HonkerStats;
 import dev.honker.spring.dashboard.HonkerDashboard;
 import dev.honker.spring.listener.HonkerListener;
@@ -193,11 +194,7 @@ public final class DashboardBenchmark {
 		sources[0] = BenchApplication.class;
 		System.arraycopy(more, 0, sources, 1, more.length);
 		return new SpringApplicationBuilder(sources).logStartupInfo(false)
-			.properties("spring.autoconfigure.exclude="
-					+ "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration,"
-					+ "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration,"
-					+ "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration,"
-					+ "org.mybatis.spring.boot.autoconfigure.MybatisAutoConfiguration",
+			.properties(ActuatorTestApplication.EXCLUDED,
 					"spring.datasource.url=jdbc:sqlite:" + file, "honker.sqlite.journal-mode=WAL", "server.port=0",
 					"server.address=127.0.0.1", "honker.dashboard.enabled=true", "logging.level.root=WARN")
 			.run();

@@ -11,6 +11,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.honker.spring.actuate.ActuatorTestApplication;
 import dev.honker.spring.listener.HonkerJob;
 import dev.honker.spring.listener.HonkerListener;
 
@@ -24,21 +25,15 @@ import dev.honker.spring.listener.HonkerListener;
 @EnableAutoConfiguration
 public class DashboardTestApplication {
 
-	static final String EXCLUDED = "spring.autoconfigure.exclude="
-			+ "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration,"
-			+ "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration,"
-			+ "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration,"
-			+ "org.mybatis.spring.boot.autoconfigure.MybatisAutoConfiguration";
-
 	static ConfigurableApplicationContext start(Path database, Class<?>... more) {
 		Class<?>[] sources = new Class<?>[more.length + 1];
 		sources[0] = DashboardTestApplication.class;
 		System.arraycopy(more, 0, sources, 1, more.length);
 		return new SpringApplicationBuilder(sources).logStartupInfo(false)
-			.properties(EXCLUDED, "spring.datasource.url=jdbc:sqlite:" + database, "honker.sqlite.journal-mode=WAL",
-					"honker.sqlite.busy-timeout=10s", "server.port=0", "server.address=127.0.0.1",
-					"honker.dashboard.enabled=true", "honker.dashboard.update-interval=200ms",
-					"honker.listener.backoff.initial-interval=1s")
+			.properties(ActuatorTestApplication.EXCLUDED, "spring.datasource.url=jdbc:sqlite:" + database,
+					"honker.sqlite.journal-mode=WAL", "honker.sqlite.busy-timeout=10s", "server.port=0",
+					"server.address=127.0.0.1", "honker.dashboard.enabled=true",
+					"honker.dashboard.update-interval=200ms", "honker.listener.backoff.initial-interval=1s")
 			.run();
 	}
 
