@@ -47,11 +47,11 @@ public class HonkerFunctionException extends HonkerException {
 		String message = functionName + " failed: " + sqliteMessage;
 		if (sqliteMessage.startsWith("no such function")) {
 			message += ". The Honker functions are not registered on this connection: is the DataSource a SQLite"
-					+ " file with Honker enabled (honker.enabled, spring.datasource.url=jdbc:sqlite:...)?";
+					+ " file (a jdbc:sqlite: URL) on which Honker is enabled?";
 		}
 		else if (sqliteMessage.contains("no such table: _honker")) {
-			message += ". The Honker schema is missing: run SELECT honker_bootstrap() (honker.bootstrap=startup,"
-					+ " or a migration when honker.bootstrap=none)";
+			message += ". The Honker schema is missing: run SELECT honker_bootstrap(), at startup (the default)"
+					+ " or in a migration of your own";
 		}
 		return message;
 	}

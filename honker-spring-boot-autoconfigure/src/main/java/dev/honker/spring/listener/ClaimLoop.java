@@ -265,7 +265,10 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 		Running running = this.inFlight.get(job.id());
 		running.handlerThread(Thread.currentThread());
 		try {
-			if (this.invoker.run(job, () -> this.abandoned)) {
+			// A shared executor may start a task only after shutdown gave up on it: then
+			// its
+			// claim is left to expire, as the container's own pool would have dropped it.
+			if (!this.abandoned && this.invoker.run(job, () -> this.abandoned)) {
 				this.succeeded.add(job.id());
 			}
 		}

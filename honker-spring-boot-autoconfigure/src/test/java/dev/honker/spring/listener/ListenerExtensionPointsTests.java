@@ -129,6 +129,39 @@ class ListenerExtensionPointsTests extends PooledDatabaseTests {
 			});
 	}
 
+	@Test
+	void aSharedExecutorsQueuedJobDoesNotRunAfterShutdownGaveUpOnIt() {
+		ThreadPoolTaskExecutor oneThread = new ThreadPoolTaskExecutor();
+		oneThread.setCorePoolSize(1);
+		oneThread.setMaxPoolSize(1);
+		oneThread.initialize();
+		ListenerContexts.runner(this.pool)
+			.withPropertyValues("honker.listener.shutdown-timeout=1s")
+			.withBean(HonkerListenerAutoConfiguration.LISTENER_TASK_EXECUTOR_BEAN_NAME, ThreadPoolTaskExecutor.class,
+					() -> oneThread)
+			.withBean(BlockingListener.class)
+			.run(context -> {
+				BlockingListener listener = context.getBean(BlockingListener.class);
+				HonkerListenerContainer container = context.getBean(HonkerListenerEndpointRegistry.class)
+					.getListenerContainer("blocking", HonkerListenerContainer.class);
+				container.pause();
+				long first = enqueue(this.pool, "blocking", "{}", 3);
+				long second = enqueue(this.pool, "blocking", "{}", 3);
+				container.resume();
+				await().atMost(LONG)
+					.until(() -> listener.started.size() == 1
+							&& oneThread.getThreadPoolExecutor().getQueue().size() == 1);
+				container.stop();
+				await().atMost(LONG).until(() -> oneThread.getActiveCount() == 0 && oneThread.getQueueSize() == 0);
+				assertThat(listener.started).hasSize(1).isSubsetOf(first, second);
+				assertThat(queryLong(this.pool,
+						"SELECT count(*) FROM _honker_live WHERE state = 'processing' AND id IN (?, ?)", first, second))
+					.as("both claims left to expire")
+					.isEqualTo(2);
+			});
+		oneThread.shutdown();
+	}
+
 	/**
 	 * With {@code spring.threads.virtual.enabled=true}, handlers run on virtual threads
 	 * on Java 21 and later, and on the listener's pool of platform threads on Java 17,
@@ -244,6 +277,18 @@ class ListenerExtensionPointsTests extends PooledDatabaseTests {
 		@HonkerListener(queue = "pipes")
 		void handle(Email email) {
 			this.received.add(email);
+		}
+
+	}
+
+	static class BlockingListener {
+
+		final List<Long> started = new CopyOnWriteArrayList<>();
+
+		@HonkerListener(queue = "blocking", id = "blocking", concurrency = "2")
+		void handle(HonkerJob job) throws InterruptedException {
+			this.started.add(job.id());
+			new java.util.concurrent.CountDownLatch(1).await();
 		}
 
 	}
