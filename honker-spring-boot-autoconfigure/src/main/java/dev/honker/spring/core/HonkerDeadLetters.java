@@ -106,6 +106,19 @@ public class HonkerDeadLetters {
 		});
 	}
 
+	/**
+	 * Deletes every dead job of a queue for good.
+	 * @param queue the queue name
+	 * @return how many jobs were deleted
+	 */
+	public int deleteAll(String queue) {
+		if (queue == null || queue.isBlank()) {
+			throw new IllegalArgumentException(
+					"queue must not be empty, got " + (queue == null ? "null" : "'" + queue + "'"));
+		}
+		return this.jdbc.update("DELETE FROM _honker_dead WHERE queue = ?", queue);
+	}
+
 	private Result missing(long jobId) {
 		List<String> live = this.jdbc.queryForList("SELECT state FROM _honker_live WHERE id = ?", String.class, jobId);
 		return live.isEmpty() ? Result.NOT_FOUND : Result.NOT_DEAD;

@@ -9,10 +9,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 import javax.sql.DataSource;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.Assert;
@@ -78,6 +81,45 @@ public class HonkerStats {
 
 	/** The largest page {@link #deadJobs} returns. */
 	public static final int MAX_PAGE_SIZE = 1000;
+
+	/** How many characters of a payload {@link #liveJobs} lists. */
+	public static final int PAYLOAD_PREVIEW_LENGTH = 200;
+
+	private static final String LIVE_JOB_COLUMNS = """
+			id, queue, state, priority, run_at, attempts, max_attempts, worker_id, claim_expires_at, created_at,
+			substr(payload, 1, %d)""".formatted(PAYLOAD_PREVIEW_LENGTH);
+
+	static final String PENDING_PAGE = "SELECT " + LIVE_JOB_COLUMNS + """
+			 FROM _honker_live WHERE queue = ?1 AND state = 'pending' AND (run_at, id) > (?2, ?3)
+			ORDER BY run_at, id LIMIT ?4""";
+
+	static final String PROCESSING_PAGE = "SELECT " + LIVE_JOB_COLUMNS + """
+			 FROM _honker_live WHERE queue = ?1 AND state = 'processing' AND (claim_expires_at, id) > (?2, ?3)
+			ORDER BY claim_expires_at, id LIMIT ?4""";
+
+	private static final String LIVE_JOB = """
+			SELECT id, queue, state, payload, priority, run_at, attempts, max_attempts, worker_id, claim_expires_at,
+			  expires_at, created_at FROM _honker_live WHERE id = ?""";
+
+	private static final String DEAD_JOB = """
+			SELECT id, queue, payload, priority, run_at, attempts, max_attempts, last_error, created_at, died_at
+			FROM _honker_dead WHERE id = ?""";
+
+	/** How many of the latest claims of each queue {@link #workers()} reads. */
+	public static final int WORKER_SAMPLE = 200;
+
+	static final String WORKERS = """
+			SELECT worker_id, count(*), max(claim_expires_at) FROM (
+			  SELECT worker_id, claim_expires_at FROM _honker_live
+			  WHERE queue = ?1 AND state = 'processing' ORDER BY claim_expires_at DESC LIMIT ?2)
+			GROUP BY worker_id ORDER BY worker_id""";
+
+	static final String COUNTERS = """
+			SELECT
+			  (SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = '_honker_live'),
+			  (SELECT count(*) FROM _honker_live WHERE state = 'pending' AND run_at >= -9223372036854775808)
+			  + (SELECT count(*) FROM _honker_live WHERE state = 'processing' AND claim_expires_at >= -9223372036854775808),
+			  (SELECT count(*) FROM _honker_dead)""";
 
 	private final JdbcTemplate jdbc;
 
@@ -164,6 +206,99 @@ public class HonkerStats {
 	public List<StreamConsumerStats> streamConsumers() {
 		return this.jdbc.query(STREAM_CONSUMERS, (row, index) -> new StreamConsumerStats(row.getString(1),
 				row.getString(2), row.getLong(3), row.getLong(4)));
+	}
+
+	/**
+	 * One page of a queue's pending jobs (by {@code run_at}, then id) or processing jobs
+	 * (by {@code claim_expires_at}, then id), read from the state's partial index: the
+	 * cost is that of the page, however deep it is.
+	 * @param queue the queue name
+	 * @param state which jobs
+	 * @param after where the previous page ended ({@link LiveJobPage#next()}), or
+	 * {@code null} for the first page
+	 * @param limit the page size, 1 to {@value #MAX_PAGE_SIZE}
+	 */
+	public LiveJobPage liveJobs(String queue, LiveJobState state, @Nullable JobCursor after, int limit) {
+		requireQueue(queue);
+		Assert.notNull(state, "state must not be null");
+		requireLimit(limit);
+		String sql = (state == LiveJobState.PENDING) ? PENDING_PAGE : PROCESSING_PAGE;
+		long position = (after != null) ? after.position() : Long.MIN_VALUE;
+		long id = (after != null) ? after.id() : Long.MIN_VALUE;
+		List<LiveJob> jobs = this.jdbc.query(sql, (row, index) -> liveJob(row), queue, position, id, limit + 1);
+		if (jobs.size() <= limit) {
+			return new LiveJobPage(jobs, null);
+		}
+		List<LiveJob> page = jobs.subList(0, limit);
+		LiveJob last = page.get(limit - 1);
+		Instant lastPosition = (state == LiveJobState.PENDING) ? last.runAt() : last.claimExpiresAt();
+		return new LiveJobPage(page, new JobCursor(lastPosition.getEpochSecond(), last.id()));
+	}
+
+	/**
+	 * Everything about one job, live or dead: two primary-key lookups at most.
+	 * @param jobId the job id
+	 * @return the job, or empty when no job has this id (it never existed, or was
+	 * acknowledged, cancelled or deleted)
+	 */
+	public Optional<JobDetails> job(long jobId) {
+		List<JobDetails> live = this.jdbc.query(LIVE_JOB,
+				(row, index) -> new JobDetails(row.getLong(1), row.getString(2), row.getString(3), row.getString(4),
+						row.getLong(5), instant(row, 6), row.getLong(7), row.getLong(8), row.getString(9),
+						instant(row, 10), instant(row, 11), null, instant(row, 12), null),
+				jobId);
+		if (!live.isEmpty()) {
+			return Optional.of(live.get(0));
+		}
+		List<JobDetails> dead = this.jdbc.query(DEAD_JOB,
+				(row, index) -> new JobDetails(row.getLong(1), row.getString(2), "dead", row.getString(3),
+						row.getLong(4), instant(row, 5), row.getLong(6), row.getLong(7), null, null, null,
+						row.getString(8), instant(row, 9), instant(row, 10)),
+				jobId);
+		return dead.stream().findFirst();
+	}
+
+	/**
+	 * The workers that hold claims right now, per queue, read from the latest
+	 * {@value #WORKER_SAMPLE} claims of each queue with live jobs (by
+	 * {@code claim_expires_at}, through {@code _honker_live_processing_deadline}), so the
+	 * cost stays bounded however many jobs are claimed: a queue with more claims than
+	 * that lists only the workers of its latest ones, with their counts among them.
+	 */
+	public List<WorkerClaims> workers() {
+		List<WorkerClaims> workers = new ArrayList<>();
+		for (String queue : liveQueueNames()) {
+			workers.addAll(this.jdbc.query(WORKERS,
+					(row, index) -> new WorkerClaims(queue, row.getString(1), row.getLong(2), instant(row, 3)), queue,
+					WORKER_SAMPLE));
+		}
+		return workers;
+	}
+
+	/**
+	 * The totals over all queues, read in one statement so that two readings can be
+	 * subtracted ({@link JobCounters#completedSince}). Counts the live jobs through the
+	 * two deadline indexes (covering) and the dead jobs in one scan of the dead table.
+	 */
+	public JobCounters counters() {
+		return this.jdbc.queryForObject(COUNTERS,
+				(row, index) -> new JobCounters(this.clock.instant(), row.getLong(1), row.getLong(2), row.getLong(3)));
+	}
+
+	private static LiveJob liveJob(ResultSet row) throws SQLException {
+		return new LiveJob(row.getLong(1), row.getString(2), row.getString(3), row.getLong(4), instant(row, 5),
+				row.getLong(6), row.getLong(7), row.getString(8), instant(row, 9), instant(row, 10), row.getString(11));
+	}
+
+	private static @Nullable Instant instant(ResultSet row, int column) throws SQLException {
+		long seconds = row.getLong(column);
+		return row.wasNull() ? null : Instant.ofEpochSecond(seconds);
+	}
+
+	private static void requireLimit(int limit) {
+		if (limit < 1 || limit > MAX_PAGE_SIZE) {
+			throw new IllegalArgumentException("limit must be between 1 and " + MAX_PAGE_SIZE + ", got " + limit);
+		}
 	}
 
 	private QueueStats liveCounts(String queue, long now, long dead) {

@@ -27,7 +27,7 @@ public class ActuatorTestApplication {
 	 * The persistence auto-configurations of the test classpath that this app doesn't
 	 * use.
 	 */
-	static final String EXCLUDED = "spring.autoconfigure.exclude="
+	public static final String EXCLUDED = "spring.autoconfigure.exclude="
 			+ "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration,"
 			+ "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration,"
 			+ "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration,"

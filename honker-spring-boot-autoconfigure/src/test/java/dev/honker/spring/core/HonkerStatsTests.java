@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 /**
  * {@link HonkerStats} on a real SQLite file: every count, the dead-job pages, schedules,
- * stream consumers, and the query plans (indexes only, except the dead table).
+ * stream consumers, the job reads of the dashboard (keyset pages, one job, workers,
+ * counters), and the query plans (indexes only, except the dead table).
  */
 class HonkerStatsTests {
 
@@ -175,6 +176,170 @@ class HonkerStatsTests {
 				"INSERT INTO _honker_dead (id, queue, payload, priority, run_at, max_attempts, attempts, "
 						+ "last_error, created_at) VALUES (?, ?, ?, 0, ?, 3, 3, ?, ?)",
 				id, queue, "{\"n\":" + id + "}", NOW, "boom " + id, NOW - 100);
+	}
+
+	@Test
+	void pagesPendingJobsByRunAtThenId() {
+		List<Long> expected = new ArrayList<>();
+		for (int i = 0; i < 7; i++) {
+			expected.add(pendingJob("mail", NOW + (i % 3), "{\"n\":" + i + "}"));
+		}
+		pendingJob("other", NOW, "{}");
+		processingJob("mail", NOW + 30, "w1");
+		expected.sort((a, b) -> Long.compare(runAt(a) * 1_000_000 + a, runAt(b) * 1_000_000 + b));
+		List<Long> seen = new ArrayList<>();
+		JobCursor cursor = null;
+		int pages = 0;
+		do {
+			LiveJobPage page = this.stats.liveJobs("mail", LiveJobState.PENDING, cursor, 3);
+			page.jobs().forEach(job -> seen.add(job.id()));
+			assertThat(page.jobs()).allMatch(job -> job.state().equals("pending") && job.queue().equals("mail"));
+			cursor = page.next();
+			pages++;
+		}
+		while (cursor != null);
+		assertThat(seen).isEqualTo(expected);
+		assertThat(pages).isEqualTo(3);
+		LiveJob first = this.stats.liveJobs("mail", LiveJobState.PENDING, null, 1).jobs().get(0);
+		assertThat(first.runAt()).isEqualTo(Instant.ofEpochSecond(NOW));
+		assertThat(first.workerId()).isNull();
+		assertThat(first.claimExpiresAt()).isNull();
+		assertThat(JobCursor.parse(new JobCursor(NOW, 42).toString())).isEqualTo(new JobCursor(NOW, 42));
+	}
+
+	@Test
+	void pagesProcessingJobsByClaimExpiryAndCutsLongPayloads() {
+		String longPayload = "\"" + "x".repeat(500) + "\"";
+		long late = processingJob("mail", NOW + 60, "worker-b");
+		long early = processingJob("mail", NOW + 10, "worker-a");
+		this.jdbc.update("UPDATE _honker_live SET payload = ? WHERE id = ?", longPayload, early);
+		LiveJobPage page = this.stats.liveJobs("mail", LiveJobState.PROCESSING, null, 1);
+		assertThat(page.jobs()).extracting(LiveJob::id).containsExactly(early);
+		assertThat(page.jobs().get(0).workerId()).isEqualTo("worker-a");
+		assertThat(page.jobs().get(0).payloadPreview()).hasSize(HonkerStats.PAYLOAD_PREVIEW_LENGTH);
+		assertThat(page.next()).isEqualTo(new JobCursor(NOW + 10, early));
+		LiveJobPage next = this.stats.liveJobs("mail", LiveJobState.PROCESSING, page.next(), 1);
+		assertThat(next.jobs()).extracting(LiveJob::id).containsExactly(late);
+		assertThat(next.next()).isNull();
+	}
+
+	@Test
+	void readsOneJobLiveOrDead() {
+		long live = processingJob("mail", NOW + 10, "w1");
+		this.jdbc.update(
+				"INSERT INTO _honker_dead (id, queue, payload, priority, run_at, max_attempts, attempts, "
+						+ "last_error, created_at) VALUES (9000, 'mail', '{\"a\":1}', 2, ?, 3, 3, 'boom', ?)",
+				NOW, NOW - 5);
+		JobDetails details = this.stats.job(live).orElseThrow();
+		assertThat(details.state()).isEqualTo("processing");
+		assertThat(details.workerId()).isEqualTo("w1");
+		assertThat(details.claimExpiresAt()).isEqualTo(Instant.ofEpochSecond(NOW + 10));
+		assertThat(details.lastError()).isNull();
+		assertThat(details.isDead()).isFalse();
+		JobDetails dead = this.stats.job(9000).orElseThrow();
+		assertThat(dead.isDead()).isTrue();
+		assertThat(dead.payload()).isEqualTo("{\"a\":1}");
+		assertThat(dead.lastError()).isEqualTo("boom");
+		assertThat(dead.priority()).isEqualTo(2);
+		assertThat(dead.createdAt()).isEqualTo(Instant.ofEpochSecond(NOW - 5));
+		assertThat(dead.diedAt()).isNotNull();
+		assertThat(this.stats.job(123456)).isEmpty();
+	}
+
+	@Test
+	void listsTheWorkersHoldingClaims() {
+		processingJob("mail", NOW + 10, "host:1:mailer:a");
+		processingJob("mail", NOW + 20, "host:1:mailer:a");
+		processingJob("sms", NOW + 5, "host:2:sms:b");
+		pendingJob("mail", NOW, "{}");
+		assertThat(this.stats.workers()).containsExactly(
+				new WorkerClaims("mail", "host:1:mailer:a", 2, Instant.ofEpochSecond(NOW + 20)),
+				new WorkerClaims("sms", "host:2:sms:b", 1, Instant.ofEpochSecond(NOW + 5)));
+	}
+
+	@Test
+	void countersTellCompletedAndDeadJobsApart() {
+		JobCounters empty = this.stats.counters();
+		assertThat(empty).isEqualTo(new JobCounters(Instant.ofEpochSecond(NOW), 0, 0, 0));
+		long a = pendingJob("mail", NOW, "{}");
+		long b = pendingJob("mail", NOW, "{}");
+		long c = pendingJob("mail", NOW, "{}");
+		pendingJob("mail", NOW, "{}");
+		JobCounters before = this.stats.counters();
+		assertThat(before.enqueued()).isEqualTo(4);
+		assertThat(before.live()).isEqualTo(4);
+		this.jdbc.update("DELETE FROM _honker_live WHERE id IN (?, ?)", a, b);
+		this.jdbc.update("INSERT INTO _honker_dead (id, queue, payload) SELECT id, queue, payload FROM _honker_live"
+				+ " WHERE id = ?", c);
+		this.jdbc.update("DELETE FROM _honker_live WHERE id = ?", c);
+		pendingJob("mail", NOW, "{}");
+		JobCounters after = this.stats.counters();
+		assertThat(after.completedSince(before)).isEqualTo(2);
+		assertThat(after.deadSince(before)).isEqualTo(1);
+		new HonkerDeadLetters(this.pool).requeue(c);
+		JobCounters requeued = this.stats.counters();
+		assertThat(requeued.completedSince(after)).isZero();
+		assertThat(requeued.deadSince(after)).isZero();
+	}
+
+	@Test
+	void pagesReadTheirPartialIndexes() {
+		for (int i = 0; i < 200; i++) {
+			pendingJob("q" + (i % 4), NOW - i, "{}");
+		}
+		this.jdbc.execute("ANALYZE");
+		assertThat(pagePlan(HonkerStats.PENDING_PAGE))
+			.anyMatch(line -> line.contains("USING INDEX _honker_live_pending_deadline (queue=? AND run_at>?)"))
+			.noneMatch(line -> line.contains("TEMP B-TREE"));
+		assertThat(pagePlan(HonkerStats.PROCESSING_PAGE)).anyMatch(
+				line -> line.contains("USING INDEX _honker_live_processing_deadline (queue=? AND claim_expires_at>?)"))
+			.noneMatch(line -> line.contains("TEMP B-TREE"));
+		assertThat(pagePlan(HonkerStats.WORKERS)).anyMatch(line -> line.contains("_honker_live_processing_deadline"));
+		assertThat(pagePlan(HonkerStats.COUNTERS)).filteredOn(line -> line.contains("_honker_live "))
+			.hasSize(2)
+			.allMatch(line -> line.contains("COVERING INDEX _honker_live_pending_deadline")
+					|| line.contains("COVERING INDEX _honker_live_processing_deadline"));
+	}
+
+	@Test
+	void rejectsBadArguments() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.stats.liveJobs("", LiveJobState.PENDING, null, 5))
+			.withMessage("queue must not be empty, got ''");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.stats.liveJobs("q", LiveJobState.PENDING, null, 0))
+			.withMessage("limit must be between 1 and 1000, got 0");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.stats.liveJobs("q", null, null, 5))
+			.withMessage("state must not be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> JobCursor.parse("12-3"))
+			.withMessage("cursor must be of the form <position>.<id>, got '12-3'");
+		assertThatIllegalArgumentException().isThrownBy(() -> new HonkerDeadLetters(this.pool).deleteAll(" "))
+			.withMessage("queue must not be empty, got ' '");
+	}
+
+	private List<String> pagePlan(String sql) {
+		List<String> lines = new ArrayList<>();
+		String explained = "EXPLAIN QUERY PLAN "
+				+ sql.replace("?1", "'q1'").replace("?2", "1").replace("?3", "1").replace("?4", "10");
+		this.jdbc.query(explained, (ResultSet row) -> {
+			lines.add(row.getString("detail"));
+		});
+		return lines;
+	}
+
+	private long runAt(long id) {
+		return this.jdbc.queryForObject("SELECT run_at FROM _honker_live WHERE id = ?", Long.class, id);
+	}
+
+	private long pendingJob(String queue, long runAt, String payload) {
+		return this.jdbc.queryForObject(
+				"INSERT INTO _honker_live (queue, payload, run_at) VALUES (?, ?, ?) RETURNING id", Long.class, queue,
+				payload, runAt);
+	}
+
+	private long processingJob(String queue, long claimExpiresAt, String worker) {
+		return this.jdbc.queryForObject(
+				"INSERT INTO _honker_live (queue, payload, state, worker_id, claim_expires_at, attempts) "
+						+ "VALUES (?, '{}', 'processing', ?, ?, 1) RETURNING id",
+				Long.class, queue, worker, claimExpiresAt);
 	}
 
 }

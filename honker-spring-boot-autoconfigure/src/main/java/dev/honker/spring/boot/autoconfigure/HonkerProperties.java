@@ -54,6 +54,8 @@ public class HonkerProperties {
 
 	private final Tracing tracing = new Tracing();
 
+	private final Dashboard dashboard = new Dashboard();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -112,6 +114,10 @@ public class HonkerProperties {
 
 	public Tracing getTracing() {
 		return this.tracing;
+	}
+
+	public Dashboard getDashboard() {
+		return this.dashboard;
 	}
 
 	/** When honker_bootstrap() runs. */
@@ -868,6 +874,52 @@ public class HonkerProperties {
 
 		public void setCleanupInterval(Duration cleanupInterval) {
 			this.cleanupInterval = cleanupInterval;
+		}
+
+	}
+
+	/** The dashboard page. */
+	public static class Dashboard {
+
+		/**
+		 * Whether to serve the dashboard page and its JSON API (needs Spring MVC). Put it
+		 * behind your application's security before enabling it on a reachable address.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * The path of the dashboard page; its JSON API and assets are below it.
+		 */
+		private String path = "/honker";
+
+		/**
+		 * The shortest time between two live updates of an open page; commits in between
+		 * are shown together by the next update.
+		 */
+		private Duration updateInterval = Duration.ofSeconds(1);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public Duration getUpdateInterval() {
+			return this.updateInterval;
+		}
+
+		public void setUpdateInterval(Duration updateInterval) {
+			this.updateInterval = updateInterval;
 		}
 
 	}
