@@ -39,7 +39,7 @@ class NativeExtensionTests {
 
 	@BeforeEach
 	void requireCompiler() {
-		TestExtension.assumeAvailable();
+		TestExtension.requireAvailable();
 	}
 
 	@Test

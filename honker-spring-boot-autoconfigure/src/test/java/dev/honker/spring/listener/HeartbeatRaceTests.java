@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.stream.Stream;
 
 import ch.qos.logback.classic.Level;
 import org.junit.jupiter.api.Test;
@@ -48,13 +49,24 @@ class HeartbeatRaceTests extends PooledDatabaseTests {
 		}
 
 		/**
-		 * Takes the write lock with its first write, then runs past the first heartbeat
-		 * (due after 2 s of a 6 s visibility timeout) before it returns and commits.
+		 * Takes the write lock with its first write, then returns (and commits) only once
+		 * the listener's first heartbeat (due after 2 s of a 6 s visibility timeout) is
+		 * waiting for that lock.
 		 */
 		@HonkerListener(queue = "slow", id = "slow", ackMode = "TRANSACTIONAL", visibilityTimeout = "6s")
-		void handle(String payload, HonkerJob job) throws InterruptedException {
+		void handle(String payload, HonkerJob job) {
 			this.jdbc.update("INSERT INTO effects (job_id) VALUES (?)", job.id());
-			Thread.sleep(3_500);
+			await().atMost(Duration.ofSeconds(30)).until(SlowWriter::heartbeatInProgress);
+		}
+
+		private static boolean heartbeatInProgress() {
+			return Thread.getAllStackTraces()
+				.entrySet()
+				.stream()
+				.filter(entry -> entry.getKey().getName().startsWith("honker-slow-heartbeat-"))
+				.flatMap(entry -> Stream.of(entry.getValue()))
+				.anyMatch(frame -> frame.getClassName().equals(JobStore.class.getName())
+						&& frame.getMethodName().equals("heartbeat"));
 		}
 
 	}

@@ -39,7 +39,7 @@ class HonkerNativeExtensionTests {
 
 	@BeforeEach
 	void buildExtension() throws Exception {
-		TestExtension.assumeAvailable();
+		TestExtension.requireAvailable();
 		this.library = TestExtension.build(this.directory);
 	}
 
