@@ -52,10 +52,10 @@ CREATE INDEX IF NOT EXISTS _honker_live_pending_deadline ON honker._honker_live 
   WHERE state = 'pending';
 CREATE INDEX IF NOT EXISTS _honker_live_processing_deadline ON honker._honker_live (queue, claim_expires_at)
   WHERE state = 'processing';
--- PostgreSQL only: pending jobs without attempts left (max_attempts <= 0 or hand edits),
--- which a claim dead-letters.
-CREATE INDEX IF NOT EXISTS _honker_live_exhausted_pending ON honker._honker_live (queue, run_at)
-  WHERE state = 'pending' AND attempts >= max_attempts;
+-- PostgreSQL only: jobs without attempts left (claims on their last attempt, and pending
+-- jobs with max_attempts <= 0 or hand edits), which a claim dead-letters once claimable.
+CREATE INDEX IF NOT EXISTS _honker_live_exhausted ON honker._honker_live (queue)
+  WHERE attempts >= max_attempts;
 
 CREATE TABLE IF NOT EXISTS honker._honker_dead (
   id bigint PRIMARY KEY,
@@ -237,12 +237,10 @@ END $$;
 -- Queues
 -- ---------------------------------------------------------------------------------------------
 
-CREATE OR REPLACE FUNCTION honker.honker_enqueue(queue text, payload text, run_at bigint, delay bigint,
-    priority bigint, max_attempts bigint, expires bigint) RETURNS bigint
-  LANGUAGE plpgsql VOLATILE AS $$
-DECLARE
-  now_s bigint := honker._unixepoch();
-  new_id bigint;
+-- Raises the error of the first bad argument of honker_enqueue.
+CREATE OR REPLACE FUNCTION honker._enqueue_refused(queue text, payload text, run_at bigint, delay bigint,
+    priority bigint, max_attempts bigint, expires bigint, now_s bigint) RETURNS void
+  LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
   PERFORM honker._required(queue IS NULL, 'honker_enqueue', 0, 'queue', 'Text');
   PERFORM honker._required(payload IS NULL, 'honker_enqueue', 1, 'payload', 'Text');
@@ -251,13 +249,28 @@ BEGIN
   PERFORM honker._absolute('honker_enqueue', 'run_at', run_at);
   PERFORM honker._relative('honker_enqueue', 'delay', delay, now_s);
   PERFORM honker._relative('honker_enqueue', 'expires', expires, now_s);
+END $$;
+-- Argument checks cost nothing unless one fails: honker_enqueue is the hot path of every producer.
+CREATE OR REPLACE FUNCTION honker.honker_enqueue(queue text, payload text, run_at bigint, delay bigint,
+    priority bigint, max_attempts bigint, expires bigint) RETURNS bigint
+  LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  now_s bigint := floor(extract(epoch FROM clock_timestamp()))::bigint;
+  new_id bigint;
+BEGIN
+  IF queue IS NULL OR payload IS NULL OR priority IS NULL OR max_attempts IS NULL
+     OR run_at NOT BETWEEN -62135596800 AND 253402300799
+     OR delay NOT BETWEEN -62135596800 - (now_s - 1) AND 253402300799 - (now_s + 1)
+     OR expires NOT BETWEEN -62135596800 - (now_s - 1) AND 253402300799 - (now_s + 1) THEN
+    PERFORM honker._enqueue_refused(queue, payload, run_at, delay, priority, max_attempts, expires, now_s);
+  END IF;
   INSERT INTO honker._honker_live (queue, payload, run_at, priority, max_attempts, created_at, expires_at)
   VALUES (queue, payload,
           CASE WHEN delay IS NOT NULL THEN now_s + delay ELSE coalesce(run_at, now_s) END,
           priority, max_attempts, now_s,
           CASE WHEN expires IS NULL THEN NULL ELSE now_s + expires END)
   RETURNING id INTO new_id;
-  PERFORM honker._wake('queue', queue);
+  PERFORM pg_notify('honker', CASE WHEN octet_length(queue) > 7000 THEN 'queue' ELSE 'queue:' || queue END);
   RETURN new_id;
 END $$;
 
@@ -290,20 +303,17 @@ DECLARE
   the_queue text := queue;
   claimed text;
 BEGIN
-  PERFORM honker._required(queue IS NULL, 'honker_claim_batch', 0, 'queue', 'Text');
-  PERFORM honker._required(worker_id IS NULL, 'honker_claim_batch', 1, 'worker_id', 'Text');
-  PERFORM honker._required(n IS NULL, 'honker_claim_batch', 2, 'n', 'Integer');
-  PERFORM honker._required(timeout_s IS NULL, 'honker_claim_batch', 3, 'timeout_s', 'Integer');
-  PERFORM honker._relative('honker_claim_batch', 'timeout_s', timeout_s, now_s);
+  IF queue IS NULL OR worker_id IS NULL OR n IS NULL OR timeout_s IS NULL OR timeout_s NOT BETWEEN -62135596800 - (now_s - 1) AND 253402300799 - (now_s + 1) THEN
+    PERFORM honker._required(queue IS NULL, 'honker_claim_batch', 0, 'queue', 'Text');
+    PERFORM honker._required(worker_id IS NULL, 'honker_claim_batch', 1, 'worker_id', 'Text');
+    PERFORM honker._required(n IS NULL, 'honker_claim_batch', 2, 'n', 'Integer');
+    PERFORM honker._required(timeout_s IS NULL, 'honker_claim_batch', 3, 'timeout_s', 'Integer');
+    PERFORM honker._relative('honker_claim_batch', 'timeout_s', timeout_s, now_s);
+  END IF;
   PERFORM honker._to_dead(ARRAY(
     SELECT l.id FROM honker._honker_live l
-     WHERE l.queue = the_queue AND l.state = 'processing' AND l.claim_expires_at < now_s
-       AND l.attempts >= l.max_attempts AND (l.expires_at IS NULL OR l.expires_at > now_s)
-     FOR UPDATE SKIP LOCKED), 'max attempts exceeded');
-  PERFORM honker._to_dead(ARRAY(
-    SELECT l.id FROM honker._honker_live l
-     WHERE l.queue = the_queue AND l.state = 'pending' AND l.attempts >= l.max_attempts AND l.run_at <= now_s
-       AND (l.expires_at IS NULL OR l.expires_at > now_s)
+     WHERE l.queue = the_queue AND l.attempts >= l.max_attempts AND (l.expires_at IS NULL OR l.expires_at > now_s)
+       AND ((l.state = 'processing' AND l.claim_expires_at < now_s) OR (l.state = 'pending' AND l.run_at <= now_s))
      FOR UPDATE SKIP LOCKED), 'max attempts exceeded');
   IF n = 0 THEN
     RETURN '[]';
@@ -340,8 +350,10 @@ CREATE OR REPLACE FUNCTION honker.honker_ack(job_id bigint, worker_id text) RETU
 DECLARE
   deleted bigint;
 BEGIN
-  PERFORM honker._required(job_id IS NULL, 'honker_ack', 0, 'job_id', 'Integer');
-  PERFORM honker._required(worker_id IS NULL, 'honker_ack', 1, 'worker_id', 'Text');
+  IF job_id IS NULL OR worker_id IS NULL THEN
+    PERFORM honker._required(job_id IS NULL, 'honker_ack', 0, 'job_id', 'Integer');
+    PERFORM honker._required(worker_id IS NULL, 'honker_ack', 1, 'worker_id', 'Text');
+  END IF;
   DELETE FROM honker._honker_live l
    WHERE l.id = job_id AND l.worker_id = honker_ack.worker_id AND l.claim_expires_at >= honker._unixepoch();
   GET DIAGNOSTICS deleted = ROW_COUNT;
@@ -354,8 +366,10 @@ DECLARE
   now_s bigint := honker._unixepoch();
   deleted bigint;
 BEGIN
-  PERFORM honker._required(ids_json IS NULL, 'honker_ack_batch', 0, 'ids_json', 'Text');
-  PERFORM honker._required(worker_id IS NULL, 'honker_ack_batch', 1, 'worker_id', 'Text');
+  IF ids_json IS NULL OR worker_id IS NULL THEN
+    PERFORM honker._required(ids_json IS NULL, 'honker_ack_batch', 0, 'ids_json', 'Text');
+    PERFORM honker._required(worker_id IS NULL, 'honker_ack_batch', 1, 'worker_id', 'Text');
+  END IF;
   DELETE FROM honker._honker_live l
    WHERE l.id = ANY (honker._json_ids('honker_ack_batch', ids_json))
      AND l.worker_id = honker_ack_batch.worker_id AND l.claim_expires_at >= now_s;
@@ -371,11 +385,13 @@ DECLARE
   last_attempt boolean;
   job_queue text;
 BEGIN
-  PERFORM honker._required(job_id IS NULL, 'honker_retry', 0, 'job_id', 'Integer');
-  PERFORM honker._required(worker_id IS NULL, 'honker_retry', 1, 'worker_id', 'Text');
-  PERFORM honker._required(delay_s IS NULL, 'honker_retry', 2, 'delay_s', 'Integer');
-  PERFORM honker._required(error IS NULL, 'honker_retry', 3, 'error', 'Text');
-  PERFORM honker._relative('honker_retry', 'delay_s', delay_s, now_s);
+  IF job_id IS NULL OR worker_id IS NULL OR delay_s IS NULL OR error IS NULL OR delay_s NOT BETWEEN -62135596800 - (now_s - 1) AND 253402300799 - (now_s + 1) THEN
+    PERFORM honker._required(job_id IS NULL, 'honker_retry', 0, 'job_id', 'Integer');
+    PERFORM honker._required(worker_id IS NULL, 'honker_retry', 1, 'worker_id', 'Text');
+    PERFORM honker._required(delay_s IS NULL, 'honker_retry', 2, 'delay_s', 'Integer');
+    PERFORM honker._required(error IS NULL, 'honker_retry', 3, 'error', 'Text');
+    PERFORM honker._relative('honker_retry', 'delay_s', delay_s, now_s);
+  END IF;
   SELECT l.attempts >= l.max_attempts, l.queue INTO last_attempt, job_queue FROM honker._honker_live l
    WHERE l.id = job_id AND l.worker_id = honker_retry.worker_id AND l.claim_expires_at >= now_s
      AND l.state = 'processing'
@@ -398,9 +414,11 @@ CREATE OR REPLACE FUNCTION honker.honker_fail(job_id bigint, worker_id text, err
 DECLARE
   now_s bigint := honker._unixepoch();
 BEGIN
-  PERFORM honker._required(job_id IS NULL, 'honker_fail', 0, 'job_id', 'Integer');
-  PERFORM honker._required(worker_id IS NULL, 'honker_fail', 1, 'worker_id', 'Text');
-  PERFORM honker._required(error IS NULL, 'honker_fail', 2, 'error', 'Text');
+  IF job_id IS NULL OR worker_id IS NULL OR error IS NULL THEN
+    PERFORM honker._required(job_id IS NULL, 'honker_fail', 0, 'job_id', 'Integer');
+    PERFORM honker._required(worker_id IS NULL, 'honker_fail', 1, 'worker_id', 'Text');
+    PERFORM honker._required(error IS NULL, 'honker_fail', 2, 'error', 'Text');
+  END IF;
   RETURN honker._to_dead(ARRAY(
     SELECT l.id FROM honker._honker_live l
      WHERE l.id = job_id AND l.worker_id = honker_fail.worker_id AND l.claim_expires_at >= now_s
@@ -413,10 +431,12 @@ DECLARE
   now_s bigint := honker._unixepoch();
   updated bigint;
 BEGIN
-  PERFORM honker._required(job_id IS NULL, 'honker_heartbeat', 0, 'job_id', 'Integer');
-  PERFORM honker._required(worker_id IS NULL, 'honker_heartbeat', 1, 'worker_id', 'Text');
-  PERFORM honker._required(extend_s IS NULL, 'honker_heartbeat', 2, 'extend_s', 'Integer');
-  PERFORM honker._relative('honker_heartbeat', 'extend_s', extend_s, now_s);
+  IF job_id IS NULL OR worker_id IS NULL OR extend_s IS NULL OR extend_s NOT BETWEEN -62135596800 - (now_s - 1) AND 253402300799 - (now_s + 1) THEN
+    PERFORM honker._required(job_id IS NULL, 'honker_heartbeat', 0, 'job_id', 'Integer');
+    PERFORM honker._required(worker_id IS NULL, 'honker_heartbeat', 1, 'worker_id', 'Text');
+    PERFORM honker._required(extend_s IS NULL, 'honker_heartbeat', 2, 'extend_s', 'Integer');
+    PERFORM honker._relative('honker_heartbeat', 'extend_s', extend_s, now_s);
+  END IF;
   UPDATE honker._honker_live l SET claim_expires_at = now_s + extend_s
    WHERE l.id = job_id AND l.worker_id = honker_heartbeat.worker_id AND l.state = 'processing'
      AND l.claim_expires_at >= now_s;
@@ -691,6 +711,498 @@ BEGIN
   RETURN coalesce(saved, 0);
 END $$;
 
---SCHEDULER--
+-- ---------------------------------------------------------------------------------------------
+-- Schedule expressions (the grammar of docs/compatibility.md, Scheduler and cron), computed in
+-- the session's TimeZone, which the PostgreSQL JDBC driver sets to the JVM's default zone.
+-- ---------------------------------------------------------------------------------------------
+
+-- Text in double quotes as the reference implementation's error messages quote it.
+CREATE OR REPLACE FUNCTION honker._quoted(value text) RETURNS text
+  LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+  quoted text := '"';
+  c text;
+  code integer;
+BEGIN
+  FOR i IN 1 .. length(value) LOOP
+    c := substr(value, i, 1);
+    code := ascii(c);
+    quoted := quoted || CASE
+      WHEN c = '"' THEN '\"'
+      WHEN c = '\' THEN '\\'
+      WHEN code = 10 THEN '\n'
+      WHEN code = 13 THEN '\r'
+      WHEN code = 9 THEN '\t'
+      WHEN code < 32 OR code BETWEEN 127 AND 159 THEN '\u{' || to_hex(code) || '}'
+      ELSE c END;
+  END LOOP;
+  RETURN quoted || '"';
+END $$;
+
+-- A regular-expression class of the Unicode White_Space characters.
+CREATE OR REPLACE FUNCTION honker._white_space() RETURNS text
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  AS $$ SELECT '[' || chr(9) || '-' || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || '-'
+               || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288) || ']' $$;
+
+CREATE OR REPLACE FUNCTION honker._trim_white_space(value text) RETURNS text
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  AS $$ SELECT regexp_replace(value, '^' || honker._white_space() || '+|' || honker._white_space() || '+$', '', 'g') $$;
+
+-- A 32-bit unsigned integer with an optional leading '+', or -1 when the text is not one.
+CREATE OR REPLACE FUNCTION honker._cron_unsigned(value text) RETURNS bigint
+  LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+  digits text;
+BEGIN
+  IF value !~ '^\+?[0-9]+$' THEN
+    RETURN -1;
+  END IF;
+  digits := ltrim(ltrim(value, '+'), '0');
+  IF length(digits) > 10 OR (digits <> '' AND digits::numeric > 4294967295) THEN
+    RETURN -1;
+  END IF;
+  RETURN CASE WHEN digits = '' THEN 0 ELSE digits::bigint END;
+END $$;
+
+-- The values of one cron field as a bit mask (bit v set when v matches).
+CREATE OR REPLACE FUNCTION honker._cron_field(fn text, field text, low integer, high integer) RETURNS bigint
+  LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+  mask bigint := 0;
+  part text;
+  range_text text;
+  slash integer;
+  dash integer;
+  step bigint;
+  first_value bigint;
+  last_value bigint;
+  v bigint;
+BEGIN
+  FOREACH part IN ARRAY string_to_array(field, ',') LOOP
+    slash := position('/' IN part);
+    range_text := CASE WHEN slash = 0 THEN part ELSE left(part, slash - 1) END;
+    step := 1;
+    IF slash > 0 THEN
+      step := honker._cron_unsigned(substr(part, slash + 1));
+      IF step < 0 THEN
+        RAISE EXCEPTION '%: cron step must be a positive integer: %', fn, honker._quoted(part) USING ERRCODE = '22023';
+      END IF;
+      IF step = 0 THEN
+        RAISE EXCEPTION '%: cron step must be positive: %', fn, honker._quoted(part) USING ERRCODE = '22023';
+      END IF;
+    END IF;
+    dash := position('-' IN range_text);
+    IF range_text = '*' THEN
+      first_value := low;
+      last_value := high;
+    ELSIF dash > 0 THEN
+      first_value := honker._cron_unsigned(left(range_text, dash - 1));
+      last_value := honker._cron_unsigned(substr(range_text, dash + 1));
+    ELSE
+      first_value := honker._cron_unsigned(range_text);
+      last_value := first_value;
+    END IF;
+    IF first_value < 0 OR last_value < 0 THEN
+      RAISE EXCEPTION '%: cron field % not an integer', fn, honker._quoted(part) USING ERRCODE = '22023';
+    END IF;
+    IF first_value < low OR last_value > high OR first_value > last_value THEN
+      RAISE EXCEPTION '%: cron field % out of range [%,%] or inverted', fn, honker._quoted(part), low, high
+        USING ERRCODE = '22023';
+    END IF;
+    v := first_value;
+    WHILE v <= last_value LOOP
+      mask := mask | (1::bigint << v::integer);
+      v := v + step;
+    END LOOP;
+  END LOOP;
+  RETURN mask;
+END $$;
+
+-- The seconds of '@every <n><unit>' (body is what follows '@every', trimmed).
+CREATE OR REPLACE FUNCTION honker._cron_interval(fn text, body text) RETURNS bigint
+  LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+  digits integer;
+  count_text text;
+  unit text;
+  unit_seconds bigint;
+BEGIN
+  IF body = '' THEN
+    RAISE EXCEPTION '%: interval expression must be ''@every <n><unit>''', fn USING ERRCODE = '22023';
+  END IF;
+  digits := length(substring(body FROM '^[0-9]*'));
+  IF digits = 0 OR digits = length(body) THEN
+    RAISE EXCEPTION '%: interval expression must be ''@every <n><unit>''; got %', fn, honker._quoted(body)
+      USING ERRCODE = '22023';
+  END IF;
+  count_text := left(body, digits);
+  IF count_text::numeric > 9223372036854775807 THEN
+    RAISE EXCEPTION '%: interval count must be an integer: %', fn, honker._quoted(body) USING ERRCODE = '22023';
+  END IF;
+  IF count_text::numeric <= 0 THEN
+    RAISE EXCEPTION '%: interval count must be positive: %', fn, honker._quoted(body) USING ERRCODE = '22023';
+  END IF;
+  unit := substr(body, digits + 1);
+  unit_seconds := CASE unit WHEN 's' THEN 1 WHEN 'm' THEN 60 WHEN 'h' THEN 3600 WHEN 'd' THEN 86400 END;
+  IF unit_seconds IS NULL THEN
+    RAISE EXCEPTION '%: unsupported interval unit %; expected one of s, m, h, d', fn, honker._quoted(unit)
+      USING ERRCODE = '22023';
+  END IF;
+  IF count_text::numeric * unit_seconds > 9223372036854775807 THEN
+    RAISE EXCEPTION '%: interval is too large: %', fn, honker._quoted(body) USING ERRCODE = '22023';
+  END IF;
+  RETURN count_text::bigint * unit_seconds;
+END $$;
+
+-- A parsed expression: {interval seconds (0 for cron), second, minute, hour, day-of-month,
+-- month and day-of-week masks}.
+CREATE OR REPLACE FUNCTION honker._cron_parse(fn text, expr text) RETURNS bigint[]
+  LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+  trimmed text := honker._trim_white_space(expr);
+  parts text[];
+BEGIN
+  IF left(trimmed, 6) = '@every' THEN
+    RETURN ARRAY[honker._cron_interval(fn, honker._trim_white_space(substr(trimmed, 7))), 0, 0, 0, 0, 0, 0];
+  END IF;
+  parts := CASE WHEN trimmed = '' THEN '{}'::text[]
+                ELSE regexp_split_to_array(trimmed, honker._white_space() || '+') END;
+  IF cardinality(parts) = 5 THEN
+    RETURN ARRAY[0, 1, honker._cron_field(fn, parts[1], 0, 59), honker._cron_field(fn, parts[2], 0, 23),
+                 honker._cron_field(fn, parts[3], 1, 31), honker._cron_field(fn, parts[4], 1, 12),
+                 honker._cron_field(fn, parts[5], 0, 6)];
+  END IF;
+  IF cardinality(parts) = 6 THEN
+    RETURN ARRAY[0, honker._cron_field(fn, parts[1], 0, 59), honker._cron_field(fn, parts[2], 0, 59),
+                 honker._cron_field(fn, parts[3], 0, 23), honker._cron_field(fn, parts[4], 1, 31),
+                 honker._cron_field(fn, parts[5], 1, 12), honker._cron_field(fn, parts[6], 0, 6)];
+  END IF;
+  RAISE EXCEPTION '%: schedule expression requires 5 or 6 cron fields, or ''@every <n><unit>''; got %: %',
+    fn, cardinality(parts), honker._quoted(trimmed) USING ERRCODE = '22023';
+END $$;
+
+-- The smallest value of the mask that is at least v, or -1.
+CREATE OR REPLACE FUNCTION honker._cron_next_in(mask bigint, v integer) RETURNS integer
+  LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+  FOR i IN v .. 62 LOOP
+    IF (mask >> i) & 1 = 1 THEN
+      RETURN i;
+    END IF;
+  END LOOP;
+  RETURN -1;
+END $$;
+
+-- The earliest local date-time strictly after "after" that matches every field.
+CREATE OR REPLACE FUNCTION honker._cron_next_local(fn text, p bigint[], after timestamp, from_local timestamp)
+  RETURNS timestamp LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+  c timestamp := after + interval '1 second';
+  last_year integer := extract(year FROM after + interval '1 second')::integer + 100;
+  v integer;
+  nxt integer;
+  month_length integer;
+BEGIN
+  WHILE extract(year FROM c) <= last_year LOOP
+    v := extract(month FROM c)::integer;
+    IF (p[6] >> v) & 1 = 0 THEN
+      nxt := honker._cron_next_in(p[6], v);
+      c := CASE WHEN nxt < 0
+                THEN make_timestamp(extract(year FROM c)::integer + 1, honker._cron_next_in(p[6], 0), 1, 0, 0, 0)
+                ELSE make_timestamp(extract(year FROM c)::integer, nxt, 1, 0, 0, 0) END;
+      CONTINUE;
+    END IF;
+    v := extract(day FROM c)::integer;
+    IF (p[5] >> v) & 1 = 0 THEN
+      nxt := honker._cron_next_in(p[5], v);
+      month_length := extract(day FROM date_trunc('month', c) + interval '1 month' - interval '1 day')::integer;
+      c := CASE WHEN nxt < 0 OR nxt > month_length THEN date_trunc('month', c) + interval '1 month'
+                ELSE date_trunc('month', c) + (nxt - 1) * interval '1 day' END;
+      CONTINUE;
+    END IF;
+    IF (p[7] >> extract(dow FROM c)::integer) & 1 = 0 THEN
+      c := date_trunc('day', c) + interval '1 day';
+      CONTINUE;
+    END IF;
+    v := extract(hour FROM c)::integer;
+    IF (p[4] >> v) & 1 = 0 THEN
+      nxt := honker._cron_next_in(p[4], v);
+      c := CASE WHEN nxt < 0 THEN date_trunc('day', c) + interval '1 day'
+                ELSE date_trunc('day', c) + nxt * interval '1 hour' END;
+      CONTINUE;
+    END IF;
+    v := extract(minute FROM c)::integer;
+    IF (p[3] >> v) & 1 = 0 THEN
+      nxt := honker._cron_next_in(p[3], v);
+      c := CASE WHEN nxt < 0 THEN date_trunc('hour', c) + interval '1 hour'
+                ELSE date_trunc('hour', c) + nxt * interval '1 minute' END;
+      CONTINUE;
+    END IF;
+    v := floor(extract(second FROM c))::integer;
+    IF (p[2] >> v) & 1 = 0 THEN
+      nxt := honker._cron_next_in(p[2], v);
+      c := CASE WHEN nxt < 0 THEN date_trunc('minute', c) + interval '1 minute'
+                ELSE date_trunc('minute', c) + nxt * interval '1 second' END;
+      CONTINUE;
+    END IF;
+    RETURN c;
+  END LOOP;
+  RAISE EXCEPTION '%: no schedule match found within 100 years after local datetime %', fn,
+    to_char(from_local, 'YYYY-MM-DD"T"HH24:MI:SS') USING ERRCODE = '22023';
+END $$;
+
+-- The session zone's offset from UTC, in seconds, at an instant.
+CREATE OR REPLACE FUNCTION honker._zone_offset(instant bigint) RETURNS bigint
+  LANGUAGE sql STABLE PARALLEL SAFE
+  AS $$ SELECT extract(epoch FROM to_timestamp(instant)::timestamp)::bigint - instant $$;
+
+-- The first boundary of expr strictly after from_s. A local time that happens twice is the
+-- earliest of its instants after from_s; one that does not exist (a gap) becomes the first
+-- instant after the gap.
+CREATE OR REPLACE FUNCTION honker._cron_next(fn text, expr text, from_s bigint) RETURNS bigint
+  LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  p bigint[] := honker._cron_parse(fn, expr);
+  from_local timestamp;
+  after timestamp;
+  candidate timestamp;
+  nominal bigint;
+  earlier bigint;
+  later bigint;
+  lo bigint;
+  hi bigint;
+  mid bigint;
+BEGIN
+  IF p[1] > 0 THEN
+    IF from_s::numeric + p[1] > 9223372036854775807 THEN
+      RAISE EXCEPTION '%: next interval overflows unix timestamp for %', fn, honker._quoted(expr)
+        USING ERRCODE = '22003';
+    END IF;
+    RETURN from_s + p[1];
+  END IF;
+  from_local := to_timestamp(from_s)::timestamp;
+  after := from_local;
+  LOOP
+    candidate := honker._cron_next_local(fn, p, after, from_local);
+    nominal := extract(epoch FROM candidate)::bigint;
+    earlier := least(nominal - honker._zone_offset(nominal - 86400), nominal - honker._zone_offset(nominal + 86400));
+    later := greatest(nominal - honker._zone_offset(nominal - 86400), nominal - honker._zone_offset(nominal + 86400));
+    IF earlier > from_s AND extract(epoch FROM to_timestamp(earlier)::timestamp)::bigint = nominal THEN
+      RETURN earlier;
+    END IF;
+    IF later > from_s AND extract(epoch FROM to_timestamp(later)::timestamp)::bigint = nominal THEN
+      RETURN later;
+    END IF;
+    IF extract(epoch FROM to_timestamp(earlier)::timestamp)::bigint <> nominal
+       AND extract(epoch FROM to_timestamp(later)::timestamp)::bigint <> nominal THEN
+      -- In a gap: find the transition, the first instant with the offset after the gap.
+      lo := earlier;
+      hi := later;
+      WHILE hi - lo > 1 LOOP
+        mid := lo + (hi - lo) / 2;
+        IF honker._zone_offset(mid) = honker._zone_offset(hi) THEN
+          hi := mid;
+        ELSE
+          lo := mid;
+        END IF;
+      END LOOP;
+      IF hi > from_s THEN
+        RETURN hi;
+      END IF;
+    END IF;
+    after := candidate;
+  END LOOP;
+END $$;
+
+CREATE OR REPLACE FUNCTION honker.honker_cron_next_after(expr text, from_unix bigint) RETURNS bigint
+  LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  PERFORM honker._required(expr IS NULL, 'honker_cron_next_after', 0, 'expr', 'Text');
+  PERFORM honker._required(from_unix IS NULL, 'honker_cron_next_after', 1, 'from_unix', 'Integer');
+  PERFORM honker._absolute('honker_cron_next_after', 'from_unix', from_unix);
+  RETURN honker._cron_next('honker_cron_next_after', expr, from_unix);
+END $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Scheduler
+-- ---------------------------------------------------------------------------------------------
+
+-- Upserts a task; enabled is left as it was, so a paused task stays paused. max_attempts is
+-- at least 1.
+CREATE OR REPLACE FUNCTION honker.honker_scheduler_register(name text, queue text, cron_expr text, payload text,
+    priority bigint, expires_s bigint, max_attempts bigint) RETURNS bigint
+  LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  now_s bigint := honker._unixepoch();
+  next_fire bigint;
+BEGIN
+  PERFORM honker._required(name IS NULL, 'honker_scheduler_register', 0, 'name', 'Text');
+  PERFORM honker._required(queue IS NULL, 'honker_scheduler_register', 1, 'queue', 'Text');
+  PERFORM honker._required(cron_expr IS NULL, 'honker_scheduler_register', 2, 'cron_expr', 'Text');
+  PERFORM honker._required(payload IS NULL, 'honker_scheduler_register', 3, 'payload', 'Text');
+  PERFORM honker._required(priority IS NULL, 'honker_scheduler_register', 4, 'priority', 'Integer');
+  PERFORM honker._relative('honker_scheduler_register', 'expires_s', expires_s, now_s);
+  PERFORM honker._required(max_attempts IS NULL, 'honker_scheduler_register', 6, 'max_attempts', 'Integer');
+  next_fire := honker._cron_next('honker_scheduler_register', cron_expr, now_s);
+  INSERT INTO honker._honker_scheduler_tasks AS t
+         (name, queue, cron_expr, payload, priority, expires_s, next_fire_at, max_attempts)
+  VALUES (name, queue, cron_expr, payload, priority, expires_s, next_fire, greatest(1, max_attempts))
+  ON CONFLICT ON CONSTRAINT _honker_scheduler_tasks_pkey DO UPDATE SET
+         queue = excluded.queue, cron_expr = excluded.cron_expr, payload = excluded.payload,
+         priority = excluded.priority, expires_s = excluded.expires_s,
+         next_fire_at = excluded.next_fire_at, max_attempts = excluded.max_attempts;
+  PERFORM honker._wake('scheduler', name);
+  RETURN 1;
+END $$;
+
+-- The 6-argument form: fired jobs get 3 attempts.
+CREATE OR REPLACE FUNCTION honker.honker_scheduler_register(name text, queue text, cron_expr text, payload text,
+    priority bigint, expires_s bigint) RETURNS bigint
+  LANGUAGE sql VOLATILE
+  AS $$ SELECT honker.honker_scheduler_register(name, queue, cron_expr, payload, priority, expires_s, 3) $$;
+
+CREATE OR REPLACE FUNCTION honker.honker_scheduler_unregister(name text) RETURNS bigint
+  LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  deleted bigint;
+BEGIN
+  PERFORM honker._required(name IS NULL, 'honker_scheduler_unregister', 0, 'name', 'Text');
+  DELETE FROM honker._honker_scheduler_tasks t WHERE t.name = honker_scheduler_unregister.name;
+  GET DIAGNOSTICS deleted = ROW_COUNT;
+  IF deleted > 0 THEN
+    PERFORM honker._wake('scheduler', name);
+  END IF;
+  RETURN deleted;
+END $$;
+
+-- Enqueues every boundary of every enabled task due at now_unix (at most 64 per task; after
+-- that the task resumes at its first boundary after now_unix) and advances next_fire_at.
+-- The due tasks are locked, so concurrent ticks never fire a boundary twice.
+CREATE OR REPLACE FUNCTION honker.honker_scheduler_tick(now_unix bigint) RETURNS text
+  LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  task record;
+  next_fire bigint;
+  fired integer;
+  job_id bigint;
+  fires text[] := '{}';
+BEGIN
+  PERFORM honker._required(now_unix IS NULL, 'honker_scheduler_tick', 0, 'now_unix', 'Integer');
+  PERFORM honker._absolute('honker_scheduler_tick', 'now', now_unix);
+  FOR task IN
+    SELECT t.name, t.queue, t.cron_expr, t.payload, t.priority, t.expires_s, t.next_fire_at,
+           coalesce(t.max_attempts, 3) AS max_attempts
+      FROM honker._honker_scheduler_tasks t
+     WHERE t.next_fire_at <= now_unix AND t.enabled = 1
+     ORDER BY t.name
+       FOR UPDATE
+  LOOP
+    next_fire := task.next_fire_at;
+    fired := 0;
+    WHILE next_fire <= now_unix LOOP
+      IF fired = 64 THEN
+        next_fire := honker._cron_next('honker_scheduler_tick', task.cron_expr, now_unix);
+        EXIT;
+      END IF;
+      job_id := honker.honker_enqueue(task.queue, task.payload, NULL, NULL, task.priority, task.max_attempts,
+                                      task.expires_s);
+      fires := fires || ('{"fire_at":' || next_fire || ',"job_id":' || job_id
+                         || ',"name":' || honker._json_text(task.name)
+                         || ',"queue":' || honker._json_text(task.queue) || '}');
+      fired := fired + 1;
+      next_fire := honker._cron_next('honker_scheduler_tick', task.cron_expr, next_fire);
+    END LOOP;
+    UPDATE honker._honker_scheduler_tasks t SET next_fire_at = next_fire WHERE t.name = task.name;
+  END LOOP;
+  RETURN '[' || array_to_string(fires, ',') || ']';
+END $$;
+
+CREATE OR REPLACE FUNCTION honker.honker_scheduler_soonest() RETURNS bigint
+  LANGUAGE sql STABLE
+  AS $$ SELECT coalesce(min(t.next_fire_at), 0) FROM honker._honker_scheduler_tasks t WHERE t.enabled = 1 $$;
+
+CREATE OR REPLACE FUNCTION honker.honker_scheduler_pause(name text) RETURNS bigint
+  LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  changed bigint;
+BEGIN
+  PERFORM honker._required(name IS NULL, 'honker_scheduler_pause', 0, 'name', 'Text');
+  UPDATE honker._honker_scheduler_tasks t SET enabled = 0 WHERE t.name = honker_scheduler_pause.name AND t.enabled = 1;
+  GET DIAGNOSTICS changed = ROW_COUNT;
+  RETURN changed;
+END $$;
+
+-- Resumes a paused task without recomputing next_fire_at: missed boundaries catch up (at most 64).
+CREATE OR REPLACE FUNCTION honker.honker_scheduler_resume(name text) RETURNS bigint
+  LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  changed bigint;
+BEGIN
+  PERFORM honker._required(name IS NULL, 'honker_scheduler_resume', 0, 'name', 'Text');
+  UPDATE honker._honker_scheduler_tasks t SET enabled = 1 WHERE t.name = honker_scheduler_resume.name AND t.enabled = 0;
+  GET DIAGNOSTICS changed = ROW_COUNT;
+  IF changed > 0 THEN
+    PERFORM honker._wake('scheduler', name);
+  END IF;
+  RETURN changed;
+END $$;
+
+CREATE OR REPLACE FUNCTION honker.honker_scheduler_list() RETURNS text
+  LANGUAGE sql STABLE
+  AS $$
+  SELECT '[' || coalesce(string_agg('{"cron_expr":' || honker._json_text(t.cron_expr)
+           || ',"enabled":' || CASE WHEN t.enabled <> 0 THEN 'true' ELSE 'false' END
+           || ',"expires_s":' || honker._json_number(t.expires_s)
+           || ',"max_attempts":' || coalesce(t.max_attempts, 3)
+           || ',"name":' || honker._json_text(t.name)
+           || ',"next_fire_at":' || t.next_fire_at
+           || ',"payload":' || honker._json_text(t.payload)
+           || ',"priority":' || t.priority
+           || ',"queue":' || honker._json_text(t.queue) || '}', ',' ORDER BY t.name), '') || ']'
+    FROM honker._honker_scheduler_tasks t
+  $$;
+
+-- Changes the requested fields of a task: a NULL cron_expr, payload or priority leaves it as it
+-- is; expires_s and max_attempts change only when their touch flag is non-zero (then NULL clears
+-- expires_s and resets max_attempts to 3). A new cron_expr is checked before anything is written
+-- and moves next_fire_at to its first boundary after now.
+CREATE OR REPLACE FUNCTION honker.honker_scheduler_update(name text, cron_expr text, payload text, priority bigint,
+    expires_s bigint, touch_expires bigint, max_attempts bigint, touch_max_attempts bigint) RETURNS bigint
+  LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  now_s bigint := honker._unixepoch();
+  next_fire bigint;
+BEGIN
+  PERFORM honker._required(name IS NULL, 'honker_scheduler_update', 0, 'name', 'Text');
+  PERFORM honker._relative('honker_scheduler_update', 'expires_s', expires_s, now_s);
+  PERFORM honker._required(touch_expires IS NULL, 'honker_scheduler_update', 5, 'touch_expires', 'Integer');
+  PERFORM honker._required(touch_max_attempts IS NULL, 'honker_scheduler_update', 7, 'touch_max_attempts', 'Integer');
+  IF NOT EXISTS (SELECT 1 FROM honker._honker_scheduler_tasks t WHERE t.name = honker_scheduler_update.name)
+     OR (cron_expr IS NULL AND payload IS NULL AND priority IS NULL AND touch_expires = 0 AND touch_max_attempts = 0) THEN
+    RETURN 0;
+  END IF;
+  IF cron_expr IS NOT NULL THEN
+    next_fire := honker._cron_next('honker_scheduler_update', cron_expr, now_s);
+  END IF;
+  UPDATE honker._honker_scheduler_tasks t SET
+         payload = coalesce(honker_scheduler_update.payload, t.payload),
+         priority = coalesce(honker_scheduler_update.priority, t.priority),
+         expires_s = CASE WHEN touch_expires <> 0 THEN honker_scheduler_update.expires_s ELSE t.expires_s END,
+         max_attempts = CASE WHEN touch_max_attempts <> 0
+                             THEN greatest(1, coalesce(honker_scheduler_update.max_attempts, 3))
+                             ELSE t.max_attempts END,
+         cron_expr = coalesce(honker_scheduler_update.cron_expr, t.cron_expr),
+         next_fire_at = coalesce(next_fire, t.next_fire_at)
+   WHERE t.name = honker_scheduler_update.name;
+  PERFORM honker._wake('scheduler', name);
+  RETURN 1;
+END $$;
+
+-- The 6-argument form, which leaves max_attempts as it is.
+CREATE OR REPLACE FUNCTION honker.honker_scheduler_update(name text, cron_expr text, payload text, priority bigint,
+    expires_s bigint, touch_expires bigint) RETURNS bigint
+  LANGUAGE sql VOLATILE
+  AS $$ SELECT honker.honker_scheduler_update(name, cron_expr, payload, priority, expires_s, touch_expires, NULL, 0) $$;
 
 INSERT INTO honker._honker_schema_version (version) VALUES (1) ON CONFLICT (version) DO NOTHING;

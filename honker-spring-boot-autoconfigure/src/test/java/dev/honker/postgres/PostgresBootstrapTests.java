@@ -53,9 +53,8 @@ class PostgresBootstrapTests {
 			assertThat(queryRows(connection,
 					"SELECT indexname FROM pg_indexes WHERE schemaname = 'honker' AND indexname NOT LIKE '%pkey' ORDER BY 1"))
 				.extracting((row) -> row.get(0))
-				.containsExactly("_honker_live_claim", "_honker_live_exhausted_pending",
-						"_honker_live_pending_deadline", "_honker_live_processing_deadline",
-						"_honker_notifications_recent", "_honker_stream_topic");
+				.containsExactly("_honker_live_claim", "_honker_live_exhausted", "_honker_live_pending_deadline",
+						"_honker_live_processing_deadline", "_honker_notifications_recent", "_honker_stream_topic");
 			assertThat(queryLong(connection, "SELECT honker_bootstrap()")).isEqualTo(1);
 		}
 	}
@@ -162,6 +161,15 @@ class PostgresBootstrapTests {
 			assertThat(queryLong(connection, "SELECT honker.honker_lock_acquire('l', 'o', 60)")).isEqualTo(1);
 			assertThat(queryLong(connection, "SELECT honker.honker_rate_limit_try('r', 1, 60)")).isEqualTo(1);
 			assertThat(queryLong(connection, "SELECT honker.honker_result_save(1, 'v', 60)")).isEqualTo(1);
+			assertThat(queryLong(connection,
+					"SELECT honker.honker_scheduler_register('t', 'q', '@every 1s', '{}', 0, NULL)"))
+				.isEqualTo(1);
+			assertThat(queryString(connection, "SELECT honker.honker_scheduler_tick(honker._unixepoch() + 5)"))
+				.contains("\"name\":\"t\"");
+			assertThat(queryLong(connection,
+					"SELECT honker.honker_scheduler_update('t', '0 3 * * *', NULL, NULL, NULL, 0)"))
+				.isEqualTo(1);
+			assertThat(queryString(connection, "SELECT honker.honker_scheduler_list()")).contains("\"0 3 * * *\"");
 		}
 	}
 
