@@ -23,7 +23,7 @@ import dev.honker.spring.core.HonkerStats;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
 import dev.honker.spring.scheduler.HonkerSchedulerLeader;
 import dev.honker.spring.scheduler.HonkerSchedules;
-import dev.honker.spring.watch.DatabaseWatcher;
+import dev.honker.spring.web.HonkerEvents;
 
 /**
  * The Honker dashboard: an HTML page of the queues, jobs, dead letters, listeners,
@@ -90,13 +90,13 @@ public class HonkerDashboard implements SmartLifecycle {
 	 * no pause and resume buttons for them)
 	 * @param leader this application's scheduler leader, whose latest fires the page
 	 * lists, or {@code null}
-	 * @param watcher the commit watcher that triggers live updates, or {@code null} (the
-	 * page then polls every few seconds)
+	 * @param events the events thread that sends the live updates after commits, or
+	 * {@code null} (the page then polls every few seconds)
 	 * @param updateInterval the shortest time between two live updates
 	 */
 	public HonkerDashboard(String basePath, HonkerStats stats, HonkerDeadLetters deadLetters,
 			@Nullable HonkerListenerEndpointRegistry listeners, @Nullable HonkerSchedules schedules,
-			@Nullable HonkerSchedulerLeader leader, @Nullable DatabaseWatcher watcher, Duration updateInterval) {
+			@Nullable HonkerSchedulerLeader leader, @Nullable HonkerEvents events, Duration updateInterval) {
 		Assert.isTrue(isValidBasePath(basePath), () -> "basePath must start with '/', not end with '/' and"
 				+ " contain only letters, digits and - . _ ~ /, got '" + basePath + "'");
 		Assert.notNull(stats, "stats must not be null");
@@ -108,7 +108,7 @@ public class HonkerDashboard implements SmartLifecycle {
 		this.data = new DashboardData(stats, listeners, leader, this.throughput, Clock.systemUTC());
 		this.api = new DashboardApi(this.data, deadLetters, listeners, schedules);
 		this.pages = new DashboardPages(basePath);
-		this.live = (watcher != null) ? new DashboardLive(watcher, this.api::overviewJson, updateInterval) : null;
+		this.live = (events != null) ? new DashboardLive(events, this.api::overviewJson, updateInterval) : null;
 	}
 
 	/**
@@ -185,7 +185,7 @@ public class HonkerDashboard implements SmartLifecycle {
 	private ServerResponse events(ServerRequest request) {
 		if (this.live == null) {
 			return DashboardApi.message(HttpStatus.NOT_FOUND,
-					"Live updates need the commit watcher, which this application does not run; the page polls instead.");
+					"Live updates need HonkerEvents and the commit watcher, which this application does not run; the page polls instead.");
 		}
 		return this.live.open();
 	}

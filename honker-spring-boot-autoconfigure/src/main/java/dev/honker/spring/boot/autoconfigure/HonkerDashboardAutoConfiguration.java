@@ -26,7 +26,7 @@ import dev.honker.spring.dashboard.HonkerDashboard;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
 import dev.honker.spring.scheduler.HonkerSchedulerLeader;
 import dev.honker.spring.scheduler.HonkerSchedules;
-import dev.honker.spring.watch.DatabaseWatcher;
+import dev.honker.spring.web.HonkerEvents;
 
 /**
  * The Honker dashboard ({@link HonkerDashboard}) at {@code honker.dashboard.path}, in a
@@ -36,7 +36,7 @@ import dev.honker.spring.watch.DatabaseWatcher;
  * who reaches the port.
  */
 @AutoConfiguration(after = { HonkerAutoConfiguration.class, HonkerListenerAutoConfiguration.class,
-		HonkerSchedulerAutoConfiguration.class })
+		HonkerSchedulerAutoConfiguration.class, HonkerEventsAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(
 		name = { "org.springframework.web.servlet.function.RouterFunction", "tools.jackson.databind.json.JsonMapper" })
@@ -55,7 +55,7 @@ public final class HonkerDashboardAutoConfiguration {
 	@ConditionalOnMissingBean
 	HonkerDashboard honkerDashboard(HonkerProperties properties, HonkerStats stats, HonkerDeadLetters deadLetters,
 			ObjectProvider<HonkerListenerEndpointRegistry> listeners, ObjectProvider<HonkerSchedules> schedules,
-			ObjectProvider<HonkerSchedulerLeader> leader, ObjectProvider<DatabaseWatcher> watcher) {
+			ObjectProvider<HonkerSchedulerLeader> leader, ObjectProvider<HonkerEvents> events) {
 		HonkerProperties.Dashboard dashboard = properties.getDashboard();
 		String path = dashboard.getPath();
 		if (!HonkerDashboard.isValidBasePath(path)) {
@@ -71,7 +71,7 @@ public final class HonkerDashboardAutoConfiguration {
 					"Set honker.dashboard.update-interval to a duration such as 1s, or leave it unset.", null);
 		}
 		return new HonkerDashboard(path, stats, deadLetters, listeners.getIfAvailable(), schedules.getIfAvailable(),
-				leader.getIfAvailable(), watcher.getIfAvailable(), dashboard.getUpdateInterval());
+				leader.getIfAvailable(), events.getIfAvailable(), dashboard.getUpdateInterval());
 	}
 
 	@Bean
