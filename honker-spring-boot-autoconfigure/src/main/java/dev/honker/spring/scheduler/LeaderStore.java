@@ -10,6 +10,8 @@ import java.sql.Statement;
 
 import javax.sql.DataSource;
 
+import dev.honker.spring.core.HonkerDialect;
+
 /**
  * The database work of the scheduler leader, through the Honker SQL functions. Writes run
  * in their own {@code BEGIN IMMEDIATE} transaction on a pooled connection, as every
@@ -108,7 +110,7 @@ final class LeaderStore {
 			if (!connection.getAutoCommit()) {
 				connection.setAutoCommit(true);
 			}
-			statement.execute("BEGIN IMMEDIATE");
+			statement.execute(HonkerDialect.of(connection).beginWrite());
 			try {
 				T result = work.run(connection);
 				statement.execute("COMMIT");

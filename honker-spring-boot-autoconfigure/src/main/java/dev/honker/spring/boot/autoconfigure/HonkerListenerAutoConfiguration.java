@@ -37,6 +37,7 @@ import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
 import dev.honker.spring.listener.ListenerDefaults;
 import dev.honker.spring.listener.RetryBackoff;
 import dev.honker.spring.watch.DatabaseWatcher;
+import dev.honker.spring.watch.SqliteDatabaseWatcher;
 import dev.honker.spring.watch.WatcherOptions;
 import tools.jackson.databind.json.JsonMapper;
 import dev.honker.sqlite.SqliteSupport;
@@ -71,7 +72,7 @@ public final class HonkerListenerAutoConfiguration {
 	@Lazy
 	@ConditionalOnMissingBean
 	DatabaseWatcher honkerDatabaseWatcher(DataSource dataSource, HonkerProperties properties) {
-		return new DatabaseWatcher(databaseFile(dataSource), watcherOptions(properties.getWatcher()));
+		return new SqliteDatabaseWatcher(databaseFile(dataSource), watcherOptions(properties.getWatcher()));
 	}
 
 	static WatcherOptions watcherOptions(HonkerProperties.Watcher watcher) {
