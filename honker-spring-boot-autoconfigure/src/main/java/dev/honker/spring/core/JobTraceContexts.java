@@ -1,5 +1,6 @@
 package dev.honker.spring.core;
 
+import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import tools.jackson.databind.ObjectMapper;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.Assert;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The trace context of each traced job, kept beside the job in this project's own table
@@ -40,17 +42,22 @@ public class JobTraceContexts {
 	/** The table name. */
 	public static final String TABLE = "honker_spring_job_trace";
 
-	static final String INSERT = "INSERT OR REPLACE INTO " + TABLE
-			+ " (job_id, context, enqueued_at) VALUES (?, ?, ?) RETURNING job_id";
+	static final String INSERT = "INSERT INTO " + TABLE + " (job_id, context, enqueued_at) VALUES (?, ?, ?)"
+			+ " ON CONFLICT (job_id) DO UPDATE SET context = excluded.context, enqueued_at = excluded.enqueued_at"
+			+ " RETURNING job_id";
 
+	/**
+	 * The table, its integer type being {@code INTEGER} on SQLite, {@code BIGINT} on
+	 * PostgreSQL.
+	 */
 	private static final String CREATE = "CREATE TABLE IF NOT EXISTS " + TABLE
-			+ " (job_id INTEGER PRIMARY KEY, context TEXT NOT NULL, enqueued_at INTEGER NOT NULL)";
+			+ " (job_id %1$s PRIMARY KEY, context TEXT NOT NULL, enqueued_at %1$s NOT NULL)";
 
 	private static final String ENDED = "SELECT t.job_id FROM " + TABLE + " t WHERE t.job_id > ?"
 			+ " AND NOT EXISTS (SELECT 1 FROM _honker_live l WHERE l.id = t.job_id) ORDER BY t.job_id LIMIT ?";
 
 	private static final String DELETE_ENDED = "DELETE FROM " + TABLE
-			+ " WHERE job_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM _honker_live l WHERE l.id = job_id)";
+			+ " WHERE job_id IN (%s) AND NOT EXISTS (SELECT 1 FROM _honker_live l WHERE l.id = job_id)";
 
 	/** The batch size of {@link #deleteEndedQuietly()}. */
 	public static final int CLEANUP_BATCH_SIZE = 500;
@@ -63,6 +70,8 @@ public class JobTraceContexts {
 	private final JdbcTemplate jdbc;
 
 	private final ObjectMapper mapper;
+
+	private volatile @Nullable HonkerDialect dialect;
 
 	/**
 	 * Creates the store on the application's DataSource.
@@ -78,7 +87,7 @@ public class JobTraceContexts {
 
 	/** Creates the table if it does not exist. */
 	public void createTable() {
-		this.jdbc.execute(CREATE);
+		this.jdbc.execute(CREATE.formatted((dialect() == HonkerDialect.POSTGRESQL) ? "BIGINT" : "INTEGER"));
 	}
 
 	/**
@@ -111,7 +120,7 @@ public class JobTraceContexts {
 			}
 			StringJoiner json = new StringJoiner(",", "[", "]");
 			ids.forEach(id -> json.add(Long.toString(id)));
-			deleted += this.jdbc.update(DELETE_ENDED, json.toString());
+			deleted += this.jdbc.update(DELETE_ENDED.formatted(dialect().idsOfJsonArray()), json.toString());
 			after = ids.get(ids.size() - 1);
 		}
 	}
@@ -130,6 +139,15 @@ public class JobTraceContexts {
 		catch (RuntimeException ex) {
 			logger.warn("Honker: deleting the trace contexts of ended jobs failed; trying again later", ex);
 		}
+	}
+
+	private HonkerDialect dialect() {
+		HonkerDialect known = this.dialect;
+		if (known == null) {
+			known = this.jdbc.execute((Connection connection) -> HonkerDialect.of(connection));
+			this.dialect = known;
+		}
+		return known;
 	}
 
 	String write(Map<String, String> entries) {

@@ -18,6 +18,7 @@ import org.sqlite.SQLiteConnection;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 
 import dev.honker.spring.core.HonkerDialect;
+import org.jspecify.annotations.Nullable;
 import dev.honker.sqlite.ClaimedJobDetails;
 import dev.honker.sqlite.SqliteSupport;
 import tools.jackson.databind.JsonNode;
@@ -52,6 +53,8 @@ final class JobStore {
 
 	private final DataSource dataSource;
 
+	private volatile @Nullable HonkerDialect dialect;
+
 	JobStore(DataSource dataSource) {
 		this.dataSource = dataSource;
 	}
@@ -70,7 +73,7 @@ final class JobStore {
 			if (acks.isEmpty() && (limit <= 0 || !claimable(connection, queue))) {
 				return new ClaimResult(List.of(), 0);
 			}
-			HonkerDialect dialect = HonkerDialect.of(connection);
+			HonkerDialect dialect = dialect(connection);
 			return immediate(connection, transaction -> {
 				long acked = 0;
 				if (!acks.isEmpty()) {
@@ -101,11 +104,11 @@ final class JobStore {
 	 * superset of what {@code honker_claim_batch} claims or dead-letters, read through
 	 * the two deadline indexes, in auto-commit mode.
 	 */
-	private static boolean claimable(Connection connection, String queue) throws SQLException {
+	private boolean claimable(Connection connection, String queue) throws SQLException {
 		if (!connection.getAutoCommit()) {
 			connection.setAutoCommit(true);
 		}
-		return queryLong(connection, CLAIMABLE_BY_DIALECT.get(HonkerDialect.of(connection)), queue, queue) == 1;
+		return queryLong(connection, CLAIMABLE_BY_DIALECT.get(dialect(connection)), queue, queue) == 1;
 	}
 
 	/**
@@ -193,11 +196,11 @@ final class JobStore {
 		}
 	}
 
-	private static <T> T immediate(Connection connection, Work<T> work) throws SQLException {
+	private <T> T immediate(Connection connection, Work<T> work) throws SQLException {
 		if (!connection.getAutoCommit()) {
 			connection.setAutoCommit(true);
 		}
-		HonkerDialect dialect = HonkerDialect.of(connection);
+		HonkerDialect dialect = dialect(connection);
 		if (dialect == HonkerDialect.SQLITE) {
 			beginImmediate(connection);
 		}
@@ -219,6 +222,16 @@ final class JobStore {
 			throw ex;
 		}
 		return result;
+	}
+
+	/** The database's dialect, read from the first connection. */
+	private HonkerDialect dialect(Connection connection) throws SQLException {
+		HonkerDialect known = this.dialect;
+		if (known == null) {
+			known = HonkerDialect.of(connection);
+			this.dialect = known;
+		}
+		return known;
 	}
 
 	/**

@@ -60,7 +60,8 @@ final class LeaderStore {
 
 	/**
 	 * In one transaction: renews the lock, and if it is still {@code owner}'s, fires
-	 * every boundary due at {@code now}.
+	 * every boundary due at {@code now} (on PostgreSQL, at the database clock's now, so
+	 * that hosts with skewed clocks fire the same boundaries).
 	 * @return the outcome, or {@code null} when the lock was lost (nothing fired)
 	 */
 	@Nullable TickResult renewAndTick(String owner, long ttlSeconds, long now) throws SQLException {
@@ -69,8 +70,12 @@ final class LeaderStore {
 				return null;
 			}
 			String fires;
-			try (PreparedStatement tick = connection.prepareStatement("SELECT honker_scheduler_tick(?)")) {
-				tick.setLong(1, now);
+			HonkerDialect dialect = HonkerDialect.of(connection);
+			try (PreparedStatement tick = connection.prepareStatement((dialect == HonkerDialect.SQLITE)
+					? "SELECT honker_scheduler_tick(?)" : "SELECT honker_scheduler_tick(" + dialect.now() + ")")) {
+				if (dialect == HonkerDialect.SQLITE) {
+					tick.setLong(1, now);
+				}
 				try (ResultSet row = tick.executeQuery()) {
 					row.next();
 					fires = row.getString(1);

@@ -93,7 +93,7 @@ class HonkerListenerAutoConfigurationTests {
 					HonkerListenerAutoConfiguration.class))
 			.withBean(DataSource.class,
 					() -> new DriverManagerDataSource("jdbc:sqlite:" + this.directory.resolve("x.db")))
-			.withPropertyValues("spring.datasource.url=jdbc:postgresql://localhost/app")
+			.withPropertyValues("spring.datasource.url=jdbc:mysql://localhost/app")
 			.run(context -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(HonkerListenerEndpointRegistry.class)
 				.doesNotHaveBean(DatabaseWatcher.class));
