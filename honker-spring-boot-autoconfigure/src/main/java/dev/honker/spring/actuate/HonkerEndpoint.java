@@ -27,6 +27,7 @@ import dev.honker.spring.core.StreamConsumerStats;
 import dev.honker.spring.listener.HonkerListenerContainer;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
 import dev.honker.spring.listener.ListenerContainer;
+import dev.honker.spring.scheduler.HonkerSchedules;
 
 /**
  * The {@code honker} Actuator endpoint ({@code /actuator/honker}).
@@ -50,11 +51,15 @@ import dev.honker.spring.listener.ListenerContainer;
  * {@code {"action":"requeue-dead"}}: requeue every dead job of the queue;</li>
  * <li>{@code DELETE /actuator/honker/dead-jobs/{id}}: delete a dead job;</li>
  * <li>{@code POST /actuator/honker/listeners/{id}} with {@code {"action":"pause"}} or
- * {@code {"action":"resume"}}: pause or resume a listener of this application.</li>
+ * {@code {"action":"resume"}}: pause or resume a listener of this application;</li>
+ * <li>{@code POST /actuator/honker/schedules/{name}} with {@code {"action":"pause"}} or
+ * {@code {"action":"resume"}}: pause or resume a schedule (for every process on the
+ * database file, since the schedule is a row of the file).</li>
  * </ul>
- * Errors answer with a {@code message}: 404 for an unknown queue, job or listener (a
- * queue is known when it has live or dead jobs, a listener or a schedule), 409 when the
- * job is not dead, 400 for a job id that is not a number or an unknown action.
+ * Errors answer with a {@code message}: 404 for an unknown queue, job, listener or
+ * schedule (a queue is known when it has live or dead jobs, a listener or a schedule),
+ * 409 when the job is not dead, 400 for a job id that is not a number or an unknown
+ * action.
  */
 @WebEndpoint(id = "honker", defaultAccess = Access.READ_ONLY)
 public class HonkerEndpoint {
@@ -70,20 +75,25 @@ public class HonkerEndpoint {
 
 	private final @Nullable HonkerListenerEndpointRegistry listeners;
 
+	private final @Nullable HonkerSchedules schedules;
+
 	/**
 	 * Creates the endpoint.
 	 * @param stats the statistics
 	 * @param deadLetters the dead-job operations
 	 * @param listeners the listener registry, or {@code null} when this application has
 	 * no listeners
+	 * @param schedules the schedules API, or {@code null} when the scheduler is not
+	 * configured (pausing a schedule then answers 404)
 	 */
 	public HonkerEndpoint(HonkerStats stats, HonkerDeadLetters deadLetters,
-			@Nullable HonkerListenerEndpointRegistry listeners) {
+			@Nullable HonkerListenerEndpointRegistry listeners, @Nullable HonkerSchedules schedules) {
 		Assert.notNull(stats, "stats must not be null");
 		Assert.notNull(deadLetters, "deadLetters must not be null");
 		this.stats = stats;
 		this.deadLetters = deadLetters;
 		this.listeners = listeners;
+		this.schedules = schedules;
 	}
 
 	/** Everything: queues, listeners, schedules and stream consumers. */
@@ -138,11 +148,12 @@ public class HonkerEndpoint {
 	}
 
 	/**
-	 * Requeues dead jobs, or pauses or resumes a listener.
-	 * @param section {@code dead-jobs}, {@code queues} or {@code listeners}
-	 * @param name the job id, queue name or listener id
+	 * Requeues dead jobs, or pauses or resumes a listener or a schedule.
+	 * @param section {@code dead-jobs}, {@code queues}, {@code listeners} or
+	 * {@code schedules}
+	 * @param name the job id, queue name, listener id or schedule name
 	 * @param action {@code requeue} (a dead job), {@code requeue-dead} (a queue),
-	 * {@code pause} or {@code resume} (a listener)
+	 * {@code pause} or {@code resume} (a listener or a schedule)
 	 * @return what was done, or the error
 	 */
 	@WriteOperation
@@ -151,8 +162,11 @@ public class HonkerEndpoint {
 			case "dead-jobs requeue" -> requeue(name);
 			case "queues requeue-dead" -> requeueDead(name);
 			case "listeners pause", "listeners resume" -> pauseOrResume(name, action);
-			default -> message(WebEndpointResponse.STATUS_BAD_REQUEST, "unknown action '" + action + "' on '" + section
-					+ "'; use dead-jobs/{id} requeue, queues/{queue} requeue-dead, listeners/{id} pause or resume");
+			case "schedules pause", "schedules resume" -> pauseOrResumeSchedule(name, action);
+			default -> message(WebEndpointResponse.STATUS_BAD_REQUEST,
+					"unknown action '" + action + "' on '" + section + "'; use dead-jobs/{id} requeue,"
+							+ " queues/{queue} requeue-dead, listeners/{id} pause or resume,"
+							+ " schedules/{name} pause or resume");
 		};
 	}
 
@@ -203,6 +217,21 @@ public class HonkerEndpoint {
 			container.resume();
 		}
 		return new WebEndpointResponse<>(Map.of("listener", id, "paused", container.isPaused()));
+	}
+
+	private WebEndpointResponse<Object> pauseOrResumeSchedule(String name, String action) {
+		List<String> names = this.stats.schedules().stream().map(ScheduleStats::name).toList();
+		if (this.schedules == null || !names.contains(name)) {
+			return notFound("no schedule '" + name + "'; schedules: " + names);
+		}
+		boolean pause = "pause".equals(action);
+		if (pause) {
+			this.schedules.pause(name);
+		}
+		else {
+			this.schedules.resume(name);
+		}
+		return new WebEndpointResponse<>(Map.of("schedule", name, "paused", pause));
 	}
 
 	private static WebEndpointResponse<Object> jobResult(long jobId, String done, HonkerDeadLetters.Result result) {

@@ -21,6 +21,7 @@ import dev.honker.spring.core.HonkerDialect;
 import dev.honker.spring.core.HonkerStatsSampler;
 import dev.honker.spring.core.QueueStats;
 import dev.honker.spring.listener.ListenerContainer;
+import dev.honker.spring.listener.HonkerListenerContainer;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
 import dev.honker.spring.watch.DatabaseWatcher;
 
@@ -29,6 +30,10 @@ import dev.honker.spring.watch.DatabaseWatcher;
  * <ul>
  * <li>the commit watcher failed (for example because the database file was replaced), or
  * a listener stopped claiming on its own;</li>
+ * <li>a listener's handler ended with a {@link VirtualMachineError} (an
+ * {@link OutOfMemoryError}, a {@link StackOverflowError}, ...): the listener settled the
+ * job and goes on, but the JVM may be damaged, so the health stays DOWN until the
+ * application restarts;</li>
  * <li>the database is not writable: the file or its directory is not writable by this
  * process, or the pool's connections are {@code PRAGMA query_only};</li>
  * <li>the queue statistics cannot be read;</li>
@@ -121,6 +126,11 @@ public class HonkerHealthIndicator extends AbstractHealthIndicator {
 			container.getFailure()
 				.ifPresent(failure -> reasons
 					.add("listener '" + container.getId() + "' stopped claiming: " + failure.getMessage()));
+			if (container instanceof HonkerListenerContainer jobs) {
+				jobs.getVirtualMachineError()
+					.ifPresent(error -> reasons.add("listener '" + container.getId() + "': a handler ended with "
+							+ error + "; the JVM may be damaged, restart the application"));
+			}
 		}
 	}
 

@@ -80,6 +80,15 @@ public class HonkerStats {
 			  (SELECT count(*) FROM _honker_stream s WHERE s.topic = c.topic AND s."offset" > c."offset")
 			FROM _honker_stream_consumers c ORDER BY c.name, c.topic""";
 
+	static final String STREAM_TOPICS = """
+			WITH RECURSIVE topics(topic) AS (
+			  SELECT min(topic) FROM _honker_stream
+			  UNION ALL
+			  SELECT (SELECT min(topic) FROM _honker_stream WHERE topic > topics.topic)
+			  FROM topics WHERE topics.topic IS NOT NULL)
+			SELECT topic, (SELECT max(s."offset") FROM _honker_stream s WHERE s.topic = topics.topic)
+			FROM topics WHERE topic IS NOT NULL""";
+
 	/** The largest page {@link #deadJobs} returns. */
 	public static final int MAX_PAGE_SIZE = 1000;
 
@@ -217,6 +226,14 @@ public class HonkerStats {
 	public List<StreamConsumerStats> streamConsumers() {
 		return this.jdbc.query(STREAM_CONSUMERS, (row, index) -> new StreamConsumerStats(row.getString(1),
 				row.getString(2), row.getLong(3), row.getLong(4)));
+	}
+
+	/**
+	 * Every topic that has events, by name, with its last offset: one seek of
+	 * {@code _honker_stream_topic} per topic, whatever the number of events.
+	 */
+	public List<StreamTopicStats> streamTopics() {
+		return this.jdbc.query(STREAM_TOPICS, (row, index) -> new StreamTopicStats(row.getString(1), row.getLong(2)));
 	}
 
 	/**

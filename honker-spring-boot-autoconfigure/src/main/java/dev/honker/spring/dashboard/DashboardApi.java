@@ -1,5 +1,6 @@
 package dev.honker.spring.dashboard;
 
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -17,12 +18,13 @@ import dev.honker.spring.dashboard.DashboardData.JobListState;
 import dev.honker.spring.dashboard.Views.Message;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
 import dev.honker.spring.listener.ListenerContainer;
+import dev.honker.spring.scheduler.HonkerSchedules;
 
 /**
  * The dashboard's JSON API: reads through {@link DashboardData}, writes through
- * {@link HonkerDeadLetters} and the listener registry. Writes are POSTs. Errors answer
- * with a {@link Message}: 404 for an unknown queue, job or listener, 409 for a job that
- * is not dead, 400 for bad input.
+ * {@link HonkerDeadLetters}, the listener registry and {@link HonkerSchedules}. Writes
+ * are POSTs. Errors answer with a {@link Message}: 404 for an unknown queue, job or
+ * listener, 409 for a job that is not dead, 400 for bad input.
  */
 final class DashboardApi {
 
@@ -34,10 +36,14 @@ final class DashboardApi {
 
 	private final HonkerListenerEndpointRegistry listeners;
 
-	DashboardApi(DashboardData data, HonkerDeadLetters deadLetters, HonkerListenerEndpointRegistry listeners) {
+	private final HonkerSchedules schedules;
+
+	DashboardApi(DashboardData data, HonkerDeadLetters deadLetters, HonkerListenerEndpointRegistry listeners,
+			HonkerSchedules schedules) {
 		this.data = data;
 		this.deadLetters = deadLetters;
 		this.listeners = listeners;
+		this.schedules = schedules;
 	}
 
 	String overviewJson() {
@@ -49,7 +55,7 @@ final class DashboardApi {
 	}
 
 	ServerResponse queue(ServerRequest request) {
-		String queue = request.pathVariable("queue");
+		String queue = queueName(request);
 		if (!this.data.isKnownQueue(queue)) {
 			return message(HttpStatus.NOT_FOUND, unknownQueue(queue));
 		}
@@ -77,7 +83,7 @@ final class DashboardApi {
 	}
 
 	ServerResponse requeueDead(ServerRequest request) {
-		String queue = request.pathVariable("queue");
+		String queue = queueName(request);
 		if (!this.data.isKnownQueue(queue)) {
 			return message(HttpStatus.NOT_FOUND, unknownQueue(queue));
 		}
@@ -87,7 +93,7 @@ final class DashboardApi {
 	}
 
 	ServerResponse deleteDead(ServerRequest request) {
-		String queue = request.pathVariable("queue");
+		String queue = queueName(request);
 		if (!this.data.isKnownQueue(queue)) {
 			return message(HttpStatus.NOT_FOUND, unknownQueue(queue));
 		}
@@ -119,6 +125,31 @@ final class DashboardApi {
 		return message(HttpStatus.OK, "Listener '" + id + "' " + (pause ? "paused." : "resumed."));
 	}
 
+	ServerResponse pauseSchedule(ServerRequest request) {
+		return pauseOrResumeSchedule(request, true);
+	}
+
+	ServerResponse resumeSchedule(ServerRequest request) {
+		return pauseOrResumeSchedule(request, false);
+	}
+
+	private ServerResponse pauseOrResumeSchedule(ServerRequest request, boolean pause) {
+		String name = request.param("name")
+			.filter(value -> !value.isEmpty())
+			.orElseThrow(() -> new IllegalArgumentException("the query parameter 'name' must give the schedule"));
+		List<String> names = this.data.scheduleNames();
+		if (this.schedules == null || !names.contains(name)) {
+			return message(HttpStatus.NOT_FOUND, "There is no schedule '" + name + "'; the schedules: " + names);
+		}
+		if (pause) {
+			this.schedules.pause(name);
+		}
+		else {
+			this.schedules.resume(name);
+		}
+		return message(HttpStatus.OK, "Schedule '" + name + "' " + (pause ? "paused." : "resumed."));
+	}
+
 	ServerResponse badRequest(Throwable error) {
 		return message(HttpStatus.BAD_REQUEST, error.getMessage());
 	}
@@ -138,6 +169,17 @@ final class DashboardApi {
 					"Job " + id + " is not dead: it is pending or being processed (already requeued?).");
 			case NOT_FOUND -> message(HttpStatus.NOT_FOUND, "There is no dead job " + id + ".");
 		};
+	}
+
+	/**
+	 * The queue of a request: the {@code name} query parameter, since a queue name can
+	 * contain a slash, which servlet containers refuse encoded in a path.
+	 */
+	static String queueName(ServerRequest request) {
+		return request.param("name")
+			.filter(name -> !name.isEmpty())
+			.orElseThrow(() -> new IllegalArgumentException("the query parameter 'name' must give the queue, got "
+					+ request.param("name").map(name -> "''").orElse("none")));
 	}
 
 	static long jobId(ServerRequest request) {

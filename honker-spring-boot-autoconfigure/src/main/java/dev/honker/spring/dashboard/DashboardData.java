@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.honker.spring.core.DeadJobPage;
@@ -15,7 +17,11 @@ import dev.honker.spring.core.JobCursor;
 import dev.honker.spring.core.LiveJobPage;
 import dev.honker.spring.core.LiveJobState;
 import dev.honker.spring.core.QueueStats;
+import dev.honker.spring.core.ScheduleStats;
+import dev.honker.spring.core.StreamConsumerStats;
+import dev.honker.spring.core.StreamTopicStats;
 import dev.honker.spring.core.WorkerClaims;
+import dev.honker.spring.dashboard.Views.FireRow;
 import dev.honker.spring.dashboard.Views.JobRow;
 import dev.honker.spring.dashboard.Views.JobView;
 import dev.honker.spring.dashboard.Views.ListenerRow;
@@ -23,11 +29,13 @@ import dev.honker.spring.dashboard.Views.Overview;
 import dev.honker.spring.dashboard.Views.QueuePage;
 import dev.honker.spring.dashboard.Views.QueueRow;
 import dev.honker.spring.dashboard.Views.ScheduleRow;
-import dev.honker.spring.dashboard.Views.StreamRow;
+import dev.honker.spring.dashboard.Views.TopicRow;
+import dev.honker.spring.dashboard.Views.ConsumerRow;
 import dev.honker.spring.dashboard.Views.WorkerRow;
 import dev.honker.spring.listener.HonkerListenerContainer;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
 import dev.honker.spring.listener.ListenerContainer;
+import dev.honker.spring.scheduler.HonkerSchedulerLeader;
 
 /**
  * What the dashboard shows, read through {@link HonkerStats} and the listener registry.
@@ -44,16 +52,19 @@ final class DashboardData {
 
 	private final HonkerListenerEndpointRegistry listeners;
 
+	private final HonkerSchedulerLeader leader;
+
 	private final ThroughputHistory throughput;
 
 	private final Clock clock;
 
 	private final Map<WorkerKey, WorkerRow> workersSeen = new ConcurrentHashMap<>();
 
-	DashboardData(HonkerStats stats, HonkerListenerEndpointRegistry listeners, ThroughputHistory throughput,
-			Clock clock) {
+	DashboardData(HonkerStats stats, HonkerListenerEndpointRegistry listeners, HonkerSchedulerLeader leader,
+			ThroughputHistory throughput, Clock clock) {
 		this.stats = stats;
 		this.listeners = listeners;
+		this.leader = leader;
 		this.throughput = throughput;
 		this.clock = clock;
 	}
@@ -72,21 +83,51 @@ final class DashboardData {
 		List<ScheduleRow> schedules = this.stats.schedules()
 			.stream()
 			.map(schedule -> new ScheduleRow(schedule.name(), schedule.queue(), schedule.expression(),
-					schedule.nextFireAt().getEpochSecond(), schedule.paused()))
-			.toList();
-		List<StreamRow> streams = this.stats.streamConsumers()
-			.stream()
-			.map(consumer -> new StreamRow(consumer.consumer(), consumer.topic(), consumer.offset(), consumer.lag()))
+					schedule.nextFireAt().getEpochSecond(), schedule.paused(), lastFires(schedule.name())))
 			.toList();
 		return new Overview(this.clock.millis(), new ArrayList<>(queues.values()), this.throughput.buckets(), workers(),
-				listenerRows, schedules, streams, notes());
+				listenerRows, schedules, topics());
 	}
 
-	/** What the overview cannot show yet, said on the page. */
-	private static List<String> notes() {
-		return List.of(
-				"Schedules: the last fires and pausing or resuming a schedule need the scheduler, which this version does not have yet.",
-				"Streams: topics without a consumer are not listed; only saved consumer offsets are.");
+	/**
+	 * The latest fires of a schedule as this application's scheduler leader made them:
+	 * Honker's schedule table keeps only the next boundary, and a fired job carries no
+	 * schedule name, so fires made by another process are not known.
+	 */
+	private List<FireRow> lastFires(String schedule) {
+		if (this.leader == null) {
+			return List.of();
+		}
+		return this.leader.recentFires(schedule)
+			.stream()
+			.map(fire -> new FireRow(fire.fireAt().getEpochSecond(), fire.jobId()))
+			.toList();
+	}
+
+	/** The names of the registered schedules. */
+	List<String> scheduleNames() {
+		return this.stats.schedules().stream().map(ScheduleStats::name).toList();
+	}
+
+	/**
+	 * Every topic that has events or a consumer, with each consumer's offset and lag.
+	 */
+	private List<TopicRow> topics() {
+		Map<String, List<ConsumerRow>> consumers = new TreeMap<>();
+		for (StreamConsumerStats consumer : this.stats.streamConsumers()) {
+			consumers.computeIfAbsent(consumer.topic(), topic -> new ArrayList<>())
+				.add(new ConsumerRow(consumer.consumer(), consumer.offset(), consumer.lag()));
+		}
+		Map<String, Long> lastOffsets = new TreeMap<>();
+		for (StreamTopicStats topic : this.stats.streamTopics()) {
+			lastOffsets.put(topic.topic(), topic.lastOffset());
+		}
+		Set<String> names = new TreeSet<>(lastOffsets.keySet());
+		names.addAll(consumers.keySet());
+		return names.stream()
+			.map(name -> new TopicRow(name, lastOffsets.getOrDefault(name, 0L),
+					consumers.getOrDefault(name, List.of())))
+			.toList();
 	}
 
 	private List<WorkerRow> workers() {

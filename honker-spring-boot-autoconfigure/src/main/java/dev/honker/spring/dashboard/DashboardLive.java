@@ -9,21 +9,22 @@ import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.servlet.function.ServerResponse;
 
-import dev.honker.spring.watch.DatabaseWatcher;
-import dev.honker.spring.watch.Subscription;
-import dev.honker.spring.watch.WatcherFailedException;
+import dev.honker.spring.web.HonkerEvents;
 
 /**
  * The live updates of open dashboard pages: one Server-Sent Events stream per page, fed
- * by one thread that the commit watcher wakes. After a commit (in any process) it builds
- * the overview once, at most once per update interval, and sends it to every page. While
- * nothing commits it sends only a comment every {@link #KEEP_ALIVE}, to notice pages that
- * went away. The thread and its watcher subscription exist only while a page is open.
+ * by the {@link HonkerEvents} thread (a {@linkplain HonkerEvents.Feed feed} of it), which
+ * the commit watcher wakes: there is one events thread and one watcher subscription for
+ * the dashboard and the application's own event streams. After a commit (in any process)
+ * it builds the overview once, at most once per update interval, and sends it to every
+ * page. While nothing commits it sends only a comment every {@link #KEEP_ALIVE}, to
+ * notice pages that went away, and reads nothing.
  */
-final class DashboardLive {
+final class DashboardLive implements HonkerEvents.Feed {
 
 	static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
@@ -33,7 +34,7 @@ final class DashboardLive {
 
 	private static final Log logger = LogFactory.getLog(DashboardLive.class);
 
-	private final DatabaseWatcher watcher;
+	private final HonkerEvents events;
 
 	private final Supplier<String> overview;
 
@@ -41,22 +42,26 @@ final class DashboardLive {
 
 	private final List<ServerResponse.SseBuilder> pages = new CopyOnWriteArrayList<>();
 
-	private Thread thread;
-
-	private Subscription subscription;
-
 	private volatile boolean stopped;
 
 	private volatile long commitsSeen;
 
+	private boolean feeding;
+
+	private boolean updatePending;
+
+	private Instant lastUpdate = Instant.EPOCH;
+
+	private Instant nextKeepAlive = Instant.EPOCH;
+
 	/**
 	 * Creates the live updates.
-	 * @param watcher the commit watcher of the database
+	 * @param events the events thread that calls this feed after commits
 	 * @param overview builds the overview's JSON text
 	 * @param updateInterval the shortest time between two updates
 	 */
-	DashboardLive(DatabaseWatcher watcher, Supplier<String> overview, Duration updateInterval) {
-		this.watcher = watcher;
+	DashboardLive(HonkerEvents events, Supplier<String> overview, Duration updateInterval) {
+		this.events = events;
 		this.overview = overview;
 		this.updateInterval = updateInterval;
 	}
@@ -73,21 +78,19 @@ final class DashboardLive {
 			}
 			this.pages.add(page);
 			if (send(page, this.overview.get())) {
-				startIfNeeded();
+				feed();
 			}
 		}, STREAM_TIMEOUT);
 	}
 
 	/** Sends an update soon, as if a commit happened. */
-	synchronized void signal() {
-		if (this.subscription != null) {
-			this.subscription.signal();
-		}
+	void signal() {
+		this.events.wake();
 	}
 
 	/**
-	 * How many wakes (one or more commits each) the thread has seen while pages were
-	 * open; compare two readings to tell whether anything committed in between.
+	 * How many wakes (one or more commits each) the feed has seen while pages were open;
+	 * compare two readings to tell whether anything committed in between.
 	 */
 	long commitsSeen() {
 		return this.commitsSeen;
@@ -103,79 +106,49 @@ final class DashboardLive {
 		this.stopped = false;
 	}
 
-	/** Ends every page's stream and the thread; new pages get an error until started. */
+	/** Ends every page's stream; new pages get an error until started. */
 	void stop() {
 		this.stopped = true;
-		Thread running;
-		synchronized (this) {
-			running = this.thread;
-			if (running != null) {
-				running.interrupt();
-			}
-		}
 		this.pages.forEach(ServerResponse.SseBuilder::complete);
 		this.pages.clear();
 	}
 
-	private synchronized void startIfNeeded() {
-		if (this.thread != null || this.stopped) {
-			return;
+	/** Joins the events thread with the first page; stays on it afterwards. */
+	private synchronized void feed() {
+		if (!this.feeding) {
+			this.feeding = true;
+			this.events.addFeed(this);
 		}
-		try {
-			this.subscription = this.watcher.subscribe();
-		}
-		catch (WatcherFailedException ex) {
-			logger.warn("Honker dashboard: no live updates, the commit watcher failed: " + ex.getMessage(), ex);
-			this.pages.forEach(page -> page.error(ex));
-			return;
-		}
-		this.thread = new Thread(this::run, "honker-dashboard-live");
-		this.thread.setDaemon(true);
-		this.thread.start();
 	}
 
-	private void run() {
-		Subscription commits = this.subscription;
-		Instant nextKeepAlive = Instant.now().plus(KEEP_ALIVE);
-		Instant lastUpdate = Instant.EPOCH;
-		try {
-			while (!this.stopped && !this.pages.isEmpty()) {
-				if (commits.await(nextKeepAlive, KEEP_ALIVE)) {
-					this.commitsSeen++;
-					Instant earliest = lastUpdate.plus(this.updateInterval);
-					Duration wait = Duration.between(Instant.now(), earliest);
-					if (!wait.isNegative()) {
-						Thread.sleep(wait.toMillis());
-					}
-					lastUpdate = Instant.now();
-					String json = this.overview.get();
-					this.pages.forEach(page -> send(page, json));
-					nextKeepAlive = Instant.now().plus(KEEP_ALIVE);
-				}
-				else if (!Instant.now().isBefore(nextKeepAlive)) {
-					this.pages.forEach(this::keepAlive);
-					nextKeepAlive = Instant.now().plus(KEEP_ALIVE);
-				}
-			}
+	/**
+	 * On the events thread: after a commit, sends the overview to every open page, at
+	 * most once per update interval; otherwise a keep-alive comment when it is due.
+	 */
+	@Override
+	public @Nullable Instant pass(boolean committed) {
+		if (this.pages.isEmpty()) {
+			this.updatePending = false;
+			return null;
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		Instant now = Instant.now();
+		if (committed) {
+			this.commitsSeen++;
+			this.updatePending = true;
 		}
-		catch (RuntimeException ex) {
-			logger.warn("Honker dashboard: live updates stopped: " + ex.getMessage(), ex);
-			this.pages.forEach(page -> page.error(ex));
-			this.pages.clear();
+		Instant earliest = this.lastUpdate.plus(this.updateInterval);
+		if (this.updatePending && !now.isBefore(earliest)) {
+			this.updatePending = false;
+			this.lastUpdate = now;
+			String json = this.overview.get();
+			this.pages.forEach(page -> send(page, json));
+			this.nextKeepAlive = Instant.now().plus(KEEP_ALIVE);
 		}
-		finally {
-			synchronized (this) {
-				commits.close();
-				this.subscription = null;
-				this.thread = null;
-				if (!this.pages.isEmpty() && !this.stopped) {
-					startIfNeeded();
-				}
-			}
+		else if (!now.isBefore(this.nextKeepAlive)) {
+			this.pages.forEach(this::keepAlive);
+			this.nextKeepAlive = now.plus(KEEP_ALIVE);
 		}
+		return this.updatePending ? this.lastUpdate.plus(this.updateInterval) : this.nextKeepAlive;
 	}
 
 	private boolean send(ServerResponse.SseBuilder page, String json) {

@@ -21,22 +21,27 @@ import org.springframework.web.servlet.function.ServerResponse;
 import dev.honker.spring.core.HonkerDeadLetters;
 import dev.honker.spring.core.HonkerStats;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
-import dev.honker.spring.watch.DatabaseWatcher;
+import dev.honker.spring.scheduler.HonkerSchedulerLeader;
+import dev.honker.spring.scheduler.HonkerSchedules;
+import dev.honker.spring.web.HonkerEvents;
 
 /**
  * The Honker dashboard: an HTML page of the queues, jobs, dead letters, listeners,
  * schedules and stream consumers of the database, and the JSON API it reads, all below
  * one base path (for example {@code /honker}):
  * <ul>
- * <li>pages: {@code /honker}, {@code /honker/queues/{queue}}, {@code /honker/jobs/{id}}
- * (404 pages for unknown queues and jobs that are gone);</li>
- * <li>reads: {@code GET /honker/api/overview}, {@code /honker/api/queues/{queue}?state=
- * pending|processing|dead&after=&limit=}, {@code /honker/api/jobs/{id}}, and
- * {@code /honker/api/events}, a Server-Sent Events stream of the overview, sent after
- * commits;</li>
+ * <li>pages: {@code /honker}, {@code /honker/queue?name={queue}},
+ * {@code /honker/jobs/{id}} (404 pages for unknown queues and jobs that are gone); a
+ * queue is always named by a query parameter, since its name can contain a slash, which
+ * servlet containers refuse encoded in a path;</li>
+ * <li>reads: {@code GET /honker/api/overview},
+ * {@code /honker/api/queue?name={queue}&state= pending|processing|dead&after=&limit=},
+ * {@code /honker/api/jobs/{id}}, and {@code /honker/api/events}, a Server-Sent Events
+ * stream of the overview, sent after commits;</li>
  * <li>writes (POST): {@code /honker/api/jobs/{id}/requeue} and {@code .../delete} (dead
- * jobs), {@code /honker/api/queues/{queue}/requeue-dead} and {@code .../delete-dead},
- * {@code /honker/api/listeners/{id}/pause} and {@code .../resume}.</li>
+ * jobs), {@code /honker/api/queue/requeue-dead?name={queue}} and {@code .../delete-dead},
+ * {@code /honker/api/listeners/{id}/pause} and {@code .../resume},
+ * {@code /honker/api/schedule/pause?name={schedule}} and {@code .../resume}.</li>
  * </ul>
  * Register {@link #routes()} as a bean in a Spring MVC application. Reads go through
  * {@link HonkerStats}; the page escapes every value it shows. The page sends Spring
@@ -81,13 +86,17 @@ public class HonkerDashboard implements SmartLifecycle {
 	 * @param stats the statistics
 	 * @param deadLetters the dead-job operations
 	 * @param listeners the listener registry of this application, or {@code null}
-	 * @param watcher the commit watcher that triggers live updates, or {@code null} (the
-	 * page then polls every few seconds)
+	 * @param schedules pauses and resumes schedules, or {@code null} (the page then has
+	 * no pause and resume buttons for them)
+	 * @param leader this application's scheduler leader, whose latest fires the page
+	 * lists, or {@code null}
+	 * @param events the events thread that sends the live updates after commits, or
+	 * {@code null} (the page then polls every few seconds)
 	 * @param updateInterval the shortest time between two live updates
 	 */
 	public HonkerDashboard(String basePath, HonkerStats stats, HonkerDeadLetters deadLetters,
-			@Nullable HonkerListenerEndpointRegistry listeners, @Nullable DatabaseWatcher watcher,
-			Duration updateInterval) {
+			@Nullable HonkerListenerEndpointRegistry listeners, @Nullable HonkerSchedules schedules,
+			@Nullable HonkerSchedulerLeader leader, @Nullable HonkerEvents events, Duration updateInterval) {
 		Assert.isTrue(isValidBasePath(basePath), () -> "basePath must start with '/', not end with '/' and"
 				+ " contain only letters, digits and - . _ ~ /, got '" + basePath + "'");
 		Assert.notNull(stats, "stats must not be null");
@@ -96,10 +105,10 @@ public class HonkerDashboard implements SmartLifecycle {
 				() -> "updateInterval must not be negative, got " + updateInterval);
 		this.basePath = basePath;
 		this.throughput = new ThroughputHistory(stats);
-		this.data = new DashboardData(stats, listeners, this.throughput, Clock.systemUTC());
-		this.api = new DashboardApi(this.data, deadLetters, listeners);
+		this.data = new DashboardData(stats, listeners, leader, this.throughput, Clock.systemUTC());
+		this.api = new DashboardApi(this.data, deadLetters, listeners, schedules);
 		this.pages = new DashboardPages(basePath);
-		this.live = (watcher != null) ? new DashboardLive(watcher, this.api::overviewJson, updateInterval) : null;
+		this.live = (events != null) ? new DashboardLive(events, this.api::overviewJson, updateInterval) : null;
 	}
 
 	/**
@@ -116,19 +125,21 @@ public class HonkerDashboard implements SmartLifecycle {
 		return RouterFunctions.route()
 			.GET(this.basePath, request -> this.pages.page(request, "overview", ""))
 			.GET(this.basePath + "/", request -> this.pages.page(request, "overview", ""))
-			.GET(this.basePath + "/queues/{queue}", this::queuePage)
+			.GET(this.basePath + "/queue", this::queuePage)
 			.GET(this.basePath + "/jobs/{id}", this::jobPage)
 			.GET(this.basePath + "/assets/{name}", this.pages::asset)
 			.GET(api + "/overview", this.api::overview)
 			.GET(api + "/events", this::events)
-			.GET(api + "/queues/{queue}", this.api::queue)
+			.GET(api + "/queue", this.api::queue)
 			.GET(api + "/jobs/{id}", this.api::job)
 			.POST(api + "/jobs/{id}/requeue", this.api::requeue)
 			.POST(api + "/jobs/{id}/delete", this.api::delete)
-			.POST(api + "/queues/{queue}/requeue-dead", this.api::requeueDead)
-			.POST(api + "/queues/{queue}/delete-dead", this.api::deleteDead)
+			.POST(api + "/queue/requeue-dead", this.api::requeueDead)
+			.POST(api + "/queue/delete-dead", this.api::deleteDead)
 			.POST(api + "/listeners/{id}/pause", this.api::pause)
 			.POST(api + "/listeners/{id}/resume", this.api::resume)
+			.POST(api + "/schedule/pause", this.api::pauseSchedule)
+			.POST(api + "/schedule/resume", this.api::resumeSchedule)
 			.filter((request, next) -> {
 				if (request.path().startsWith(api + "/") && !request.path().equals(api + "/events")) {
 					this.lastRead = Instant.now();
@@ -145,7 +156,11 @@ public class HonkerDashboard implements SmartLifecycle {
 	}
 
 	private ServerResponse queuePage(ServerRequest request) {
-		String queue = request.pathVariable("queue");
+		String queue = request.param("name").orElse("");
+		if (queue.isEmpty()) {
+			return this.pages.notFound("No such queue",
+					"Give the queue as ?name=, for example " + this.basePath + "/queue?name=emails.");
+		}
 		if (!this.data.isKnownQueue(queue)) {
 			return this.pages.notFound("No such queue", DashboardApi.unknownQueue(queue));
 		}
@@ -170,7 +185,7 @@ public class HonkerDashboard implements SmartLifecycle {
 	private ServerResponse events(ServerRequest request) {
 		if (this.live == null) {
 			return DashboardApi.message(HttpStatus.NOT_FOUND,
-					"Live updates need the commit watcher, which this application does not run; the page polls instead.");
+					"Live updates need HonkerEvents and the commit watcher, which this application does not run; the page polls instead.");
 		}
 		return this.live.open();
 	}

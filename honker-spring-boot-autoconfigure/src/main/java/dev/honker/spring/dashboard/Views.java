@@ -25,8 +25,7 @@ final class Views {
 
 	/** Everything the overview shows. */
 	record Overview(long generatedAt, List<QueueRow> queues, List<ThroughputHistory.Bucket> throughput,
-			List<WorkerRow> workers, List<ListenerRow> listeners, List<ScheduleRow> schedules, List<StreamRow> streams,
-			List<String> notes) {
+			List<WorkerRow> workers, List<ListenerRow> listeners, List<ScheduleRow> schedules, List<TopicRow> streams) {
 	}
 
 	record QueueRow(String name, long pending, long claimableNow, long delayed, long processing, long expiredClaims,
@@ -45,10 +44,21 @@ final class Views {
 	record ListenerRow(String id, String queue, String description, boolean running, boolean paused, String failure) {
 	}
 
-	record ScheduleRow(String name, String queue, String expression, long nextFireAt, boolean paused) {
+	record ScheduleRow(String name, String queue, String expression, long nextFireAt, boolean paused,
+			List<FireRow> lastFires) {
 	}
 
-	record StreamRow(String consumer, String topic, long offset, long lag) {
+	/** A fire of a schedule by this application: the boundary and the job it enqueued. */
+	record FireRow(long fireAt, long jobId) {
+	}
+
+	/**
+	 * A stream topic: its last offset (0 when it has no event left) and its consumers.
+	 */
+	record TopicRow(String topic, long lastOffset, List<ConsumerRow> consumers) {
+	}
+
+	record ConsumerRow(String consumer, long offset, long lag) {
 	}
 
 	/** One page of a queue's jobs in one state. */

@@ -87,6 +87,16 @@ public class HonkerListenerContainer extends AbstractListenerContainer {
 	}
 
 	/**
+	 * The latest {@link VirtualMachineError} (such as an {@link OutOfMemoryError}) that
+	 * one of this listener's handlers ended with since the application started. The job
+	 * was settled as a failed attempt and the listener goes on, but the JVM may be
+	 * damaged: health checks report it until the application restarts.
+	 */
+	public Optional<VirtualMachineError> getVirtualMachineError() {
+		return this.invoker.lastVirtualMachineError();
+	}
+
+	/**
 	 * Runs the queue's claimable jobs one by one in the calling thread, as the container
 	 * would (payload conversion, interceptors, error handler, acknowledgement), until the
 	 * queue has none left: for tests that want a listener's effects before their next

@@ -3,6 +3,7 @@ package dev.honker.spring.listener;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 import org.apache.commons.logging.Log;
@@ -41,6 +42,8 @@ final class JobInvoker {
 	private final List<JobInterceptor> interceptors;
 
 	private final @Nullable TransactionTemplate transaction;
+
+	private volatile @Nullable VirtualMachineError virtualMachineError;
 
 	/**
 	 * @param payload the handler's payload type and its converter
@@ -139,14 +142,25 @@ final class JobInvoker {
 	 * error handler), so its slot is freed and its claim no longer extended. The error is
 	 * not rethrown: the handler's stack has unwound, and a JVM that must stop on a real
 	 * out-of-memory error is told so with {@code -XX:+ExitOnOutOfMemoryError}, which acts
-	 * where the error is thrown.
+	 * where the error is thrown. The error is remembered for
+	 * {@link #lastVirtualMachineError()}, so that health checks report the JVM as
+	 * suspect.
 	 */
 	private JobOutcome failedWithVirtualMachineError(ClaimedJob job, JobContext context, VirtualMachineError error,
 			BooleanSupplier abandoned) {
 		logger.error("Honker listener '" + this.listenerId + "': the handler of job " + job.id() + " (attempt "
 				+ job.attempts() + " of " + job.maxAttempts() + ") ended with " + error.getClass().getName()
 				+ "; settling the job as a failed attempt", error);
+		this.virtualMachineError = error;
 		return failed(job, context, error, abandoned);
+	}
+
+	/**
+	 * The latest {@link VirtualMachineError} a handler ended with, if any since this
+	 * invoker was created.
+	 */
+	Optional<VirtualMachineError> lastVirtualMachineError() {
+		return Optional.ofNullable(this.virtualMachineError);
 	}
 
 	private @Nullable Object convert(ClaimedJob job) {

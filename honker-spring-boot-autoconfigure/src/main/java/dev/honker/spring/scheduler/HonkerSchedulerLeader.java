@@ -3,6 +3,7 @@ package dev.honker.spring.scheduler;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -52,6 +53,11 @@ public class HonkerSchedulerLeader implements SmartLifecycle {
 	private static final LogAccessor LOG = new LogAccessor(HonkerSchedulerLeader.class);
 
 	private static final Duration RETRY_AFTER_ERROR = Duration.ofSeconds(1);
+
+	/** How many fires of each schedule {@link #recentFires(String)} remembers. */
+	public static final int RECENT_FIRES = 5;
+
+	private final RecentFires fires = new RecentFires(RECENT_FIRES);
 
 	private final LeaderStore store;
 
@@ -115,6 +121,17 @@ public class HonkerSchedulerLeader implements SmartLifecycle {
 	/** Whether this process holds the scheduler lock now. */
 	public boolean isLeader() {
 		return this.leader;
+	}
+
+	/**
+	 * The latest fires of a schedule made by this process while it led, newest first, at
+	 * most {@value #RECENT_FIRES}; Honker's schedule table keeps only the next boundary,
+	 * so fires made by another process are not known here.
+	 * @param name the schedule's name
+	 * @return the fires, empty if this process fired none of this schedule
+	 */
+	public List<ScheduleFire> recentFires(String name) {
+		return this.fires.of(name);
 	}
 
 	@Override
@@ -235,6 +252,7 @@ public class HonkerSchedulerLeader implements SmartLifecycle {
 			}
 			if (!"[]".equals(result.fires())) {
 				LOG.debug(() -> "Honker scheduler fired " + result.fires());
+				this.fires.record(result.fires());
 			}
 			soonest = result.soonest();
 			renewAt = now.plus(this.renewInterval);

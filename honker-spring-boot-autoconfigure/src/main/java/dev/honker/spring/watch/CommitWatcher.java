@@ -28,8 +28,12 @@ import org.jspecify.annotations.Nullable;
  * and logged once.
  *
  * <ul>
- * <li>The wake source is set up, then the baseline is read, before {@link #start}
- * returns, so a commit right after it is seen.</li>
+ * <li>The connection is opened and read once, then the wake source is set up, then the
+ * baseline is read, before {@link #start} returns, so a commit right after it is seen.
+ * The first read opens the {@code -wal} and {@code -shm} files, which SQLite
+ * {@code fchown}s when the process runs as root: a file event that, if the wake source
+ * were already set up, would keep the watcher alert (reading every poll interval) for a
+ * second after every start, for nothing.</li>
  * <li>SQLITE_BUSY or SQLITE_LOCKED on a read: try again on the next one, keeping the
  * baseline.</li>
  * <li>Any other error: drop the connection and wake everyone once; the next read reopens
@@ -75,12 +79,20 @@ final class CommitWatcher implements SharedWatcher {
 		this.file = file;
 		this.options = options;
 		this.fileKey = fileKey(file);
-		this.wake = wakeSource(file, options);
+		open();
 		try {
-			open();
+			this.wake = wakeSource(file, options);
+		}
+		catch (RuntimeException ex) {
+			closeConnection();
+			throw ex;
+		}
+		try {
+			this.lastVersion = this.dataVersion.read();
 		}
 		catch (SQLException ex) {
 			this.wake.close();
+			closeConnection();
 			throw ex;
 		}
 		this.thread = new Thread(this::run, "honker-watcher-" + file.getFileName());

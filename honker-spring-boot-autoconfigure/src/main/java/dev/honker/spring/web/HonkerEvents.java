@@ -49,7 +49,9 @@ import org.jspecify.annotations.Nullable;
  * emitters, and sends every emitter what is newer than its own position. Every 15 seconds
  * without a commit it sends each emitter a comment, so that a client that went away is
  * noticed and dropped. When the application context stops, every emitter is completed
- * before the web server's graceful shutdown waits for open requests.
+ * before the web server's graceful shutdown waits for open requests. The thread and its
+ * subscription start with the first emitter or {@linkplain #addFeed feed}: an application
+ * whose pages open none costs nothing.
  */
 public class HonkerEvents implements SmartLifecycle, DisposableBean {
 
@@ -64,6 +66,8 @@ public class HonkerEvents implements SmartLifecycle, DisposableBean {
 	private final @Nullable Long timeoutMillis;
 
 	private final Map<Source, List<Client>> clients = new ConcurrentHashMap<>();
+
+	private final List<Feed> feeds = new CopyOnWriteArrayList<>();
 
 	private final Dispatcher dispatcher;
 
@@ -122,6 +126,35 @@ public class HonkerEvents implements SmartLifecycle, DisposableBean {
 	 */
 	public SseEmitter sseStream(String topic, @Nullable String lastEventId) {
 		return open(new Source(true, requireName("topic", topic)), lastEventId);
+	}
+
+	/**
+	 * Adds a feed that the events thread calls after the next commits, so that a page of
+	 * the application's own (the dashboard's overview, for example) shares this thread
+	 * and its one watcher subscription instead of running its own. Starts the thread.
+	 * @param feed the feed; its passes run on the events thread and delay the other
+	 * emitters while they run, so they should be short
+	 */
+	public void addFeed(Feed feed) {
+		Objects.requireNonNull(feed, "feed must not be null");
+		this.feeds.add(feed);
+		this.dispatcher.start();
+	}
+
+	/**
+	 * Removes a feed added with {@link #addFeed}.
+	 * @param feed the feed
+	 */
+	public void removeFeed(Feed feed) {
+		this.feeds.remove(feed);
+	}
+
+	/**
+	 * Makes the events thread pass now, as after a commit: every feed is called with
+	 * {@code committed} set.
+	 */
+	public void wake() {
+		this.dispatcher.wakeNow();
 	}
 
 	/** The number of open emitters. */
@@ -284,6 +317,26 @@ public class HonkerEvents implements SmartLifecycle, DisposableBean {
 				"lastEventId must be a notification id or stream offset (0 or more), got '" + lastEventId + "'");
 	}
 
+	/**
+	 * Something the events thread calls after commits: for example a page of the
+	 * application's own that sends a fresh view over Server-Sent Events.
+	 */
+	@FunctionalInterface
+	public interface Feed {
+
+		/**
+		 * Called on the events thread after commits, after {@link HonkerEvents#wake()},
+		 * and at the time it asked for.
+		 * @param committed whether something committed (or {@link HonkerEvents#wake()}
+		 * was called) since the previous call; {@code false} when called because its time
+		 * came
+		 * @return when to call it at the latest even without a commit, or {@code null}
+		 * for no time
+		 */
+		@Nullable Instant pass(boolean committed);
+
+	}
+
 	/** A notification channel or a stream topic. */
 	private record Source(boolean stream, String name) {
 	}
@@ -340,14 +393,40 @@ public class HonkerEvents implements SmartLifecycle, DisposableBean {
 
 		private Instant nextKeepAlive = Instant.now().plus(KEEP_ALIVE);
 
+		private @Nullable Instant nextPass;
+
+		/**
+		 * Forwards what is new and calls the feeds. A pass that comes before the time the
+		 * previous one asked for was woken by a commit or a signal; the first pass of a
+		 * run was not.
+		 */
 		@Override
 		protected Instant pass() {
+			boolean committed = this.nextPass != null && Instant.now().isBefore(this.nextPass);
 			forwardNew();
 			if (!Instant.now().isBefore(this.nextKeepAlive)) {
 				keepAlive();
 				this.nextKeepAlive = Instant.now().plus(KEEP_ALIVE);
 			}
-			return this.nextKeepAlive;
+			Instant next = this.nextKeepAlive;
+			for (Feed feed : HonkerEvents.this.feeds) {
+				Instant wanted = passFeed(feed, committed);
+				if (wanted != null && wanted.isBefore(next)) {
+					next = wanted;
+				}
+			}
+			this.nextPass = next;
+			return next;
+		}
+
+		private @Nullable Instant passFeed(Feed feed, boolean committed) {
+			try {
+				return feed.pass(committed);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("a feed of HonkerEvents failed: " + ex.getMessage(), ex);
+				return null;
+			}
 		}
 
 	}

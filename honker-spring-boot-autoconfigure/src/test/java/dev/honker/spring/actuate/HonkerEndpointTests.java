@@ -10,14 +10,17 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.honker.spring.core.HonkerTemplate;
 import dev.honker.spring.core.JobOptions;
+import dev.honker.spring.scheduler.HonkerSchedules;
+import dev.honker.spring.scheduler.ScheduleDefinition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * The {@code honker} endpoint over HTTP, on the management port of a real server: reads,
- * requeue of a dead job that then runs on the live listener, delete, pause and resume,
- * and the errors (404, 409, 400); writes refused unless access is unrestricted.
+ * requeue of a dead job that then runs on the live listener, delete, pause and resume of
+ * a listener and of a schedule, and the errors (404, 409, 400); writes refused unless
+ * access is unrestricted.
  */
 class HonkerEndpointTests extends ActuatorApplicationTests {
 
@@ -73,6 +76,20 @@ class HonkerEndpointTests extends ActuatorApplicationTests {
 		await().atMost(LONG).until(() -> jobs.handled.contains(second));
 		assertThat(post("/listeners/nobody", "pause").statusCode()).isEqualTo(404);
 
+		HonkerSchedules schedules = this.context.getBean(HonkerSchedules.class);
+		schedules.register(ScheduleDefinition.of("nightly", "reports", "0 3 * * *"));
+		HttpResponse<String> pauseSchedule = post("/schedules/nightly", "pause");
+		assertThat(pauseSchedule.statusCode()).isEqualTo(200);
+		assertThat(pauseSchedule.body()).contains("\"schedule\":\"nightly\"", "\"paused\":true");
+		assertThat(schedules.find("nightly")).hasValueSatisfying(schedule -> assertThat(schedule.enabled()).isFalse());
+		assertThat(get("").body()).contains("\"name\":\"nightly\"", "\"paused\":true");
+		assertThat(post("/schedules/nightly", "resume").body()).contains("\"paused\":false");
+		assertThat(schedules.find("nightly")).hasValueSatisfying(schedule -> assertThat(schedule.enabled()).isTrue());
+		HttpResponse<String> unknownSchedule = post("/schedules/weekly", "pause");
+		assertThat(unknownSchedule.statusCode()).isEqualTo(404);
+		assertThat(unknownSchedule.body()).contains("no schedule 'weekly'; schedules: [nightly]");
+		assertThat(post("/schedules/nightly", "explode").statusCode()).isEqualTo(400);
+
 		jobs.failing.set(true);
 		long third = honker.enqueue("jobs", "three", JobOptions.defaults().withMaxAttempts(1));
 		await().atMost(LONG).until(() -> count(jdbc, "SELECT count(*) FROM _honker_dead") == 1);
@@ -93,6 +110,7 @@ class HonkerEndpointTests extends ActuatorApplicationTests {
 		assertThat(post("/dead-jobs/" + id, "requeue").statusCode()).isEqualTo(405);
 		assertThat(delete("/dead-jobs/" + id).statusCode()).isEqualTo(405);
 		assertThat(post("/listeners/jobs", "pause").statusCode()).isEqualTo(405);
+		assertThat(post("/schedules/nightly", "pause").statusCode()).isEqualTo(405);
 		assertThat(count(jdbc, "SELECT count(*) FROM _honker_dead")).isEqualTo(1);
 	}
 

@@ -35,8 +35,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The {@code honker} health indicator of an auto-configured worker on a real SQLite file:
- * UP, then DOWN with the reason when the file is replaced under the running listener or a
- * threshold is crossed.
+ * UP, then DOWN with the reason when the file is replaced under the running listener, a
+ * handler ends with an {@link OutOfMemoryError}, or a threshold is crossed.
  */
 class HonkerHealthIndicatorTests {
 
@@ -85,6 +85,23 @@ class HonkerHealthIndicatorTests {
 					&& reason.contains("database file replaced"));
 			assertThat(reasons(down))
 				.anyMatch(reason -> reason.startsWith("listener 'health-worker' stopped claiming: "));
+		});
+	}
+
+	@Test
+	void isDownWithTheReasonWhenAHandlerEndedWithAVirtualMachineError() {
+		runner().withBean(OutOfMemoryWorker.class).run(context -> {
+			HonkerHealthIndicator health = context.getBean(HonkerHealthIndicator.class);
+			JdbcTemplate jdbc = new JdbcTemplate(this.pool);
+			await().atMost(LONG).until(() -> health.health(true).getDetails().containsKey("queues"));
+			assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
+			jdbc.update("INSERT INTO _honker_live (queue, payload, max_attempts) VALUES ('big', '\"huge\"', 1)");
+			await().atMost(LONG).until(() -> health.health(true).getStatus().equals(Status.DOWN));
+			assertThat(reasons(health.health(true))).singleElement()
+				.isEqualTo("listener 'oom-worker': a handler ended with java.lang.OutOfMemoryError: simulated for huge;"
+						+ " the JVM may be damaged, restart the application");
+			assertThat(jdbc.queryForObject("SELECT count(*) FROM _honker_dead WHERE queue = 'big'", Long.class))
+				.isEqualTo(1);
 		});
 	}
 
@@ -138,6 +155,15 @@ class HonkerHealthIndicatorTests {
 	@SuppressWarnings("unchecked")
 	private static List<String> reasons(Health health) {
 		return (List<String>) health.getDetails().get("reasons");
+	}
+
+	static class OutOfMemoryWorker {
+
+		@HonkerListener(id = "oom-worker", queue = "big")
+		void handle(String payload) {
+			throw new OutOfMemoryError("simulated for " + payload);
+		}
+
 	}
 
 	static class Worker {

@@ -28,14 +28,17 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.honker.spring.core.HonkerTemplate;
 import dev.honker.spring.core.JobOptions;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
+import dev.honker.spring.scheduler.HonkerSchedules;
+import dev.honker.spring.scheduler.ScheduleDefinition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * The dashboard's pages and JSON API over HTTP on a real server: 404 pages with escaped
- * values, paging through every state, writes and their errors, a requeue sent twice at
- * once that runs the job once, and the live event stream after a commit.
+ * values, paging through every state, a queue whose name has a slash, writes and their
+ * errors, schedule pause and resume, stream topics with and without consumers, a requeue
+ * sent twice at once that runs the job once, and the live event stream after a commit.
  */
 class DashboardApiTests {
 
@@ -72,7 +75,7 @@ class DashboardApiTests {
 
 	@Test
 	void unknownQueuesAndJobsGetA404PageWithEscapedValues() throws Exception {
-		HttpResponse<String> queue = get("/queues/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E");
+		HttpResponse<String> queue = get("/queue?name=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E");
 		assertThat(queue.statusCode()).isEqualTo(404);
 		assertThat(queue.headers().firstValue("Content-Type")).hasValueSatisfying(type -> type.startsWith("text/html"));
 		assertThat(queue.body()).contains("No such queue", "&lt;img src=x onerror=alert(1)&gt;")
@@ -82,7 +85,9 @@ class DashboardApiTests {
 		assertThat(job.body()).contains("Job 424242 is gone", "acknowledged, cancelled or deleted");
 		assertThat(get("/jobs/abc").statusCode()).isEqualTo(404);
 		assertThat(get("/assets/secret.txt").statusCode()).isEqualTo(404);
-		assertThat(get("/api/queues/nope").statusCode()).isEqualTo(404);
+		assertThat(get("/api/queue?name=nope").statusCode()).isEqualTo(404);
+		assertThat(get("/api/queue").statusCode()).isEqualTo(400);
+		assertThat(get("/queue").statusCode()).isEqualTo(404);
 		assertThat(json(get("/api/jobs/424242")).get("message"))
 			.isEqualTo("Job 424242 is gone: it was acknowledged, cancelled or deleted, or it never existed.");
 		HttpResponse<String> page = get("");
@@ -104,7 +109,7 @@ class DashboardApiTests {
 		int pages = 0;
 		do {
 			Map<String, Object> page = json(
-					get("/api/queues/emails?state=pending&limit=25" + ((after != null) ? "&after=" + after : "")));
+					get("/api/queue?name=emails&state=pending&limit=25" + ((after != null) ? "&after=" + after : "")));
 			for (Object job : (List<?>) page.get("jobs")) {
 				seen.add(((Number) ((Map<?, ?>) job).get("id")).longValue());
 			}
@@ -114,25 +119,25 @@ class DashboardApiTests {
 		while (after != null);
 		assertThat(pages).isEqualTo(3);
 		assertThat(seen).isEqualTo(pending);
-		Map<String, Object> first = json(get("/api/queues/emails"));
+		Map<String, Object> first = json(get("/api/queue?name=emails"));
 		assertThat((Map<String, Object>) first.get("queue")).containsEntry("pending", 60);
 		assertThat((List<?>) first.get("jobs")).hasSize(DashboardData.DEFAULT_PAGE_SIZE);
-		assertThat(json(get("/api/queues/emails?state=processing")).get("jobs")).asList().isEmpty();
+		assertThat(json(get("/api/queue?name=emails&state=processing")).get("jobs")).asList().isEmpty();
 
 		long dead1 = this.honker.enqueue("reports", "a", JobOptions.defaults().withMaxAttempts(1));
 		long dead2 = this.honker.enqueue("reports", "b", JobOptions.defaults().withMaxAttempts(1));
 		await().atMost(LONG).until(() -> this.honker.job(dead2).isEmpty() && this.honker.job(dead1).isEmpty());
-		Map<String, Object> deadPage = json(get("/api/queues/reports?state=dead&limit=1"));
+		Map<String, Object> deadPage = json(get("/api/queue?name=reports&state=dead&limit=1"));
 		assertThat(deadPage.get("next")).isEqualTo(Long.toString(dead2));
 		assertThat(((Map<?, ?>) ((List<?>) deadPage.get("jobs")).get(0)).get("lastError")).asString()
 			.contains("report generator is down: b");
-		Map<String, Object> secondDead = json(get("/api/queues/reports?state=dead&limit=1&after=" + dead2));
+		Map<String, Object> secondDead = json(get("/api/queue?name=reports&state=dead&limit=1&after=" + dead2));
 		assertThat(((Map<?, ?>) ((List<?>) secondDead.get("jobs")).get(0)).get("id")).isEqualTo((int) dead1);
 
-		assertThat(json(get("/api/queues/emails?limit=0")).get("message")).asString()
+		assertThat(json(get("/api/queue?name=emails&limit=0")).get("message")).asString()
 			.contains("limit must be a number from 1 to 1000, got '0'");
-		assertThat(get("/api/queues/emails?state=done").statusCode()).isEqualTo(400);
-		assertThat(get("/api/queues/emails?after=x").statusCode()).isEqualTo(400);
+		assertThat(get("/api/queue?name=emails&state=done").statusCode()).isEqualTo(400);
+		assertThat(get("/api/queue?name=emails&after=x").statusCode()).isEqualTo(400);
 	}
 
 	@Test
@@ -158,11 +163,59 @@ class DashboardApiTests {
 		assertThat(post("/api/listeners/mailer/resume").body()).contains("Listener 'mailer' resumed.");
 		await().atMost(LONG).until(() -> this.jobs.mailed.contains(pending));
 		assertThat(post("/api/listeners/nobody/pause").statusCode()).isEqualTo(404);
-		assertThat(post("/api/queues/nope/requeue-dead").statusCode()).isEqualTo(404);
-		assertThat(json(post("/api/queues/reports/delete-dead")).get("message"))
+		assertThat(post("/api/queue/requeue-dead?name=nope").statusCode()).isEqualTo(404);
+		assertThat(json(post("/api/queue/delete-dead?name=reports")).get("message"))
 			.isEqualTo("1 dead job of 'reports' deleted.");
 		assertThat(this.honker.job(other)).isEmpty();
 		assertThat(json(get("/api/jobs/" + other)).get("status")).isEqualTo(404);
+	}
+
+	@Test
+	void aQueueWhoseNameHasASlashOpens() throws Exception {
+		long id = this.honker.enqueue("a/b", "slashed", JobOptions.defaults().withDelay(Duration.ofHours(1)));
+		HttpResponse<String> page = get("/queue?name=a%2Fb");
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.body()).contains("<meta name=\"honker-subject\" content=\"a/b\">");
+		Map<String, Object> queue = json(get("/api/queue?name=a%2Fb"));
+		assertThat((Map<String, Object>) queue.get("queue")).containsEntry("name", "a/b").containsEntry("delayed", 1);
+		assertThat(((Map<?, ?>) ((List<?>) queue.get("jobs")).get(0)).get("id")).isEqualTo((int) id);
+		assertThat(json(post("/api/queue/requeue-dead?name=a%2Fb")).get("message"))
+			.isEqualTo("0 dead jobs of 'a/b' requeued.");
+	}
+
+	@Test
+	void pausesAndResumesSchedulesAndListsEveryStreamTopic() throws Exception {
+		HonkerSchedules schedules = this.context.getBean(HonkerSchedules.class);
+		schedules.register(ScheduleDefinition.of("nightly/report", "reports", "0 3 * * *"));
+		this.honker.publish("orders", null, Map.of("order", 1));
+		this.honker.publish("orders", null, Map.of("order", 2));
+		this.honker.publish("audit", null, Map.of("who", "me"));
+		this.honker.saveOffset("billing", "orders", 1);
+		Map<String, Object> overview = json(get("/api/overview"));
+		assertThat(overview.get("streams")).asList()
+			.containsExactly(Map.of("topic", "audit", "lastOffset", 3, "consumers", List.of()),
+					Map.of("topic", "orders", "lastOffset", 2, "consumers",
+							List.of(Map.of("consumer", "billing", "offset", 1, "lag", 1))));
+		assertThat(overview.get("schedules")).asList()
+			.singleElement()
+			.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+			.containsEntry("name", "nightly/report")
+			.containsEntry("paused", false)
+			.containsEntry("lastFires", List.of());
+
+		assertThat(json(post("/api/schedule/pause?name=nightly%2Freport")).get("message"))
+			.isEqualTo("Schedule 'nightly/report' paused.");
+		assertThat(schedules.find("nightly/report"))
+			.hasValueSatisfying(schedule -> assertThat(schedule.enabled()).isFalse());
+		assertThat(json(post("/api/schedule/resume?name=nightly%2Freport")).get("message"))
+			.isEqualTo("Schedule 'nightly/report' resumed.");
+		assertThat(schedules.find("nightly/report"))
+			.hasValueSatisfying(schedule -> assertThat(schedule.enabled()).isTrue());
+		HttpResponse<String> unknown = post("/api/schedule/pause?name=weekly");
+		assertThat(unknown.statusCode()).isEqualTo(404);
+		assertThat(json(unknown).get("message"))
+			.isEqualTo("There is no schedule 'weekly'; the schedules: [nightly/report]");
+		assertThat(post("/api/schedule/pause").statusCode()).isEqualTo(400);
 	}
 
 	@Test

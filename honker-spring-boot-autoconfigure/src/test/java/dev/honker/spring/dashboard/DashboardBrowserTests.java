@@ -28,6 +28,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.honker.spring.core.HonkerTemplate;
 import dev.honker.spring.core.JobOptions;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
+import dev.honker.spring.scheduler.HonkerSchedules;
+import dev.honker.spring.scheduler.ScheduleDefinition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -36,6 +38,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The dashboard in a real headless Chromium, driven by Selenium: the overview's counts,
  * which change live (no reload) as a listener resumed from the page processes the jobs; a
+ * schedule paused and resumed from the page; a queue whose name has a slash opened; a
  * dead letter opened, requeued with a double click, and processed once; a deleted job's
  * page; hostile payloads and queue names shown as text and never run. Saves screenshots
  * of the overview and of a queue page as {@code target/dashboard-*.png}.
@@ -100,6 +103,9 @@ class DashboardBrowserTests {
 		honker.enqueueJson("inbox", "{\"html\":\"<img src=x onerror=window.pwned=1>\",\"n\":[1,2]}");
 		honker.enqueue(HOSTILE_QUEUE, "x");
 		honker.enqueue("emails", "later", JobOptions.defaults().withDelay(Duration.ofHours(1)));
+		honker.enqueue("a/b", "slashed", JobOptions.defaults().withDelay(Duration.ofHours(1)));
+		HonkerSchedules schedules = this.context.getBean(HonkerSchedules.class);
+		schedules.register(ScheduleDefinition.of("nightly", "reports", "0 3 * * *"));
 		await().atMost(LONG).until(() -> honker.job(doomed).isEmpty() && honker.job(dead).isEmpty());
 
 		this.browser = chromium();
@@ -120,6 +126,24 @@ class DashboardBrowserTests {
 		assertThat(js("return window.sameDocument")).as("no reload").isEqualTo("yes");
 		wait.until(
 				ExpectedConditions.textToBe(By.cssSelector("#listeners tr[data-listener='mailer'] button"), "Pause"));
+
+		// A schedule paused and resumed from the page.
+		By scheduleButton = By.cssSelector("#schedules tr[data-schedule='nightly'] button");
+		assertThat(text(By.cssSelector("#schedules tr[data-schedule='nightly']"))).contains("0 3 * * *", "active");
+		click(scheduleButton);
+		wait.until(ExpectedConditions.textToBe(scheduleButton, "Resume"));
+		assertThat(text(By.cssSelector("#schedules tr[data-schedule='nightly']"))).contains("paused");
+		assertThat(schedules.find("nightly")).hasValueSatisfying(schedule -> assertThat(schedule.enabled()).isFalse());
+		click(scheduleButton);
+		wait.until(ExpectedConditions.textToBe(scheduleButton, "Pause"));
+		assertThat(schedules.find("nightly")).hasValueSatisfying(schedule -> assertThat(schedule.enabled()).isTrue());
+
+		// A queue whose name has a slash opens from its link.
+		click(By.linkText("a/b"));
+		wait.until(ExpectedConditions.textToBe(By.id("queue-name"), "a/b"));
+		assertThat(text(By.cssSelector("#queue-counts li[data-count='delayed'] strong"))).isEqualTo("1");
+		this.browser.navigate().back();
+		wait.until(ExpectedConditions.presenceOfElementLocated(By.linkText("reports")));
 
 		// A dead letter: its queue page, its job page, requeued with a double click.
 		click(By.linkText("reports"));
@@ -154,14 +178,14 @@ class DashboardBrowserTests {
 		assertThat(jobs.reported).containsExactly(dead);
 
 		// Hostile payloads show as text, on the queue page and the job page.
-		this.browser.get(base + "/queues/inbox");
+		this.browser.get(base + "/queue?name=inbox");
 		wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#jobs tr[data-job='" + hostile + "']")));
 		assertThat(text(By.cssSelector("#jobs tr[data-job='" + hostile + "'] .payload")))
 			.isEqualTo("\"" + HOSTILE_PAYLOAD + "\"");
 		assertThat(text(By.id("jobs"))).contains("<img src=x onerror=window.pwned=1>");
 		this.browser.get(base + "/jobs/" + hostile);
 		wait.until(ExpectedConditions.textToBe(By.id("payload"), "\"" + HOSTILE_PAYLOAD + "\""));
-		this.browser.get(base + "/queues/nope");
+		this.browser.get(base + "/queue?name=nope");
 		assertThat(text(By.id("not-found"))).isEqualTo("No such queue");
 		assertThat(js("return document.querySelectorAll('script:not([src])').length + ':' + window.pwned"))
 			.isEqualTo("0:undefined");

@@ -19,6 +19,7 @@ import dev.honker.spring.core.HonkerStatsSampler;
 import dev.honker.spring.core.HonkerDeadLetters;
 import dev.honker.spring.core.HonkerStats;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
+import dev.honker.spring.scheduler.HonkerSchedules;
 import dev.honker.spring.watch.DatabaseWatcher;
 
 /**
@@ -28,7 +29,7 @@ import dev.honker.spring.watch.DatabaseWatcher;
  * Honker auto-configured.
  */
 @AutoConfiguration(after = { HonkerAutoConfiguration.class, HonkerListenerAutoConfiguration.class,
-		HonkerStatsSamplerAutoConfiguration.class })
+		HonkerStatsSamplerAutoConfiguration.class, HonkerSchedulerAutoConfiguration.class })
 @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
 @ConditionalOnBean(HonkerStats.class)
 public final class HonkerActuatorAutoConfiguration {
@@ -62,8 +63,8 @@ public final class HonkerActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		HonkerEndpoint honkerEndpoint(HonkerStats stats, HonkerDeadLetters deadLetters,
-				ObjectProvider<HonkerListenerEndpointRegistry> listeners) {
-			return new HonkerEndpoint(stats, deadLetters, listeners.getIfAvailable());
+				ObjectProvider<HonkerListenerEndpointRegistry> listeners, ObjectProvider<HonkerSchedules> schedules) {
+			return new HonkerEndpoint(stats, deadLetters, listeners.getIfAvailable(), schedules.getIfAvailable());
 		}
 
 	}

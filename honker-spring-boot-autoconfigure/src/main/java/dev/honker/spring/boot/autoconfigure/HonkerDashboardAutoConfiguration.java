@@ -24,7 +24,9 @@ import dev.honker.spring.core.HonkerDeadLetters;
 import dev.honker.spring.core.HonkerStats;
 import dev.honker.spring.dashboard.HonkerDashboard;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
-import dev.honker.spring.watch.DatabaseWatcher;
+import dev.honker.spring.scheduler.HonkerSchedulerLeader;
+import dev.honker.spring.scheduler.HonkerSchedules;
+import dev.honker.spring.web.HonkerEvents;
 
 /**
  * The Honker dashboard ({@link HonkerDashboard}) at {@code honker.dashboard.path}, in a
@@ -33,7 +35,8 @@ import dev.honker.spring.watch.DatabaseWatcher;
  * logs a WARN at startup: the page then shows payloads to, and takes writes from, anyone
  * who reaches the port.
  */
-@AutoConfiguration(after = { HonkerAutoConfiguration.class, HonkerListenerAutoConfiguration.class })
+@AutoConfiguration(after = { HonkerAutoConfiguration.class, HonkerListenerAutoConfiguration.class,
+		HonkerSchedulerAutoConfiguration.class, HonkerEventsAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(
 		name = { "org.springframework.web.servlet.function.RouterFunction", "tools.jackson.databind.json.JsonMapper" })
@@ -51,7 +54,8 @@ public final class HonkerDashboardAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	HonkerDashboard honkerDashboard(HonkerProperties properties, HonkerStats stats, HonkerDeadLetters deadLetters,
-			ObjectProvider<HonkerListenerEndpointRegistry> listeners, ObjectProvider<DatabaseWatcher> watcher) {
+			ObjectProvider<HonkerListenerEndpointRegistry> listeners, ObjectProvider<HonkerSchedules> schedules,
+			ObjectProvider<HonkerSchedulerLeader> leader, ObjectProvider<HonkerEvents> events) {
 		HonkerProperties.Dashboard dashboard = properties.getDashboard();
 		String path = dashboard.getPath();
 		if (!HonkerDashboard.isValidBasePath(path)) {
@@ -66,8 +70,8 @@ public final class HonkerDashboardAutoConfiguration {
 					"honker.dashboard.update-interval must not be negative, got " + dashboard.getUpdateInterval() + ".",
 					"Set honker.dashboard.update-interval to a duration such as 1s, or leave it unset.", null);
 		}
-		return new HonkerDashboard(path, stats, deadLetters, listeners.getIfAvailable(), watcher.getIfAvailable(),
-				dashboard.getUpdateInterval());
+		return new HonkerDashboard(path, stats, deadLetters, listeners.getIfAvailable(), schedules.getIfAvailable(),
+				leader.getIfAvailable(), events.getIfAvailable(), dashboard.getUpdateInterval());
 	}
 
 	@Bean

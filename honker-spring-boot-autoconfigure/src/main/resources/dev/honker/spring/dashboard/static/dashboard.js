@@ -89,7 +89,7 @@
   }
 
   function queueHref(name) {
-    return base + '/queues/' + encodeURIComponent(name);
+    return base + '/queue?name=' + encodeURIComponent(name);
   }
 
   function jobHref(id) {
@@ -221,20 +221,45 @@
       }), 'No worker has held a claim in the last 10 minutes.'));
 
     content.appendChild(el('h2', { text: 'Schedules' }));
-    content.appendChild(table('schedules', 'Schedules', ['Schedule', 'Queue', 'Expression', 'Next fire', 'State'],
+    content.appendChild(table('schedules', 'Schedules', ['Schedule', 'Queue', 'Expression', 'Next fire', 'Last fires here', 'State', 'Action'],
       overview.schedules.map(function (schedule) {
+        var fires = el('td', { 'class': 'fires' });
+        if (schedule.lastFires.length === 0) {
+          fires.appendChild(el('span', { 'class': 'empty', text: '-' }));
+        }
+        schedule.lastFires.forEach(function (fire, index) {
+          if (index > 0) {
+            fires.appendChild(document.createTextNode(', '));
+          }
+          fires.appendChild(time(fire.fireAt));
+          fires.appendChild(document.createTextNode(' '));
+          fires.appendChild(link(jobHref(fire.jobId), '#' + fire.jobId));
+        });
+        var path = '/api/schedule/' + (schedule.paused ? 'resume' : 'pause') + '?name=' + encodeURIComponent(schedule.name);
         return el('tr', { 'data-schedule': schedule.name }, cell(schedule.name), cell(schedule.queue), cell(schedule.expression),
-          el('td', null, time(schedule.nextFireAt)), cell(schedule.paused ? 'paused' : 'active', schedule.paused ? 'state-paused' : null));
+          el('td', null, time(schedule.nextFireAt)), fires,
+          cell(schedule.paused ? 'paused' : 'active', schedule.paused ? 'state-paused' : null),
+          el('td', null, schedule.paused
+            ? actionButton('Resume', path, { describedBy: 'schedule ' + schedule.name })
+            : actionButton('Pause', path, { className: 'secondary', describedBy: 'schedule ' + schedule.name })));
       }), 'No schedule is registered.'));
+    content.appendChild(el('p', { 'class': 'note', text: 'Last fires here: the fires made by this application while it led'
+      + ' the scheduler. The database keeps only the next fire of a schedule, so fires made by another process are not shown.' }));
 
     content.appendChild(el('h2', { text: 'Streams' }));
-    content.appendChild(table('streams', 'Stream consumers', ['Consumer', 'Topic', { label: 'Offset', num: true }, { label: 'Lag', num: true }],
-      overview.streams.map(function (stream) {
-        return el('tr', null, cell(stream.consumer), cell(stream.topic), cell(stream.offset, 'num'), cell(stream.lag, 'num'));
-      }), 'No stream consumer has saved an offset.'));
-    overview.notes.forEach(function (note) {
-      content.appendChild(el('p', { 'class': 'note', text: note }));
+    var streamRows = [];
+    overview.streams.forEach(function (topic) {
+      if (topic.consumers.length === 0) {
+        streamRows.push(el('tr', { 'data-topic': topic.topic }, cell(topic.topic), cell(topic.lastOffset, 'num'),
+          cell('no consumer', 'empty'), cell('-', 'num'), cell('-', 'num')));
+      }
+      topic.consumers.forEach(function (consumer) {
+        streamRows.push(el('tr', { 'data-topic': topic.topic, 'data-consumer': consumer.consumer }, cell(topic.topic),
+          cell(topic.lastOffset, 'num'), cell(consumer.consumer), cell(consumer.offset, 'num'), cell(consumer.lag, 'num lag')));
+      });
     });
+    content.appendChild(table('streams', 'Stream topics and consumers', ['Topic', { label: 'Last offset', num: true }, 'Consumer',
+      { label: 'Offset', num: true }, { label: 'Lag', num: true }], streamRows, 'No stream topic has events or consumers.'));
     content.appendChild(el('p', { 'class': 'legend' }, 'Read at ', time(Math.floor(overview.generatedAt / 1000)), '.'));
     replaceMain(content);
   }
@@ -305,8 +330,8 @@
 
     if (page.state === 'dead') {
       content.appendChild(el('div', { 'class': 'actions' },
-        actionButton('Requeue all dead jobs', '/api/queues/' + encodeURIComponent(queue.name) + '/requeue-dead', { className: null }),
-        actionButton('Delete all dead jobs', '/api/queues/' + encodeURIComponent(queue.name) + '/delete-dead',
+        actionButton('Requeue all dead jobs', '/api/queue/requeue-dead?name=' + encodeURIComponent(queue.name), { className: null }),
+        actionButton('Delete all dead jobs', '/api/queue/delete-dead?name=' + encodeURIComponent(queue.name),
           { className: 'danger', confirm: 'Delete every dead job of ' + queue.name + ' for good?' })));
     }
     var headings = ['Job', 'Payload', { label: 'Attempts', num: true }, 'Run at'];
@@ -418,8 +443,8 @@
     }
     if (view === 'queue') {
       var after = queueState.pages[queueState.pages.length - 1];
-      var query = '?state=' + queueState.state + '&limit=' + queueState.limit + (after ? '&after=' + encodeURIComponent(after) : '');
-      return getJson('/api/queues/' + encodeURIComponent(subject) + query).then(function (answer) {
+      var query = '&state=' + queueState.state + '&limit=' + queueState.limit + (after ? '&after=' + encodeURIComponent(after) : '');
+      return getJson('/api/queue?name=' + encodeURIComponent(subject) + query).then(function (answer) {
         if (answer.status === 200) {
           renderQueue(answer.body);
         } else {
