@@ -1,11 +1,14 @@
 package dev.honker.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -33,6 +36,7 @@ import dev.honker.spring.boot.autoconfigure.HonkerListenerAutoConfiguration;
 import dev.honker.spring.boot.autoconfigure.HonkerObservationAutoConfiguration;
 import dev.honker.spring.boot.autoconfigure.HonkerStatsSamplerAutoConfiguration;
 import dev.honker.spring.core.HonkerTemplate;
+import dev.honker.spring.core.JobTraceContexts;
 import dev.honker.spring.listener.HonkerListener;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
 
@@ -40,31 +44,46 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The cost of metrics and tracing on the enqueue path and on the drain, against the same
- * application without them, in the same run. Two Boot applications on two files: the
- * baseline (Honker, JDBC, Jackson), and the same plus Micrometer Observation, metrics
- * (Prometheus registry), Micrometer Tracing with Brave sampling every trace (spans
- * finished but not exported), Honker's observation, metrics, queue gauges and trace
- * context table.
+ * application without them, in the same run. Three Boot applications, each on its own
+ * file:
+ * <ul>
+ * <li>plain: Honker, JDBC, Jackson;</li>
+ * <li>observed: the same plus Micrometer Observation, metrics (Prometheus registry),
+ * Micrometer Tracing with Brave at Spring Boot's default sampling probability (spans
+ * finished but not exported), Honker's observations, metrics, queue gauges and trace
+ * context table: the configuration the targets are for;</li>
+ * <li>observed, every trace sampled: the same with
+ * {@code management.tracing.sampling.probability=1.0}, so every enqueue also writes its
+ * trace context row; printed for information.</li>
+ * </ul>
+ * Workloads, rounds rotating the order of the applications after warm-up rounds that are
+ * not counted; each round starts from an empty queue, an empty trace context table and a
+ * truncated WAL:
  * <ul>
  * <li>enqueue: one {@code HonkerTemplate.enqueue} per transaction, as a request would,
- * rounds of 2,000 transactions, 3 warm-up and 9 measured rounds, alternating;</li>
- * <li>drain: 20,000 jobs enqueued through the same application's template (so traced jobs
- * carry a stored trace context), drained by a {@code @HonkerListener} of 4 threads with a
- * no-op handler, 5 rounds, alternating.</li>
+ * rounds of 2,000 transactions, 10 warm-up and 11 measured rounds;</li>
+ * <li>drain: 20,000 jobs enqueued through the same application's template (so sampled
+ * jobs carry a stored trace context), drained by a {@code @HonkerListener} of 4 threads
+ * with a no-op handler, 2 warm-up and 5 measured rounds.</li>
  * </ul>
- * Prints the medians and the ratios (targets: enqueue at most 1.15x, drain at least 0.9x).
+ * Prints each round, the medians and the ratios (targets: enqueue at most 1.15x, drain at
+ * least 0.9x).
  */
 public final class ObservabilityBenchmark {
 
 	private static final int TRANSACTIONS = 2_000;
 
-	private static final int WARM_UP_ROUNDS = 3;
+	private static final int WARM_UP_ROUNDS = 10;
 
-	private static final int ENQUEUE_ROUNDS = 9;
+	private static final int ENQUEUE_ROUNDS = 11;
 
 	private static final int BACKLOG = 20_000;
 
+	private static final int DRAIN_WARM_UP_ROUNDS = 2;
+
 	private static final int DRAIN_ROUNDS = 5;
+
+	private static final String[] NAMES = { "plain", "observed", "observed, every trace sampled" };
 
 	private ObservabilityBenchmark() {
 	}
@@ -72,82 +91,114 @@ public final class ObservabilityBenchmark {
 	public static void main(String[] args) throws Exception {
 		Path directory = Files.createTempDirectory("honker-observability-bench");
 		try (ConfigurableApplicationContext plain = start(Plain.class, directory.resolve("plain.db"));
-				ConfigurableApplicationContext observed = start(Observed.class, directory.resolve("observed.db"))) {
-			System.out.println("observed app: " + observed.getBeanNamesForType(HonkerTemplate.class).length
-					+ " template, trace table: "
+				ConfigurableApplicationContext observed = start(Observed.class, directory.resolve("observed.db"));
+				ConfigurableApplicationContext sampled = start(Observed.class, directory.resolve("sampled.db"),
+						"management.tracing.sampling.probability=1.0")) {
+			ConfigurableApplicationContext[] apps = { plain, observed, sampled };
+			System.out.println("observed: sampling probability "
+					+ observed.getEnvironment().getProperty("management.tracing.sampling.probability", "0.1 (default)")
+					+ ", trace context table: "
 					+ observed.getBean(JdbcTemplate.class)
-						.queryForObject("SELECT count(*) FROM sqlite_master WHERE name = 'honker_spring_job_trace'",
-								Long.class));
-			double[] plainMicros = new double[ENQUEUE_ROUNDS];
-			double[] observedMicros = new double[ENQUEUE_ROUNDS];
-			for (int i = 0; i < WARM_UP_ROUNDS; i++) {
-				enqueueRound(plain);
-				enqueueRound(observed);
-			}
-			for (int i = 0; i < ENQUEUE_ROUNDS; i++) {
-				boolean plainFirst = i % 2 == 0;
-				if (plainFirst) {
-					plainMicros[i] = enqueueRound(plain);
-				}
-				observedMicros[i] = enqueueRound(observed);
-				if (!plainFirst) {
-					plainMicros[i] = enqueueRound(plain);
-				}
-				System.out.printf("enqueue round %d: plain %.1f us/tx, metrics+tracing %.1f us/tx%n", i + 1,
-						plainMicros[i], observedMicros[i]);
-			}
-			double[] plainRates = new double[DRAIN_ROUNDS];
-			double[] observedRates = new double[DRAIN_ROUNDS];
-			for (int i = 0; i < DRAIN_ROUNDS; i++) {
-				boolean plainFirst = i % 2 == 0;
-				if (plainFirst) {
-					plainRates[i] = drain(plain);
-				}
-				observedRates[i] = drain(observed);
-				if (!plainFirst) {
-					plainRates[i] = drain(plain);
-				}
-				System.out.printf("drain round %d: plain %,.0f jobs/s, metrics+tracing %,.0f jobs/s%n", i + 1,
-						plainRates[i], observedRates[i]);
-			}
-			double enqueuePlain = BenchDatabase.median(plainMicros);
-			double enqueueObserved = BenchDatabase.median(observedMicros);
-			double drainPlain = BenchDatabase.median(plainRates);
-			double drainObserved = BenchDatabase.median(observedRates);
-			System.out.printf("enqueue median: plain %.1f us/tx, metrics+tracing %.1f us/tx: %.2fx (target <= 1.15x)%n",
-					enqueuePlain, enqueueObserved, enqueueObserved / enqueuePlain);
+						.queryForObject("SELECT count(*) FROM sqlite_master WHERE name = ?", Long.class,
+								JobTraceContexts.TABLE)
+					+ "; every trace sampled: "
+					+ sampled.getEnvironment().getProperty("management.tracing.sampling.probability"));
+			double[][][] enqueue = rounds(apps, WARM_UP_ROUNDS, ENQUEUE_ROUNDS, ObservabilityBenchmark::enqueueRound,
+					"enqueue", "%.1f us/tx (thread CPU %.1f us/tx)");
+			double[][][] drain = rounds(apps, DRAIN_WARM_UP_ROUNDS, DRAIN_ROUNDS, ObservabilityBenchmark::drain,
+					"drain", "%,.0f jobs/s");
+			double[][] micros = enqueue[0];
+			double[][] cpu = enqueue[1];
+			double[][] rates = drain[0];
+			double enqueuePlain = BenchDatabase.median(micros[0]);
+			double cpuPlain = BenchDatabase.median(cpu[0]);
+			double drainPlain = BenchDatabase.median(rates[0]);
+			System.out.printf("enqueue median: plain %.1f us/tx, observed %.1f us/tx: %.2fx (target <= 1.15x)%n",
+					enqueuePlain, BenchDatabase.median(micros[1]), BenchDatabase.median(micros[1]) / enqueuePlain);
 			System.out.printf(
-					"drain median: plain %,.0f jobs/s, metrics+tracing %,.0f jobs/s: %.2fx (target >= 0.9x)%n",
-					drainPlain, drainObserved, drainObserved / drainPlain);
+					"enqueue thread CPU median (steadier on a busy machine): plain %.1f us/tx, observed %.1f us/tx: %.2fx%n",
+					cpuPlain, BenchDatabase.median(cpu[1]), BenchDatabase.median(cpu[1]) / cpuPlain);
+			System.out.printf("drain median: plain %,.0f jobs/s, observed %,.0f jobs/s: %.2fx (target >= 0.9x)%n",
+					drainPlain, BenchDatabase.median(rates[1]), BenchDatabase.median(rates[1]) / drainPlain);
+			System.out.printf(
+					"every trace sampled (information): enqueue %.1f us/tx: %.2fx (thread CPU %.2fx); drain %,.0f jobs/s: %.2fx%n",
+					BenchDatabase.median(micros[2]), BenchDatabase.median(micros[2]) / enqueuePlain,
+					BenchDatabase.median(cpu[2]) / cpuPlain, BenchDatabase.median(rates[2]),
+					BenchDatabase.median(rates[2]) / drainPlain);
 		}
 	}
 
-	private static ConfigurableApplicationContext start(Class<?> application, Path file) {
+	/**
+	 * Runs the warm-up rounds, then the measured rounds, each round running every
+	 * application once, starting with a different one each round.
+	 * @return the figures of the workload by figure, application and measured round
+	 */
+	private static double[][][] rounds(ConfigurableApplicationContext[] apps, int warmUpRounds, int rounds,
+			Function<ConfigurableApplicationContext, double[]> workload, String name, String format) {
+		for (int i = 0; i < warmUpRounds; i++) {
+			for (ConfigurableApplicationContext app : apps) {
+				workload.apply(app);
+			}
+		}
+		double[][][] figures = null;
+		for (int i = 0; i < rounds; i++) {
+			for (int k = 0; k < apps.length; k++) {
+				int app = (i + k) % apps.length;
+				double[] measured = workload.apply(apps[app]);
+				if (figures == null) {
+					figures = new double[measured.length][apps.length][rounds];
+				}
+				for (int figure = 0; figure < measured.length; figure++) {
+					figures[figure][app][i] = measured[figure];
+				}
+			}
+			StringBuilder line = new StringBuilder(name + " round " + (i + 1) + ":");
+			for (int app = 0; app < apps.length; app++) {
+				Object[] values = new Object[figures.length];
+				for (int figure = 0; figure < figures.length; figure++) {
+					values[figure] = figures[figure][app][i];
+				}
+				line.append(app == 0 ? " " : ", ").append(NAMES[app]).append(' ').append(String.format(format, values));
+			}
+			System.out.println(line);
+		}
+		return figures;
+	}
+
+	private static ConfigurableApplicationContext start(Class<?> application, Path file, String... properties) {
 		return new SpringApplicationBuilder(application).web(WebApplicationType.NONE)
 			.logStartupInfo(false)
 			.properties("spring.datasource.url=jdbc:sqlite:" + file, "honker.sqlite.journal-mode=WAL",
 					"spring.datasource.hikari.data-source-properties.synchronous=NORMAL",
 					"honker.sqlite.busy-timeout=10s", "honker.listener.auto-startup=false",
-					"management.tracing.sampling.probability=1.0", "logging.level.root=WARN")
+					"logging.level.root=WARN")
+			.properties(properties)
 			.run();
 	}
 
-	/** Microseconds per transaction of one enqueue. */
-	private static double enqueueRound(ConfigurableApplicationContext context) {
+	/**
+	 * Microseconds per transaction of one enqueue, and the CPU time of this thread per
+	 * transaction.
+	 */
+	private static double[] enqueueRound(ConfigurableApplicationContext context) {
 		HonkerTemplate honker = context.getBean(HonkerTemplate.class);
 		TransactionTemplate transaction = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		long startCpu = threads.getCurrentThreadCpuTime();
 		long start = System.nanoTime();
 		for (int i = 0; i < TRANSACTIONS; i++) {
 			int order = i;
 			transaction.executeWithoutResult(status -> honker.enqueue("orders", new Order(order, "alice@example.com")));
 		}
 		double micros = (System.nanoTime() - start) / 1e3 / TRANSACTIONS;
+		double cpuMicros = (threads.getCurrentThreadCpuTime() - startCpu) / 1e3 / TRANSACTIONS;
 		context.getBean(JdbcTemplate.class).update("DELETE FROM _honker_live WHERE queue = 'orders'");
-		return micros;
+		clean(context);
+		return new double[] { micros, cpuMicros };
 	}
 
 	/** Jobs per second draining {@link #BACKLOG} jobs. */
-	private static double drain(ConfigurableApplicationContext context) {
+	private static double[] drain(ConfigurableApplicationContext context) {
 		HonkerTemplate honker = context.getBean(HonkerTemplate.class);
 		TransactionTemplate transaction = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
 		transaction.executeWithoutResult(status -> {
@@ -168,7 +219,14 @@ public final class ObservabilityBenchmark {
 					&& jdbc.queryForObject("SELECT count(*) FROM _honker_live", Long.class) == 0);
 		long nanos = System.nanoTime() - start;
 		registry.getListenerContainer("drain").stop();
-		return BACKLOG * 1e9 / nanos;
+		clean(context);
+		return new double[] { BACKLOG * 1e9 / nanos };
+	}
+
+	/** Empties the trace context table of ended jobs and truncates the WAL. */
+	private static void clean(ConfigurableApplicationContext context) {
+		context.getBeanProvider(JobTraceContexts.class).ifAvailable(contexts -> contexts.deleteEnded(10_000));
+		context.getBean(JdbcTemplate.class).execute("PRAGMA wal_checkpoint(TRUNCATE)");
 	}
 
 	record Order(int id, String email) {

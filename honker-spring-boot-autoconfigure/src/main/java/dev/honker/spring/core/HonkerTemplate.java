@@ -192,7 +192,8 @@ public class HonkerTemplate implements HonkerOperations {
 		Observation observation = HonkerObservation.ENQUEUE.observation(this.observationConvention,
 				DefaultHonkerEnqueueObservationConvention.INSTANCE, () -> context, this.observationRegistry);
 		return observation.observe(() -> {
-			if (this.traceContexts == null || context.getCarrier().isEmpty()) {
+			if (this.traceContexts == null || context.getCarrier().isEmpty()
+					|| !this.traceContexts.storesCurrentTrace()) {
 				context.setJobIds(insertRows(queue, payloads, options));
 			}
 			else if (TransactionSynchronizationManager.isActualTransactionActive()) {
@@ -213,7 +214,7 @@ public class HonkerTemplate implements HonkerOperations {
 		String entries = this.traceContexts.write(context.getCarrier());
 		long now = System.currentTimeMillis();
 		for (long id : ids) {
-			callLong(JobTraceContexts.INSERT, statement -> {
+			update(JobTraceContexts.INSERT, statement -> {
 				statement.setLong(1, id);
 				statement.setString(2, entries);
 				statement.setLong(3, now);

@@ -1,10 +1,16 @@
 package dev.honker.spring.core;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.function.BooleanSupplier;
 
 import javax.sql.DataSource;
 
@@ -15,6 +21,8 @@ import tools.jackson.databind.ObjectMapper;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.Assert;
+
+import dev.honker.sqlite.SqliteSupport;
 
 /**
  * The trace context of each traced job, kept beside the job in this project's own table
@@ -31,17 +39,22 @@ import org.springframework.util.Assert;
  * </pre>
  *
  * {@link HonkerTemplate} writes a row in the transaction of the enqueue, only when the
- * enqueue's observation produced a trace context. A row is deleted by
- * {@link #deleteEnded(int)} once its job is no longer in {@code _honker_live}: whichever
- * binding acknowledged, cancelled or dead-lettered it.
+ * enqueue's observation produced a trace context and the store's sampling condition holds
+ * (with Micrometer Tracing: the enqueue's span is sampled), so an enqueue whose trace is
+ * not recorded costs no row. A listener reads the rows of the jobs it claims in the claim
+ * transaction, in one query per batch. A row is deleted by {@link #deleteEnded(int)} once
+ * its job is no longer in {@code _honker_live}: whichever binding acknowledged, cancelled
+ * or dead-lettered it.
  */
 public class JobTraceContexts {
 
 	/** The table name. */
 	public static final String TABLE = "honker_spring_job_trace";
 
-	static final String INSERT = "INSERT OR REPLACE INTO " + TABLE
-			+ " (job_id, context, enqueued_at) VALUES (?, ?, ?) RETURNING job_id";
+	static final String INSERT = "INSERT OR REPLACE INTO " + TABLE + " (job_id, context, enqueued_at) VALUES (?, ?, ?)";
+
+	private static final String FIND_ALL = "SELECT job_id, context, enqueued_at FROM " + TABLE
+			+ " WHERE job_id IN (SELECT value FROM json_each(?))";
 
 	private static final String CREATE = "CREATE TABLE IF NOT EXISTS " + TABLE
 			+ " (job_id INTEGER PRIMARY KEY, context TEXT NOT NULL, enqueued_at INTEGER NOT NULL)";
@@ -64,16 +77,33 @@ public class JobTraceContexts {
 
 	private final ObjectMapper mapper;
 
+	private final BooleanSupplier storeCurrentTrace;
+
 	/**
-	 * Creates the store on the application's DataSource.
+	 * Creates the store on the application's DataSource, storing the context of every
+	 * observed enqueue.
 	 * @param dataSource the application's SQLite DataSource
 	 * @param mapper the JSON mapper for the context entries
 	 */
 	public JobTraceContexts(DataSource dataSource, ObjectMapper mapper) {
+		this(dataSource, mapper, () -> true);
+	}
+
+	/**
+	 * Creates the store on the application's DataSource, storing the context of an
+	 * observed enqueue only when {@code storeCurrentTrace} says so.
+	 * @param dataSource the application's SQLite DataSource
+	 * @param mapper the JSON mapper for the context entries
+	 * @param storeCurrentTrace asked inside the enqueue's observation, in its scope:
+	 * whether the current trace is worth a row, for example whether its span is sampled
+	 */
+	public JobTraceContexts(DataSource dataSource, ObjectMapper mapper, BooleanSupplier storeCurrentTrace) {
 		Assert.notNull(dataSource, "dataSource must not be null");
 		Assert.notNull(mapper, "mapper must not be null");
+		Assert.notNull(storeCurrentTrace, "storeCurrentTrace must not be null");
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.mapper = mapper;
+		this.storeCurrentTrace = storeCurrentTrace;
 	}
 
 	/** Creates the table if it does not exist. */
@@ -82,16 +112,40 @@ public class JobTraceContexts {
 	}
 
 	/**
-	 * The stored trace context of a job.
-	 * @param jobId the job id
-	 * @return the context, or empty when the job was not traced
+	 * The stored rows of some jobs, read on the caller's connection (for example in the
+	 * transaction that claimed them); the contexts are parsed later, with
+	 * {@link #parse(Row)}, by whoever needs them.
+	 * @param connection the connection to read on
+	 * @param jobIds the job ids
+	 * @return the rows by job id; jobs without a row are absent
+	 * @throws SQLException if the read fails
 	 */
-	public Optional<StoredContext> find(long jobId) {
-		List<StoredContext> found = this.jdbc.query("SELECT context, enqueued_at FROM " + TABLE + " WHERE job_id = ?",
-				(row, index) -> new StoredContext(this.mapper.readValue(row.getString(1), ENTRIES),
-						Instant.ofEpochMilli(row.getLong(2))),
-				jobId);
-		return found.stream().findFirst();
+	public Map<Long, Row> findAll(Connection connection, Collection<Long> jobIds) throws SQLException {
+		Assert.notNull(connection, "connection must not be null");
+		Assert.notNull(jobIds, "jobIds must not be null");
+		if (jobIds.isEmpty()) {
+			return Map.of();
+		}
+		Map<Long, Row> rows = new HashMap<>();
+		try (PreparedStatement statement = connection.prepareStatement(FIND_ALL)) {
+			statement.setString(1, SqliteSupport.jsonIds(jobIds));
+			try (ResultSet result = statement.executeQuery()) {
+				while (result.next()) {
+					rows.put(result.getLong(1), new Row(result.getString(2), result.getLong(3)));
+				}
+			}
+		}
+		return rows;
+	}
+
+	/**
+	 * Parses a row read by {@link #findAll}.
+	 * @param row the row
+	 * @return its context
+	 */
+	public StoredContext parse(Row row) {
+		Assert.notNull(row, "row must not be null");
+		return new StoredContext(this.mapper.readValue(row.context(), ENTRIES), Instant.ofEpochMilli(row.enqueuedAt()));
 	}
 
 	/**
@@ -134,6 +188,21 @@ public class JobTraceContexts {
 
 	String write(Map<String, String> entries) {
 		return this.mapper.writeValueAsString(entries);
+	}
+
+	/** Whether the trace of the enqueue observed now gets a row. */
+	boolean storesCurrentTrace() {
+		return this.storeCurrentTrace.getAsBoolean();
+	}
+
+	/**
+	 * A stored row as read, its context still JSON.
+	 *
+	 * @param context the propagation entries as a JSON object
+	 * @param enqueuedAt Unix milliseconds of the enqueue
+	 */
+	public record Row(String context, long enqueuedAt) {
+
 	}
 
 	/**

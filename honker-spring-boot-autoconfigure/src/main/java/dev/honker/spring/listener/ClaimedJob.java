@@ -1,13 +1,17 @@
 package dev.honker.spring.listener;
 
+import org.jspecify.annotations.Nullable;
+
+import dev.honker.spring.core.JobTraceContexts;
 import dev.honker.sqlite.HonkerTime;
 
 /**
  * A job this worker has claimed, as honker_claim_batch returned it, plus its max_attempts
- * and run_at.
+ * and run_at, and the trace context row stored at its enqueue when the listener reads
+ * them ({@code null} otherwise).
  */
 record ClaimedJob(long id, String queue, String payload, String workerId, long attempts, long maxAttempts, long runAt,
-		long claimExpiresAt) {
+		long claimExpiresAt, JobTraceContexts.@Nullable Row traceContext) {
 
 	HonkerJob metadata() {
 		return new HonkerJob(this.id, this.queue, this.attempts, this.maxAttempts, HonkerTime.toInstant(this.runAt),

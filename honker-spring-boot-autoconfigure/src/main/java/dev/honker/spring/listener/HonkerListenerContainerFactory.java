@@ -11,6 +11,7 @@ import javax.sql.DataSource;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.honker.spring.core.JobTraceContexts;
 import dev.honker.spring.watch.DatabaseWatcher;
 import tools.jackson.databind.json.JsonMapper;
 import org.jspecify.annotations.Nullable;
@@ -91,7 +92,9 @@ public class HonkerListenerContainerFactory {
 	}
 
 	/**
-	 * Sets the interceptors around every job, in order.
+	 * Sets the interceptors around every job, in order. With an
+	 * {@link ObservationJobInterceptor} that continues stored traces, the containers read
+	 * the trace contexts of the jobs they claim in the claim transaction.
 	 * @param interceptors the interceptors
 	 */
 	public void setInterceptors(List<JobInterceptor> interceptors) {
@@ -165,7 +168,7 @@ public class HonkerListenerContainerFactory {
 			}
 			transaction = new TransactionTemplate(this.transactionManager);
 		}
-		JobStore store = new JobStore(this.dataSource);
+		JobStore store = new JobStore(this.dataSource, traceContexts());
 		JobInvoker invoker = new JobInvoker(settings.id(), handler, payload, store,
 				(listenerErrorHandler != null) ? listenerErrorHandler
 						: new DefaultJobErrorHandler(settings.backoff(), settings.nonRetryableExceptions()),
@@ -174,6 +177,19 @@ public class HonkerListenerContainerFactory {
 				this.watcher, this.taskExecutor, this.virtualThreads);
 		this.customizers.forEach(customizer -> customizer.customize(container));
 		return container;
+	}
+
+	/**
+	 * The trace context store of the observation interceptor, if any, so that the claim
+	 * transaction reads the contexts its handlers continue.
+	 */
+	private @Nullable JobTraceContexts traceContexts() {
+		for (JobInterceptor interceptor : this.interceptors) {
+			if (interceptor instanceof ObservationJobInterceptor observation && observation.traceContexts() != null) {
+				return observation.traceContexts();
+			}
+		}
+		return null;
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.honker.spring.listener;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import dev.honker.spring.core.JobTraceContexts;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,9 +23,12 @@ public final class JobContext {
 
 	private volatile @Nullable Throwable failure;
 
-	JobContext(String listenerId, HonkerJob job) {
+	private final JobTraceContexts.@Nullable Row traceContext;
+
+	JobContext(String listenerId, HonkerJob job, JobTraceContexts.@Nullable Row traceContext) {
 		this.listenerId = listenerId;
 		this.job = job;
+		this.traceContext = traceContext;
 	}
 
 	/** The id of the listener running the job. */
@@ -68,6 +72,14 @@ public final class JobContext {
 	 */
 	public <T> @Nullable T get(Object key, Class<T> type) {
 		return type.cast(this.attributes.get(key));
+	}
+
+	/**
+	 * The trace context row stored at the job's enqueue, read with the claim;
+	 * {@code null} when the job has none or the listener does not read them.
+	 */
+	JobTraceContexts.@Nullable Row traceContext() {
+		return this.traceContext;
 	}
 
 	void finish(JobOutcome outcome, @Nullable Throwable failure) {

@@ -74,7 +74,7 @@ final class JobInvoker {
 	 * @return whether the handler succeeded and the job still has to be acknowledged
 	 */
 	boolean run(ClaimedJob job, BooleanSupplier abandoned, Runnable handlerReturned) {
-		JobContext context = new JobContext(this.listenerId, job.metadata());
+		JobContext context = new JobContext(this.listenerId, job.metadata(), job.traceContext());
 		int entered = 0;
 		try {
 			for (JobInterceptor interceptor : this.interceptors) {

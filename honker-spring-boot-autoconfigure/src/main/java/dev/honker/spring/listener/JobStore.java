@@ -12,10 +12,12 @@ import java.util.concurrent.locks.LockSupport;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteConnection;
 
 import org.springframework.jdbc.datasource.DataSourceUtils;
 
+import dev.honker.spring.core.JobTraceContexts;
 import dev.honker.sqlite.ClaimedJobDetails;
 import dev.honker.sqlite.SqliteSupport;
 import tools.jackson.databind.JsonNode;
@@ -45,8 +47,19 @@ final class JobStore {
 
 	private final DataSource dataSource;
 
+	private final @Nullable JobTraceContexts traceContexts;
+
 	JobStore(DataSource dataSource) {
+		this(dataSource, null);
+	}
+
+	/**
+	 * A store that also reads the trace contexts of the jobs it claims, in the claim
+	 * transaction, when {@code traceContexts} is not {@code null}.
+	 */
+	JobStore(DataSource dataSource, @Nullable JobTraceContexts traceContexts) {
 		this.dataSource = dataSource;
+		this.traceContexts = traceContexts;
 	}
 
 	/**
@@ -168,13 +181,15 @@ final class JobStore {
 		List<Long> ids = new ArrayList<>(array.size());
 		array.forEach(job -> ids.add(job.get("id").asLong()));
 		Map<Long, ClaimedJobDetails> details = ClaimedJobDetails.of(connection, ids);
+		Map<Long, JobTraceContexts.Row> traces = (this.traceContexts != null)
+				? this.traceContexts.findAll(connection, ids) : Map.of();
 		List<ClaimedJob> jobs = new ArrayList<>(ids.size());
 		for (JsonNode job : array) {
 			long id = job.get("id").asLong();
 			ClaimedJobDetails detail = details.getOrDefault(id, UNKNOWN);
 			jobs.add(new ClaimedJob(id, job.get("queue").asString(), job.get("payload").asString(),
 					job.get("worker_id").asString(), job.get("attempts").asLong(), detail.maxAttempts(), detail.runAt(),
-					job.get("claim_expires_at").asLong()));
+					job.get("claim_expires_at").asLong(), traces.get(id)));
 		}
 		return jobs;
 	}

@@ -22,7 +22,9 @@ import dev.honker.spring.observation.HonkerObservation;
  * and spans are its children), and stops it once the job is settled, with the outcome.
  * With a {@link JobTraceContexts} store, the observation's carrier is the trace context
  * stored at enqueue, so the span continues the enqueueing trace, in whichever process
- * enqueued it. Runs first among the interceptors, and so ends last.
+ * enqueued it; the containers of {@link HonkerListenerContainerFactory} read those
+ * contexts in the claim transaction, one query per claimed batch. Runs first among the
+ * interceptors, and so ends last.
  */
 public class ObservationJobInterceptor implements JobInterceptor, Ordered {
 
@@ -55,12 +57,11 @@ public class ObservationJobInterceptor implements JobInterceptor, Ordered {
 		HonkerJob job = context.job();
 		Map<String, String> carrier = Map.of();
 		@Nullable Instant enqueuedAt = null;
-		if (this.traceContexts != null) {
-			JobTraceContexts.StoredContext stored = this.traceContexts.find(job.id()).orElse(null);
-			if (stored != null) {
-				carrier = stored.entries();
-				enqueuedAt = stored.enqueuedAt();
-			}
+		JobTraceContexts.Row row = context.traceContext();
+		if (this.traceContexts != null && row != null) {
+			JobTraceContexts.StoredContext stored = this.traceContexts.parse(row);
+			carrier = stored.entries();
+			enqueuedAt = stored.enqueuedAt();
 		}
 		HonkerJobContext observed = new HonkerJobContext(job.id(), job.queue(), context.listenerId(), job.attempts(),
 				job.runAt(), Instant.now(), carrier, enqueuedAt);
@@ -82,6 +83,11 @@ public class ObservationJobInterceptor implements JobInterceptor, Ordered {
 		}
 		running.scope().close();
 		running.observation().stop();
+	}
+
+	/** The store whose contexts this interceptor continues, or {@code null}. */
+	@Nullable JobTraceContexts traceContexts() {
+		return this.traceContexts;
 	}
 
 	@Override

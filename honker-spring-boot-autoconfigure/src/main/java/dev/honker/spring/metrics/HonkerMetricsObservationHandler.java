@@ -2,14 +2,19 @@ package dev.honker.spring.metrics;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.observation.MeterObservationHandler;
 import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationHandler;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.Ordered;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -36,12 +41,24 @@ import dev.honker.spring.observation.HonkerJobContext;
  * enqueue stored a trace context (the only ones whose enqueue time is known to the
  * millisecond).</li>
  * </ul>
+ * It is a {@link MeterObservationHandler} ordered first, so that it, and not Micrometer's
+ * default meter handler, records the meters of Honker's observations: Honker's
+ * observations get no {@code honker.enqueue} and {@code honker.job} timers and no
+ * {@code .active} long task timers, which would cost a meter lookup, a timer and a long
+ * task timer per enqueue and per job on top of the meters above (the handler time is
+ * {@code honker.job.duration}).
  */
-public class HonkerMetricsObservationHandler implements ObservationHandler<Observation.Context> {
+public class HonkerMetricsObservationHandler implements MeterObservationHandler<Observation.Context>, Ordered {
 
 	private static final String STARTED = HonkerMetricsObservationHandler.class.getName() + ".started";
 
 	private final MeterRegistry registry;
+
+	/**
+	 * The meters used so far, each registered once, on its first use, instead of being
+	 * looked up in the registry for every job.
+	 */
+	private final Map<MeterKey, Meter> meters = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the handler.
@@ -57,19 +74,21 @@ public class HonkerMetricsObservationHandler implements ObservationHandler<Obser
 	}
 
 	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
+	@Override
 	public void onStart(Observation.Context context) {
 		if (context instanceof HonkerJobContext job) {
 			job.put(STARTED, System.nanoTime());
-			Tags tags = Tags.of("queue", job.getQueue(), "listener", job.getListenerId());
 			if (job.getRunAt() != null && job.getClaimedAt() != null) {
-				timer("honker.job.wait", "Time from a job's run_at to its claim", tags)
-					.record(nonNegative(Duration.between(job.getRunAt(), job.getClaimedAt())));
+				timer(WAIT, job, null).record(nonNegative(Duration.between(job.getRunAt(), job.getClaimedAt())));
 			}
 			Instant enqueuedAt = job.getEnqueuedAt();
 			if (enqueuedAt != null && job.getAttempt() == 1 && job.getRunAt() != null
 					&& !job.getRunAt().isAfter(enqueuedAt)) {
-				timer("honker.wake.latency", "Time from a due job's enqueue to its claim", tags)
-					.record(nonNegative(Duration.between(enqueuedAt, job.getClaimedAt())));
+				timer(WAKE_LATENCY, job, null).record(nonNegative(Duration.between(enqueuedAt, job.getClaimedAt())));
 			}
 		}
 	}
@@ -82,7 +101,6 @@ public class HonkerMetricsObservationHandler implements ObservationHandler<Obser
 			}
 		}
 		else if (context instanceof HonkerJobContext job && job.getOutcome() != null) {
-			Tags tags = Tags.of("queue", job.getQueue(), "listener", job.getListenerId());
 			String counter = switch (job.getOutcome()) {
 				case SUCCESS -> "honker.jobs.completed";
 				case RETRY -> "honker.jobs.retried";
@@ -90,13 +108,14 @@ public class HonkerMetricsObservationHandler implements ObservationHandler<Obser
 				case MOVED, DISCARDED, ABANDONED -> null;
 			};
 			if (counter != null) {
-				Counter.builder(counter).tags(tags).register(this.registry).increment();
+				Counter found = (Counter) this.meters.computeIfAbsent(
+						new MeterKey(counter, job.getQueue(), job.getListenerId(), null),
+						key -> Counter.builder(key.name()).tags(key.tags()).register(this.registry));
+				found.increment();
 			}
 			Long started = job.get(STARTED);
 			if (started != null) {
-				timer("honker.job.duration", "Time a listener's handler took",
-						tags.and("outcome", job.getOutcome().tag()))
-					.record(Duration.ofNanos(System.nanoTime() - started));
+				timer(DURATION, job, job.getOutcome().tag()).record(Duration.ofNanos(System.nanoTime() - started));
 			}
 		}
 	}
@@ -106,10 +125,11 @@ public class HonkerMetricsObservationHandler implements ObservationHandler<Obser
 	 * transaction: jobs rolled back with their transaction were never enqueued.
 	 */
 	private void countEnqueuedOnCommit(String queue, int jobs) {
-		Counter counter = Counter.builder("honker.jobs.enqueued")
-			.description("Jobs enqueued")
-			.tag("queue", queue)
-			.register(this.registry);
+		Counter counter = (Counter) this.meters.computeIfAbsent(new MeterKey(ENQUEUED, queue, null, null),
+				key -> Counter.builder(key.name())
+					.description("Jobs enqueued")
+					.tags(key.tags())
+					.register(this.registry));
 		if (TransactionSynchronizationManager.isSynchronizationActive()) {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 
@@ -125,12 +145,40 @@ public class HonkerMetricsObservationHandler implements ObservationHandler<Obser
 		}
 	}
 
-	private Timer timer(String name, String description, Tags tags) {
-		return Timer.builder(name).description(description).tags(tags).register(this.registry);
+	private Timer timer(String name, HonkerJobContext job, @Nullable String outcome) {
+		return (Timer) this.meters.computeIfAbsent(new MeterKey(name, job.getQueue(), job.getListenerId(), outcome),
+				key -> Timer.builder(name)
+					.description(TIMER_DESCRIPTIONS.get(name))
+					.tags(key.tags())
+					.register(this.registry));
 	}
 
 	private static Duration nonNegative(Duration duration) {
 		return duration.isNegative() ? Duration.ZERO : duration;
+	}
+
+	private static final String ENQUEUED = "honker.jobs.enqueued";
+
+	private static final String WAIT = "honker.job.wait";
+
+	private static final String WAKE_LATENCY = "honker.wake.latency";
+
+	private static final String DURATION = "honker.job.duration";
+
+	private static final Map<String, String> TIMER_DESCRIPTIONS = Map.of(WAIT, "Time from a job's run_at to its claim",
+			WAKE_LATENCY, "Time from a due job's enqueue to its claim", DURATION, "Time a listener's handler took");
+
+	/** A meter's name and tags; {@code null} tags are absent. */
+	private record MeterKey(String name, String queue, @Nullable String listener, @Nullable String outcome) {
+
+		Tags tags() {
+			Tags tags = Tags.of("queue", this.queue);
+			if (this.listener != null) {
+				tags = tags.and("listener", this.listener);
+			}
+			return (this.outcome != null) ? tags.and("outcome", this.outcome) : tags;
+		}
+
 	}
 
 }

@@ -19,14 +19,16 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Every Honker metric through one enqueue, retry, dead and requeue cycle of a real
- * listener, read from the {@link MeterRegistry} and from the Prometheus scrape.
+ * listener, read from the {@link MeterRegistry} and from the Prometheus scrape. The trace
+ * is sampled, so the enqueue stores its context and time, which
+ * {@code honker.wake.latency} needs.
  */
 class HonkerMetricsTests extends ActuatorApplicationTests {
 
 	@Test
 	void metricsFollowAJobThroughRetryDeathAndRequeue() throws Exception {
 		start("honker.listener.backoff.initial-interval=1s", "honker.listener.backoff.jitter=0",
-				"honker.tracing.cleanup-interval=200ms");
+				"honker.tracing.cleanup-interval=200ms", "management.tracing.sampling.probability=1.0");
 		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
 		JdbcTemplate jdbc = this.context.getBean(JdbcTemplate.class);
 		ActuatorTestApplication.Jobs jobs = this.context.getBean(ActuatorTestApplication.Jobs.class);
@@ -41,6 +43,10 @@ class HonkerMetricsTests extends ActuatorApplicationTests {
 		assertThat(timerCount(registry, "honker.job.duration", "dead")).isEqualTo(1);
 		assertThat(registry.get("honker.job.wait").tag("queue", "jobs").timer().count()).isEqualTo(2);
 		assertThat(registry.get("honker.wake.latency").tag("queue", "jobs").timer().count()).isEqualTo(1);
+		assertThat(registry.find("honker.job").meters()).as("Micrometer's default timers of honker.job").isEmpty();
+		assertThat(registry.find("honker.enqueue").meters()).as("Micrometer's default timers of honker.enqueue")
+			.isEmpty();
+		assertThat(registry.find("honker.job.active").meters()).isEmpty();
 		await().atMost(LONG).until(() -> gauge(registry, "honker.queue.dead") == 1.0);
 		assertThat(gauge(registry, "honker.queue.pending")).isZero();
 		assertThat(gauge(registry, "honker.queue.oldest.age")).isZero();

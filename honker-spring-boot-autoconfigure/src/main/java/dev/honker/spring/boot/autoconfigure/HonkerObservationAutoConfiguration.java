@@ -6,6 +6,8 @@ import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -63,10 +65,22 @@ public final class HonkerObservationAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		JobTraceContexts honkerJobTraceContexts(DataSource dataSource, ObjectProvider<JsonMapper> mapper) {
-			JobTraceContexts contexts = new JobTraceContexts(dataSource, mapper.getIfUnique(JsonMapper::shared));
+		JobTraceContexts honkerJobTraceContexts(DataSource dataSource, ObjectProvider<JsonMapper> mapper,
+				ObjectProvider<Tracer> tracer) {
+			Tracer currentTracer = tracer.getIfUnique();
+			JobTraceContexts contexts = new JobTraceContexts(dataSource, mapper.getIfUnique(JsonMapper::shared),
+					(currentTracer != null) ? () -> notUnsampled(currentTracer) : () -> true);
 			contexts.createTable();
 			return contexts;
+		}
+
+		/**
+		 * Whether the current span may be recorded: a span whose sampling decision is
+		 * "no" stores no row, its job's handler starts a trace of its own.
+		 */
+		private static boolean notUnsampled(Tracer tracer) {
+			Span span = tracer.currentSpan();
+			return span == null || !Boolean.FALSE.equals(span.context().sampled());
 		}
 
 		/**
