@@ -89,10 +89,16 @@ final class HonkerInitializer implements InitializingBean {
 
 	/**
 	 * Adds this project's index of {@code _honker_dead} by queue, which the statistics
-	 * read; other Honker bindings are unaffected by it.
+	 * read, when the table exists (a bootstrap of another implementation may not create
+	 * it); other Honker bindings are unaffected by it.
 	 */
 	private static void createDeadQueueIndex(Connection connection) throws SQLException {
 		try (Statement statement = connection.createStatement()) {
+			if (queryText(connection,
+					"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_honker_dead'")
+				.equals("0")) {
+				return;
+			}
 			statement.execute(HonkerStats.DEAD_QUEUE_INDEX);
 		}
 		if (!connection.getAutoCommit()) {
