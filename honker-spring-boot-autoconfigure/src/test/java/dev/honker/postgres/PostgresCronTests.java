@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.TimeZone;
 
 import dev.honker.sqlite.HonkerFunctions;
+import dev.honker.sqlite.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,7 +86,7 @@ class PostgresCronTests {
 		int compared = 0;
 		for (String zone : ZONES) {
 			TimeZone.setDefault(TimeZone.getTimeZone(zone));
-			PostgresTestDatabase.queryString(this.postgres, "SELECT set_config('TimeZone', ?, false)", zone);
+			TestDatabase.queryString(this.postgres, "SELECT set_config('TimeZone', ?, false)", zone);
 			for (LocalDateTime start : LOCAL_STARTS) {
 				long from = start.atZone(ZoneId.of(zone)).toEpochSecond();
 				for (String expression : EXPRESSIONS) {
@@ -116,7 +117,7 @@ class PostgresCronTests {
 	@Test
 	void aCronWithoutAMatchWithinAHundredYearsNamesTheLocalStart() throws Exception {
 		TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
-		PostgresTestDatabase.queryString(this.postgres, "SELECT set_config('TimeZone', 'UTC', false)");
+		TestDatabase.queryString(this.postgres, "SELECT set_config('TimeZone', 'UTC', false)");
 
 		assertThat(postgresNext("0 0 30 2 *", 0)).isEqualTo(
 				"honker_cron_next_after: no schedule match found within 100 years after local datetime 1970-01-01T00:00:00");

@@ -1,8 +1,8 @@
 package dev.honker.postgres;
 
-import static dev.honker.postgres.PostgresTestDatabase.execute;
-import static dev.honker.postgres.PostgresTestDatabase.queryLong;
-import static dev.honker.postgres.PostgresTestDatabase.queryRows;
+import static dev.honker.sqlite.TestDatabase.execute;
+import static dev.honker.sqlite.TestDatabase.queryLong;
+import static dev.honker.sqlite.TestDatabase.queryRows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.honker.sqlite.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

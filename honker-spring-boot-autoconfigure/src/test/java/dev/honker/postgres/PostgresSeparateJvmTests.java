@@ -1,6 +1,6 @@
 package dev.honker.postgres;
 
-import static dev.honker.postgres.PostgresTestDatabase.queryLong;
+import static dev.honker.sqlite.TestDatabase.queryLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import dev.honker.sqlite.TestDatabase;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,8 +78,8 @@ class PostgresSeparateJvmTests {
 
 		List<Long> reclaimed = new ArrayList<>();
 		Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-			reclaimed.addAll(PostgresQueueFunctionsTests.claimedIds(PostgresTestDatabase.queryString(this.connection,
-					"SELECT honker_claim_batch('q', 'rescuer', 10, 60)")));
+			reclaimed.addAll(PostgresQueueFunctionsTests.claimedIds(
+					TestDatabase.queryString(this.connection, "SELECT honker_claim_batch('q', 'rescuer', 10, 60)")));
 			return reclaimed.size() == 5;
 		});
 		assertThat(reclaimed).containsExactlyInAnyOrderElementsOf(held);

@@ -1,8 +1,8 @@
 package dev.honker.postgres;
 
-import static dev.honker.postgres.PostgresTestDatabase.queryLong;
-import static dev.honker.postgres.PostgresTestDatabase.queryRows;
-import static dev.honker.postgres.PostgresTestDatabase.queryString;
+import static dev.honker.sqlite.TestDatabase.queryLong;
+import static dev.honker.sqlite.TestDatabase.queryRows;
+import static dev.honker.sqlite.TestDatabase.queryString;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.honker.sqlite.TestDatabase;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -3,6 +3,8 @@ package dev.honker.postgres;
 import java.sql.Connection;
 import java.util.List;
 
+import dev.honker.sqlite.TestDatabase;
+
 /**
  * A child JVM working a queue through Honker's functions on PostgreSQL:
  * {@code <jdbc url> drain <worker>} claims batches of 10 and acknowledges each job until
@@ -33,7 +35,7 @@ public final class PostgresWorkerMain {
 				break;
 			}
 			for (long id : ids) {
-				if (PostgresTestDatabase.queryLong(connection, "SELECT honker_ack(?, ?)", id, worker) != 1) {
+				if (TestDatabase.queryLong(connection, "SELECT honker_ack(?, ?)", id, worker) != 1) {
 					throw new IllegalStateException("lost the claim of job " + id);
 				}
 				System.out.println("job " + id);
@@ -43,8 +45,8 @@ public final class PostgresWorkerMain {
 	}
 
 	private static List<Long> claim(Connection connection, String worker, long timeout) throws Exception {
-		return PostgresQueueFunctionsTests.claimedIds(PostgresTestDatabase.queryString(connection,
-				"SELECT honker_claim_batch('q', ?, 10, ?)", worker, timeout));
+		return PostgresQueueFunctionsTests.claimedIds(
+				TestDatabase.queryString(connection, "SELECT honker_claim_batch('q', ?, 10, ?)", worker, timeout));
 	}
 
 }

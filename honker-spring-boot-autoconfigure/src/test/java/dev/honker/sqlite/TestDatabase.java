@@ -55,13 +55,13 @@ public final class TestDatabase {
 		}
 	}
 
-	static String queryString(Connection connection, String sql, Object... args) throws SQLException {
+	public static String queryString(Connection connection, String sql, Object... args) throws SQLException {
 		try (PreparedStatement statement = prepare(connection, sql, args); ResultSet rows = statement.executeQuery()) {
 			return rows.next() ? rows.getString(1) : null;
 		}
 	}
 
-	static List<List<Object>> queryRows(Connection connection, String sql, Object... args) throws SQLException {
+	public static List<List<Object>> queryRows(Connection connection, String sql, Object... args) throws SQLException {
 		try (PreparedStatement statement = prepare(connection, sql, args); ResultSet rows = statement.executeQuery()) {
 			List<List<Object>> result = new ArrayList<>();
 			int columns = rows.getMetaData().getColumnCount();
