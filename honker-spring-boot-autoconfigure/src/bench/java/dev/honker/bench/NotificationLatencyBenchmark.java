@@ -16,6 +16,7 @@ import dev.honker.spring.listener.HonkerTestPool;
 import dev.honker.spring.notification.NotificationListenerContainer;
 import dev.honker.spring.notification.NotifierMain;
 import dev.honker.spring.watch.DatabaseWatcher;
+import dev.honker.spring.watch.SqliteDatabaseWatcher;
 import dev.honker.spring.watch.WatcherOptions;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -74,7 +75,7 @@ public final class NotificationLatencyBenchmark {
 				micros[seq - WARM_UP] = (now - payload.get("nanos").asLong()) / 1000.0;
 			}
 			done.countDown();
-		}, honker, new DatabaseWatcher(file, WatcherOptions.DEFAULTS), Duration.ofSeconds(15), true);
+		}, honker, new SqliteDatabaseWatcher(file, WatcherOptions.DEFAULTS), Duration.ofSeconds(15), true);
 		listener.start();
 		try (ChildJvm notifier = ChildJvm.startPiped(NotifierMain.class, file.toString(), channel,
 				Integer.toString(total), "2000")) {

@@ -27,6 +27,7 @@ import dev.honker.spring.stream.StreamListenerContainer;
 import dev.honker.spring.stream.StreamOffsetMode;
 import dev.honker.spring.stream.StreamStartPosition;
 import dev.honker.spring.watch.DatabaseWatcher;
+import dev.honker.spring.watch.SqliteDatabaseWatcher;
 import dev.honker.spring.watch.WatcherOptions;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -56,7 +57,7 @@ public final class StreamConsumeBenchmark {
 		try (HikariDataSource pool = HonkerTestPool.pool(file)) {
 			publish(pool);
 			HonkerTemplate honker = new HonkerTemplate(pool, JsonMapper.shared());
-			DatabaseWatcher watcher = new DatabaseWatcher(file, WatcherOptions.DEFAULTS);
+			DatabaseWatcher watcher = new SqliteDatabaseWatcher(file, WatcherOptions.DEFAULTS);
 			rawLoop(pool);
 			consumer(pool, honker, watcher, "warm-up");
 			double[] raw = new double[ROUNDS];

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 import dev.honker.spring.watch.DatabaseWatcher;
+import dev.honker.spring.watch.SqliteDatabaseWatcher;
 import dev.honker.spring.watch.Subscription;
 import dev.honker.spring.watch.WatcherMode;
 import dev.honker.spring.watch.WatcherOptions;
@@ -23,7 +24,7 @@ public final class WatcherProbeMain {
 	/** Watches {@code args[0]} in mode {@code args[1]} until killed. */
 	public static void main(String[] args) throws InterruptedException {
 		WatcherOptions options = WatcherOptions.DEFAULTS.withMode(WatcherMode.valueOf(args[1].toUpperCase(Locale.ROOT)));
-		try (Subscription subscription = new DatabaseWatcher(Path.of(args[0]), options).subscribe()) {
+		try (Subscription subscription = new SqliteDatabaseWatcher(Path.of(args[0]), options).subscribe()) {
 			System.out.println("watcher ready");
 			while (true) {
 				if (subscription.await(null, Duration.ofHours(1))) {

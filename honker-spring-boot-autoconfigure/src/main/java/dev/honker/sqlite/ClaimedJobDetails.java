@@ -18,9 +18,9 @@ import java.util.Map;
  */
 public record ClaimedJobDetails(long maxAttempts, long runAt) {
 
-	private static final String SELECT = """
-			SELECT id, max_attempts, run_at FROM _honker_live
-			 WHERE id IN (SELECT value FROM json_each(?))""";
+	private static final String SELECT = "SELECT id, max_attempts, run_at FROM _honker_live WHERE id IN (%s)";
+
+	private static final String SQLITE_IDS = "SELECT value FROM json_each(?)";
 
 	/**
 	 * Reads the details of claimed jobs, on the connection (and in the transaction) that
@@ -31,8 +31,23 @@ public record ClaimedJobDetails(long maxAttempts, long runAt) {
 	 * @throws SQLException if the query fails
 	 */
 	public static Map<Long, ClaimedJobDetails> of(Connection connection, Collection<Long> ids) throws SQLException {
+		return of(connection, ids, SQLITE_IDS);
+	}
+
+	/**
+	 * Reads the details of claimed jobs, on a database whose SQL reads the ids of a JSON
+	 * array in another way than SQLite's {@code json_each}.
+	 * @param connection a connection to the Honker database
+	 * @param ids the claimed job ids
+	 * @param idsOfJsonArray a subquery of the integers of the JSON array bound to its
+	 * single {@code ?}
+	 * @return the details by job id; a job no longer live is missing
+	 * @throws SQLException if the query fails
+	 */
+	public static Map<Long, ClaimedJobDetails> of(Connection connection, Collection<Long> ids, String idsOfJsonArray)
+			throws SQLException {
 		Map<Long, ClaimedJobDetails> details = new HashMap<>();
-		try (PreparedStatement select = connection.prepareStatement(SELECT)) {
+		try (PreparedStatement select = connection.prepareStatement(SELECT.formatted(idsOfJsonArray))) {
 			select.setString(1, SqliteSupport.jsonIds(ids));
 			try (ResultSet rows = select.executeQuery()) {
 				while (rows.next()) {

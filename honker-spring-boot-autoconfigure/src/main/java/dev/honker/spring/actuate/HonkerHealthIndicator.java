@@ -3,6 +3,7 @@ package dev.honker.spring.actuate;
 import org.jspecify.annotations.Nullable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.Assert;
 
+import dev.honker.spring.core.HonkerDialect;
 import dev.honker.spring.core.HonkerStatsSampler;
 import dev.honker.spring.core.QueueStats;
 import dev.honker.spring.listener.ListenerContainer;
@@ -44,7 +46,7 @@ import dev.honker.spring.watch.DatabaseWatcher;
  */
 public class HonkerHealthIndicator extends AbstractHealthIndicator {
 
-	private final Path databaseFile;
+	private final @Nullable Path databaseFile;
 
 	private final JdbcTemplate jdbc;
 
@@ -58,7 +60,7 @@ public class HonkerHealthIndicator extends AbstractHealthIndicator {
 
 	/**
 	 * Creates the indicator.
-	 * @param databaseFile the SQLite database file
+	 * @param databaseFile the SQLite database file, or {@code null} on PostgreSQL
 	 * @param dataSource the application's DataSource on that file
 	 * @param sampler the statistics sampler
 	 * @param watcher the commit watcher, or {@code null} when this application has none
@@ -66,11 +68,10 @@ public class HonkerHealthIndicator extends AbstractHealthIndicator {
 	 * none
 	 * @param thresholds the queue thresholds
 	 */
-	public HonkerHealthIndicator(Path databaseFile, DataSource dataSource, HonkerStatsSampler sampler,
+	public HonkerHealthIndicator(@Nullable Path databaseFile, DataSource dataSource, HonkerStatsSampler sampler,
 			@Nullable DatabaseWatcher watcher, @Nullable HonkerListenerEndpointRegistry listeners,
 			Thresholds thresholds) {
 		super("Honker health check failed");
-		Assert.notNull(databaseFile, "databaseFile must not be null");
 		Assert.notNull(dataSource, "dataSource must not be null");
 		Assert.notNull(sampler, "sampler must not be null");
 		Assert.notNull(thresholds, "thresholds must not be null");
@@ -85,7 +86,9 @@ public class HonkerHealthIndicator extends AbstractHealthIndicator {
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		List<String> reasons = new ArrayList<>();
-		builder.withDetail("database", this.databaseFile.toString());
+		if (this.databaseFile != null) {
+			builder.withDetail("database", this.databaseFile.toString());
+		}
 		builder.withDetail("watcher", watcherState(reasons));
 		listenerFailures(reasons);
 		builder.withDetail("writable", writable(reasons));
@@ -132,19 +135,27 @@ public class HonkerHealthIndicator extends AbstractHealthIndicator {
 	}
 
 	private boolean writable(List<String> reasons) {
-		Path directory = this.databaseFile.toAbsolutePath().getParent();
-		if (!Files.isWritable(this.databaseFile)) {
-			reasons.add("the database file " + this.databaseFile + " is not writable by this process");
+		if (this.databaseFile != null && !writableFile(this.databaseFile, reasons)) {
+			return false;
+		}
+		HonkerDialect dialect = this.jdbc.execute((Connection connection) -> HonkerDialect.of(connection));
+		Long queryOnly = this.jdbc.queryForObject(dialect.readOnly(), Long.class);
+		if (queryOnly != null && queryOnly != 0) {
+			reasons.add("the DataSource's connections are read-only (" + dialect.readOnly() + ")");
+			return false;
+		}
+		return true;
+	}
+
+	private static boolean writableFile(Path databaseFile, List<String> reasons) {
+		Path directory = databaseFile.toAbsolutePath().getParent();
+		if (!Files.isWritable(databaseFile)) {
+			reasons.add("the database file " + databaseFile + " is not writable by this process");
 			return false;
 		}
 		if (directory != null && !Files.isWritable(directory)) {
 			reasons.add("the directory of the database, " + directory
 					+ ", is not writable by this process (SQLite creates its -wal and -shm files there)");
-			return false;
-		}
-		Long queryOnly = this.jdbc.queryForObject("PRAGMA query_only", Long.class);
-		if (queryOnly != null && queryOnly != 0) {
-			reasons.add("the DataSource's connections are read-only (PRAGMA query_only)");
 			return false;
 		}
 		return true;

@@ -43,6 +43,12 @@ public class HonkerDeadLetters {
 			DELETE FROM _honker_dead WHERE queue = ?1
 			AND id IN (SELECT id FROM _honker_live WHERE queue = ?1 AND state = 'pending' AND attempts = 0)""";
 
+	private static final PositionalSql REQUEUE_POSITIONAL = PositionalSql.of(REQUEUE);
+
+	private static final PositionalSql REQUEUE_ALL_POSITIONAL = PositionalSql.of(REQUEUE_ALL);
+
+	private static final PositionalSql DELETE_REQUEUED_POSITIONAL = PositionalSql.of(DELETE_REQUEUED);
+
 	private final JdbcTemplate jdbc;
 
 	private final TransactionTemplate transaction;
@@ -65,7 +71,7 @@ public class HonkerDeadLetters {
 	 */
 	public Result requeue(long jobId) {
 		return this.transaction.execute(status -> {
-			if (this.jdbc.update(REQUEUE, jobId) == 0) {
+			if (this.jdbc.update(REQUEUE_POSITIONAL.sql(), REQUEUE_POSITIONAL.arguments(jobId)) == 0) {
 				return missing(jobId);
 			}
 			this.jdbc.update("DELETE FROM _honker_dead WHERE id = ?", jobId);
@@ -84,8 +90,8 @@ public class HonkerDeadLetters {
 					"queue must not be empty, got " + (queue == null ? "null" : "'" + queue + "'"));
 		}
 		Integer count = this.transaction.execute(status -> {
-			int moved = this.jdbc.update(REQUEUE_ALL, queue);
-			this.jdbc.update(DELETE_REQUEUED, queue);
+			int moved = this.jdbc.update(REQUEUE_ALL_POSITIONAL.sql(), REQUEUE_ALL_POSITIONAL.arguments(queue));
+			this.jdbc.update(DELETE_REQUEUED_POSITIONAL.sql(), DELETE_REQUEUED_POSITIONAL.arguments(queue));
 			return moved;
 		});
 		return (count != null) ? count : 0;

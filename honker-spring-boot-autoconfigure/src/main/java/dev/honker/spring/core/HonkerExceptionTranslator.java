@@ -26,6 +26,12 @@ public final class HonkerExceptionTranslator implements SQLExceptionTranslator {
 
 	private static final Pattern CALLED_FUNCTION = Pattern.compile("^SELECT (honker_\\w+|notify)\\(");
 
+	/**
+	 * The SQLSTATE of PostgreSQL's {@code RAISE EXCEPTION}, with which the PostgreSQL
+	 * functions reject bad arguments.
+	 */
+	private static final String RAISED_BY_FUNCTION = "P0001";
+
 	private static final Pattern FUNCTION_NAME = Pattern.compile("honker_\\w+|notify");
 
 	private final SQLExceptionTranslator fallback;
@@ -50,6 +56,12 @@ public final class HonkerExceptionTranslator implements SQLExceptionTranslator {
 			String function = functionName(task, sql);
 			if (primaryCode == SQLiteErrorCode.SQLITE_ERROR.code && function != null) {
 				return new HonkerFunctionException(function, message, ex);
+			}
+		}
+		else if (RAISED_BY_FUNCTION.equals(ex.getSQLState())) {
+			String function = functionName(task, sql);
+			if (function != null) {
+				return new HonkerFunctionException(function, ex.getMessage(), ex);
 			}
 		}
 		return this.fallback.translate(task, sql, ex);

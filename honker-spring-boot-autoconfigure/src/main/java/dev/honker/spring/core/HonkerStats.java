@@ -1,6 +1,7 @@
 package dev.honker.spring.core;
 
 import org.jspecify.annotations.Nullable;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -120,8 +121,8 @@ public class HonkerStats {
 	static final String WORKERS = """
 			SELECT worker_id, count(*), max(claim_expires_at) FROM (
 			  SELECT worker_id, claim_expires_at FROM _honker_live
-			  WHERE queue = ?1 AND state = 'processing' ORDER BY claim_expires_at DESC LIMIT ?2)
-			GROUP BY worker_id ORDER BY worker_id""";
+			  WHERE queue = ?1 AND state = 'processing' ORDER BY claim_expires_at DESC LIMIT ?2
+			) AS latest_claims GROUP BY worker_id ORDER BY worker_id""";
 
 	static final String COUNTERS = """
 			SELECT
@@ -130,7 +131,17 @@ public class HonkerStats {
 			  + (SELECT count(*) FROM _honker_live WHERE state = 'processing' AND claim_expires_at >= -9223372036854775808),
 			  (SELECT count(*) FROM _honker_dead)""";
 
+	private static final PositionalSql LIVE_COUNTS_POSITIONAL = PositionalSql.of(LIVE_COUNTS);
+
+	private static final PositionalSql PENDING_PAGE_POSITIONAL = PositionalSql.of(PENDING_PAGE);
+
+	private static final PositionalSql PROCESSING_PAGE_POSITIONAL = PositionalSql.of(PROCESSING_PAGE);
+
+	private static final PositionalSql WORKERS_POSITIONAL = PositionalSql.of(WORKERS);
+
 	private final JdbcTemplate jdbc;
+
+	private volatile @Nullable String countersSql;
 
 	private final Clock clock;
 
@@ -239,10 +250,11 @@ public class HonkerStats {
 		requireQueue(queue);
 		Assert.notNull(state, "state must not be null");
 		requireLimit(limit);
-		String sql = (state == LiveJobState.PENDING) ? PENDING_PAGE : PROCESSING_PAGE;
+		PositionalSql sql = (state == LiveJobState.PENDING) ? PENDING_PAGE_POSITIONAL : PROCESSING_PAGE_POSITIONAL;
 		long position = (after != null) ? after.position() : Long.MIN_VALUE;
 		long id = (after != null) ? after.id() : Long.MIN_VALUE;
-		List<LiveJob> jobs = this.jdbc.query(sql, (row, index) -> liveJob(row), queue, position, id, limit + 1);
+		List<LiveJob> jobs = this.jdbc.query(sql.sql(), (row, index) -> liveJob(row),
+				sql.arguments(queue, position, id, limit + 1));
 		if (jobs.size() <= limit) {
 			return new LiveJobPage(jobs, null);
 		}
@@ -285,9 +297,9 @@ public class HonkerStats {
 	public List<WorkerClaims> workers() {
 		List<WorkerClaims> workers = new ArrayList<>();
 		for (String queue : liveQueueNames()) {
-			workers.addAll(this.jdbc.query(WORKERS,
-					(row, index) -> new WorkerClaims(queue, row.getString(1), row.getLong(2), instant(row, 3)), queue,
-					WORKER_SAMPLE));
+			workers.addAll(this.jdbc.query(WORKERS_POSITIONAL.sql(),
+					(row, index) -> new WorkerClaims(queue, row.getString(1), row.getLong(2), instant(row, 3)),
+					WORKERS_POSITIONAL.arguments(queue, WORKER_SAMPLE)));
 		}
 		return workers;
 	}
@@ -298,7 +310,7 @@ public class HonkerStats {
 	 * two deadline indexes (covering) and the dead jobs in one scan of the dead table.
 	 */
 	public JobCounters counters() {
-		return this.jdbc.queryForObject(COUNTERS,
+		return this.jdbc.queryForObject(countersSql(),
 				(row, index) -> new JobCounters(this.clock.instant(), row.getLong(1), row.getLong(2), row.getLong(3)));
 	}
 
@@ -319,14 +331,25 @@ public class HonkerStats {
 	}
 
 	private QueueStats liveCounts(String queue, long now, long dead) {
-		return this.jdbc.queryForObject(LIVE_COUNTS, (row, index) -> {
+		return this.jdbc.queryForObject(LIVE_COUNTS_POSITIONAL.sql(), (row, index) -> {
 			long claimable = row.getLong(1);
 			long delayed = row.getLong(2);
 			long oldestRunAt = row.getLong(5);
 			Duration oldest = row.wasNull() ? Duration.ZERO : Duration.ofSeconds(Math.max(0, now - oldestRunAt));
 			return new QueueStats(queue, claimable + delayed, claimable, delayed, row.getLong(3), row.getLong(4), dead,
 					oldest);
-		}, queue, now);
+		}, LIVE_COUNTS_POSITIONAL.arguments(queue, now));
+	}
+
+	/** {@link #COUNTERS} with the database's way of reading the highest job id. */
+	private String countersSql() {
+		String sql = this.countersSql;
+		if (sql == null) {
+			HonkerDialect dialect = this.jdbc.execute((Connection connection) -> HonkerDialect.of(connection));
+			sql = COUNTERS.replace(HonkerDialect.SQLITE.highestJobId(), dialect.highestJobId());
+			this.countersSql = sql;
+		}
+		return sql;
 	}
 
 	private long nowSeconds() {

@@ -84,7 +84,13 @@ public class HonkerTemplate implements HonkerOperations {
 	 * the same columns, {@code created_at} and {@code offset} from the schema's defaults.
 	 */
 	private static final String PUBLISH = "INSERT INTO _honker_stream (topic, key, payload) VALUES (?, ?, ?)"
-			+ " RETURNING offset";
+			+ " RETURNING \"offset\"";
+
+	/**
+	 * Publishing where the function must run itself: on PostgreSQL it also signals the
+	 * listeners with {@code pg_notify}.
+	 */
+	private static final String PUBLISH_FUNCTION = "SELECT honker_stream_publish(?, ?, ?)";
 
 	private static final String NOTIFICATIONS_SINCE = "SELECT id, channel, payload, created_at FROM _honker_notifications"
 			+ " WHERE channel = ? AND id > ? ORDER BY id LIMIT ?";
@@ -104,6 +110,8 @@ public class HonkerTemplate implements HonkerOperations {
 	private @Nullable JobTraceContexts traceContexts;
 
 	private @Nullable TransactionTemplate traceTransaction;
+
+	private volatile @Nullable HonkerDialect dialect;
 
 	/**
 	 * Creates a template on a DataSource whose connections have the Honker functions.
@@ -224,6 +232,15 @@ public class HonkerTemplate implements HonkerOperations {
 
 	private long[] insertRows(String queue, String[] payloads, JobOptions options) {
 		long[] ids = new long[payloads.length];
+		if (dialect() == HonkerDialect.POSTGRESQL) {
+			for (int job = 0; job < payloads.length; job++) {
+				Long id = call(JobRows.FUNCTION, JobRows.FUNCTION_SQL,
+						JobRows.functionArguments(queue, payloads[job], options),
+						row -> row.next() ? row.getLong(1) : null);
+				ids[job] = (id != null) ? id : 0;
+			}
+			return ids;
+		}
 		for (int from = 0; from < payloads.length;) {
 			int rows = JobRows.rowsPerStatement(payloads.length - from);
 			call(JobRows.FUNCTION, JobRows.sql(rows), JobRows.arguments(queue, payloads, from, rows, options),
@@ -295,13 +312,14 @@ public class HonkerTemplate implements HonkerOperations {
 	public long publish(String topic, @Nullable String key, @Nullable Object payload) {
 		requireName("topic", topic);
 		String json = this.codec.write("payload", payload);
-		Long offset = call("honker_stream_publish", PUBLISH, statement -> {
+		String sql = (dialect() == HonkerDialect.SQLITE) ? PUBLISH : PUBLISH_FUNCTION;
+		Long offset = call("honker_stream_publish", sql, statement -> {
 			statement.setString(1, topic);
 			statement.setString(2, key);
 			statement.setString(3, json);
 		}, row -> row.next() ? row.getLong(1) : null);
 		if (offset == null) {
-			throw new IllegalStateException(PUBLISH + " returned no row");
+			throw new IllegalStateException(sql + " returned no row");
 		}
 		return offset;
 	}
@@ -314,7 +332,7 @@ public class HonkerTemplate implements HonkerOperations {
 	 */
 	public long lastOffset(String topic) {
 		requireName("topic", topic);
-		return callLong("SELECT COALESCE(MAX(offset), 0) FROM _honker_stream WHERE topic = ?",
+		return callLong("SELECT COALESCE(MAX(\"offset\"), 0) FROM _honker_stream WHERE topic = ?",
 				statement -> statement.setString(1, topic));
 	}
 
@@ -377,7 +395,7 @@ public class HonkerTemplate implements HonkerOperations {
 		if (seconds == null && maxKeep == null) {
 			return 0;
 		}
-		return update(pruneSql(seconds != null, maxKeep != null), statement -> {
+		return update(pruneSql(dialect(), seconds != null, maxKeep != null), statement -> {
 			int index = 1;
 			if (seconds != null) {
 				statement.setLong(index++, seconds);
@@ -506,10 +524,10 @@ public class HonkerTemplate implements HonkerOperations {
 	 * {@code DELETE}, its conditions joined with {@code OR}; the count limit is
 	 * rank-based, so gaps in the ids do not matter.
 	 */
-	private static String pruneSql(boolean byAge, boolean byCount) {
+	private static String pruneSql(HonkerDialect dialect, boolean byAge, boolean byCount) {
 		StringJoiner conditions = new StringJoiner(" OR ", "DELETE FROM _honker_notifications WHERE ", "");
 		if (byAge) {
-			conditions.add("created_at < unixepoch() - ?");
+			conditions.add("created_at < " + dialect.now() + " - ?");
 		}
 		if (byCount) {
 			conditions.add("id <= (SELECT id FROM _honker_notifications ORDER BY id DESC LIMIT 1 OFFSET ?)");
@@ -543,6 +561,29 @@ public class HonkerTemplate implements HonkerOperations {
 		finally {
 			DataSourceUtils.releaseConnection(connection, this.dataSource);
 		}
+	}
+
+	/**
+	 * The database's dialect, read from the first connection the template uses (the
+	 * current transaction's, if any).
+	 */
+	private HonkerDialect dialect() {
+		HonkerDialect known = this.dialect;
+		if (known != null) {
+			return known;
+		}
+		Connection connection = DataSourceUtils.getConnection(this.dataSource);
+		try {
+			known = HonkerDialect.of(connection);
+		}
+		catch (SQLException ex) {
+			throw new UncategorizedSQLException("honker: read the database product", null, ex);
+		}
+		finally {
+			DataSourceUtils.releaseConnection(connection, this.dataSource);
+		}
+		this.dialect = known;
+		return known;
 	}
 
 	private static void requireName(String argument, @Nullable String value) {

@@ -33,6 +33,12 @@ final class JobRows {
 	/** The function whose work these statements do; errors name it. */
 	static final String FUNCTION = "honker_enqueue";
 
+	/**
+	 * The function itself, for databases where it does more than the insert: on
+	 * PostgreSQL it also signals the listeners with {@code pg_notify}.
+	 */
+	static final String FUNCTION_SQL = "SELECT honker_enqueue(?, ?, ?, ?, ?, ?, ?)";
+
 	static final int MAX_ROWS_PER_STATEMENT = 128;
 
 	private static final String[] SQL_BY_POWER_OF_TWO = new String[Integer.numberOfTrailingZeros(MAX_ROWS_PER_STATEMENT)
@@ -78,6 +84,22 @@ final class JobRows {
 			for (int row = 0; row < rows; row++) {
 				statement.setString(SHARED_PARAMETERS + 1 + row, payloads[from + row]);
 			}
+		};
+	}
+
+	/** Binds the arguments of {@link #FUNCTION_SQL} for one job. */
+	static PreparedStatementSetter functionArguments(String queue, String payload, JobOptions options) {
+		Long delay = (options.getDelay() != null) ? options.getDelay().getSeconds() : null;
+		Long expires = (options.getExpires() != null) ? options.getExpires().getSeconds() : null;
+		Long runAt = options.runAtSeconds();
+		return statement -> {
+			statement.setString(1, queue);
+			statement.setString(2, payload);
+			setLongOrNull(statement, 3, runAt);
+			setLongOrNull(statement, 4, delay);
+			statement.setLong(5, options.getPriority());
+			statement.setLong(6, options.getMaxAttempts());
+			setLongOrNull(statement, 7, expires);
 		};
 	}
 

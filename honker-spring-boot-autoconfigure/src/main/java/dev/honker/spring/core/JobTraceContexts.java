@@ -21,6 +21,7 @@ import tools.jackson.databind.ObjectMapper;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.Assert;
+import org.jspecify.annotations.Nullable;
 
 import dev.honker.sqlite.SqliteSupport;
 
@@ -51,19 +52,25 @@ public class JobTraceContexts {
 	/** The table name. */
 	public static final String TABLE = "honker_spring_job_trace";
 
-	static final String INSERT = "INSERT OR REPLACE INTO " + TABLE + " (job_id, context, enqueued_at) VALUES (?, ?, ?)";
+	static final String INSERT = "INSERT INTO " + TABLE + " (job_id, context, enqueued_at) VALUES (?, ?, ?)"
+			+ " ON CONFLICT (job_id) DO UPDATE SET context = excluded.context, enqueued_at = excluded.enqueued_at";
 
+	/** The rows of the ids of a JSON array, read in the dialect's way. */
 	private static final String FIND_ALL = "SELECT job_id, context, enqueued_at FROM " + TABLE
-			+ " WHERE job_id IN (SELECT value FROM json_each(?))";
+			+ " WHERE job_id IN (%s)";
 
+	/**
+	 * The table, its integer type being {@code INTEGER} on SQLite, {@code BIGINT} on
+	 * PostgreSQL.
+	 */
 	private static final String CREATE = "CREATE TABLE IF NOT EXISTS " + TABLE
-			+ " (job_id INTEGER PRIMARY KEY, context TEXT NOT NULL, enqueued_at INTEGER NOT NULL)";
+			+ " (job_id %1$s PRIMARY KEY, context TEXT NOT NULL, enqueued_at %1$s NOT NULL)";
 
 	private static final String ENDED = "SELECT t.job_id FROM " + TABLE + " t WHERE t.job_id > ?"
 			+ " AND NOT EXISTS (SELECT 1 FROM _honker_live l WHERE l.id = t.job_id) ORDER BY t.job_id LIMIT ?";
 
 	private static final String DELETE_ENDED = "DELETE FROM " + TABLE
-			+ " WHERE job_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM _honker_live l WHERE l.id = job_id)";
+			+ " WHERE job_id IN (%s) AND NOT EXISTS (SELECT 1 FROM _honker_live l WHERE l.id = job_id)";
 
 	/** The batch size of {@link #deleteEndedQuietly()}. */
 	public static final int CLEANUP_BATCH_SIZE = 500;
@@ -78,6 +85,8 @@ public class JobTraceContexts {
 	private final ObjectMapper mapper;
 
 	private final BooleanSupplier storeCurrentTrace;
+
+	private volatile @Nullable HonkerDialect dialect;
 
 	/**
 	 * Creates the store on the application's DataSource, storing the context of every
@@ -108,7 +117,7 @@ public class JobTraceContexts {
 
 	/** Creates the table if it does not exist. */
 	public void createTable() {
-		this.jdbc.execute(CREATE);
+		this.jdbc.execute(CREATE.formatted((dialect() == HonkerDialect.POSTGRESQL) ? "BIGINT" : "INTEGER"));
 	}
 
 	/**
@@ -127,7 +136,12 @@ public class JobTraceContexts {
 			return Map.of();
 		}
 		Map<Long, Row> rows = new HashMap<>();
-		try (PreparedStatement statement = connection.prepareStatement(FIND_ALL)) {
+		HonkerDialect known = this.dialect;
+		if (known == null) {
+			known = HonkerDialect.of(connection);
+			this.dialect = known;
+		}
+		try (PreparedStatement statement = connection.prepareStatement(FIND_ALL.formatted(known.idsOfJsonArray()))) {
 			statement.setString(1, SqliteSupport.jsonIds(jobIds));
 			try (ResultSet result = statement.executeQuery()) {
 				while (result.next()) {
@@ -165,7 +179,7 @@ public class JobTraceContexts {
 			}
 			StringJoiner json = new StringJoiner(",", "[", "]");
 			ids.forEach(id -> json.add(Long.toString(id)));
-			deleted += this.jdbc.update(DELETE_ENDED, json.toString());
+			deleted += this.jdbc.update(DELETE_ENDED.formatted(dialect().idsOfJsonArray()), json.toString());
 			after = ids.get(ids.size() - 1);
 		}
 	}
@@ -184,6 +198,15 @@ public class JobTraceContexts {
 		catch (RuntimeException ex) {
 			logger.warn("Honker: deleting the trace contexts of ended jobs failed; trying again later", ex);
 		}
+	}
+
+	private HonkerDialect dialect() {
+		HonkerDialect known = this.dialect;
+		if (known == null) {
+			known = this.jdbc.execute((Connection connection) -> HonkerDialect.of(connection));
+			this.dialect = known;
+		}
+		return known;
 	}
 
 	String write(Map<String, String> entries) {

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
@@ -17,7 +18,9 @@ import org.sqlite.SQLiteConnection;
 
 import org.springframework.jdbc.datasource.DataSourceUtils;
 
+import dev.honker.spring.core.HonkerDialect;
 import dev.honker.spring.core.JobTraceContexts;
+import org.jspecify.annotations.Nullable;
 import dev.honker.sqlite.ClaimedJobDetails;
 import dev.honker.sqlite.SqliteSupport;
 import tools.jackson.databind.JsonNode;
@@ -25,8 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The queue operations of a listener, each through the Honker SQL functions on a
- * connection of the application's DataSource. Writes run in their own
- * {@code BEGIN IMMEDIATE} transaction, so they wait for the write lock up front instead
+ * connection of the application's DataSource. Writes run in their own transaction, on
+ * SQLite a {@code BEGIN IMMEDIATE} one, so they wait for the write lock up front instead
  * of failing to upgrade a read; the one exception is {@link #ackInCurrentTransaction},
  * which joins the caller's Spring transaction.
  */
@@ -37,10 +40,15 @@ final class JobStore {
 	private static final String ACK = "SELECT honker_ack(?, ?)";
 
 	private static final String CLAIMABLE = """
-			SELECT EXISTS (SELECT 1 FROM _honker_live
-			                WHERE queue = ?1 AND state = 'pending' AND run_at <= unixepoch())
-			    OR EXISTS (SELECT 1 FROM _honker_live
-			                WHERE queue = ?1 AND state = 'processing' AND claim_expires_at < unixepoch())""";
+			SELECT CASE WHEN EXISTS (SELECT 1 FROM _honker_live
+			                          WHERE queue = ? AND state = 'pending' AND run_at <= %1$s)
+			              OR EXISTS (SELECT 1 FROM _honker_live
+			                          WHERE queue = ? AND state = 'processing' AND claim_expires_at < %1$s)
+			            THEN 1 ELSE 0 END""";
+
+	private static final Map<HonkerDialect, String> CLAIMABLE_BY_DIALECT = new EnumMap<>(
+			Map.of(HonkerDialect.SQLITE, CLAIMABLE.formatted(HonkerDialect.SQLITE.now()), HonkerDialect.POSTGRESQL,
+					CLAIMABLE.formatted(HonkerDialect.POSTGRESQL.now())));
 
 	/** The details of a job that is no longer live when they are read: none. */
 	private static final ClaimedJobDetails UNKNOWN = new ClaimedJobDetails(0, 0);
@@ -48,6 +56,8 @@ final class JobStore {
 	private final DataSource dataSource;
 
 	private final @Nullable JobTraceContexts traceContexts;
+
+	private volatile @Nullable HonkerDialect dialect;
 
 	JobStore(DataSource dataSource) {
 		this(dataSource, null);
@@ -78,6 +88,7 @@ final class JobStore {
 			if ((acks.isEmpty() || acksMayWait) && (limit <= 0 || !claimable(connection, queue))) {
 				return new ClaimResult(List.of(), 0, !acks.isEmpty());
 			}
+			HonkerDialect dialect = dialect(connection);
 			return immediate(connection, transaction -> {
 				long acked = 0;
 				if (!acks.isEmpty()) {
@@ -98,7 +109,7 @@ final class JobStore {
 						claimed = row.getString(1);
 					}
 				}
-				return new ClaimResult(parse(transaction, claimed), acked, false);
+				return new ClaimResult(parse(transaction, dialect, claimed), acked, false);
 			});
 		}
 	}
@@ -108,11 +119,11 @@ final class JobStore {
 	 * superset of what {@code honker_claim_batch} claims or dead-letters, read through
 	 * the two deadline indexes, in auto-commit mode.
 	 */
-	private static boolean claimable(Connection connection, String queue) throws SQLException {
+	private boolean claimable(Connection connection, String queue) throws SQLException {
 		if (!connection.getAutoCommit()) {
 			connection.setAutoCommit(true);
 		}
-		return queryLong(connection, CLAIMABLE, queue) == 1;
+		return queryLong(connection, CLAIMABLE_BY_DIALECT.get(dialect(connection)), queue, queue) == 1;
 	}
 
 	/**
@@ -175,14 +186,14 @@ final class JobStore {
 		}
 	}
 
-	private List<ClaimedJob> parse(Connection connection, String claimed) throws SQLException {
+	private List<ClaimedJob> parse(Connection connection, HonkerDialect dialect, String claimed) throws SQLException {
 		JsonNode array = JsonMapper.shared().readTree(claimed);
 		if (array.isEmpty()) {
 			return List.of();
 		}
 		List<Long> ids = new ArrayList<>(array.size());
 		array.forEach(job -> ids.add(job.get("id").asLong()));
-		Map<Long, ClaimedJobDetails> details = ClaimedJobDetails.of(connection, ids);
+		Map<Long, ClaimedJobDetails> details = ClaimedJobDetails.of(connection, ids, dialect.idsOfJsonArray());
 		Map<Long, JobTraceContexts.Row> traces = (this.traceContexts != null)
 				? this.traceContexts.findAll(connection, ids) : Map.of();
 		List<ClaimedJob> jobs = new ArrayList<>(ids.size());
@@ -202,11 +213,17 @@ final class JobStore {
 		}
 	}
 
-	private static <T> T immediate(Connection connection, Work<T> work) throws SQLException {
+	private <T> T immediate(Connection connection, Work<T> work) throws SQLException {
 		if (!connection.getAutoCommit()) {
 			connection.setAutoCommit(true);
 		}
-		beginImmediate(connection);
+		HonkerDialect dialect = dialect(connection);
+		if (dialect == HonkerDialect.SQLITE) {
+			beginImmediate(connection);
+		}
+		else {
+			execute(connection, dialect.beginWrite());
+		}
 		T result;
 		try {
 			result = work.run(connection);
@@ -222,6 +239,16 @@ final class JobStore {
 			throw ex;
 		}
 		return result;
+	}
+
+	/** The database's dialect, read from the first connection. */
+	private HonkerDialect dialect(Connection connection) throws SQLException {
+		HonkerDialect known = this.dialect;
+		if (known == null) {
+			known = HonkerDialect.of(connection);
+			this.dialect = known;
+		}
+		return known;
 	}
 
 	/**

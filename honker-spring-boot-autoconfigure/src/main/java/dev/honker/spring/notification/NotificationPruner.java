@@ -10,6 +10,8 @@ import java.util.function.LongSupplier;
 
 import javax.sql.DataSource;
 
+import dev.honker.spring.core.HonkerDialect;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.jdbc.UncategorizedSQLException;
@@ -116,14 +118,14 @@ public class NotificationPruner extends WakeLoopContainer {
 	}
 
 	/**
-	 * Runs a template call in a {@code BEGIN IMMEDIATE} transaction of its own, bound for
-	 * the template, so that under a burst of writes it waits for the write lock instead
-	 * of failing to upgrade a read.
+	 * Runs a template call in a write transaction of its own ({@code BEGIN IMMEDIATE} on
+	 * SQLite), bound for the template, so that under a burst of writes it waits for the
+	 * write lock instead of failing to upgrade a read.
 	 */
 	private long immediate(LongSupplier call) {
 		try (Connection connection = this.dataSource.getConnection();
 				Statement statement = connection.createStatement()) {
-			statement.execute("BEGIN IMMEDIATE");
+			statement.execute(HonkerDialect.of(connection).beginWrite());
 			TransactionSynchronizationManager.bindResource(this.dataSource, new ConnectionHolder(connection));
 			try {
 				long result = call.getAsLong();

@@ -10,6 +10,8 @@ import java.sql.Statement;
 
 import javax.sql.DataSource;
 
+import dev.honker.spring.core.HonkerDialect;
+
 /**
  * The database work of the scheduler leader, through the Honker SQL functions. Writes run
  * in their own {@code BEGIN IMMEDIATE} transaction on a pooled connection, as every
@@ -58,7 +60,8 @@ final class LeaderStore {
 
 	/**
 	 * In one transaction: renews the lock, and if it is still {@code owner}'s, fires
-	 * every boundary due at {@code now}.
+	 * every boundary due at {@code now} (on PostgreSQL, at the database clock's now, so
+	 * that hosts with skewed clocks fire the same boundaries).
 	 * @return the outcome, or {@code null} when the lock was lost (nothing fired)
 	 */
 	@Nullable TickResult renewAndTick(String owner, long ttlSeconds, long now) throws SQLException {
@@ -67,8 +70,12 @@ final class LeaderStore {
 				return null;
 			}
 			String fires;
-			try (PreparedStatement tick = connection.prepareStatement("SELECT honker_scheduler_tick(?)")) {
-				tick.setLong(1, now);
+			HonkerDialect dialect = HonkerDialect.of(connection);
+			try (PreparedStatement tick = connection.prepareStatement((dialect == HonkerDialect.SQLITE)
+					? "SELECT honker_scheduler_tick(?)" : "SELECT honker_scheduler_tick(" + dialect.now() + ")")) {
+				if (dialect == HonkerDialect.SQLITE) {
+					tick.setLong(1, now);
+				}
 				try (ResultSet row = tick.executeQuery()) {
 					row.next();
 					fires = row.getString(1);
@@ -108,7 +115,7 @@ final class LeaderStore {
 			if (!connection.getAutoCommit()) {
 				connection.setAutoCommit(true);
 			}
-			statement.execute("BEGIN IMMEDIATE");
+			statement.execute(HonkerDialect.of(connection).beginWrite());
 			try {
 				T result = work.run(connection);
 				statement.execute("COMMIT");

@@ -1,9 +1,11 @@
 package dev.honker.spring.stream;
 
+import java.sql.Connection;
 import java.util.Objects;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import dev.honker.spring.core.HonkerDialect;
 import dev.honker.spring.core.StreamEvent;
 
 /**
@@ -29,25 +31,29 @@ public class SkippedEvents {
 	}
 
 	void createTable() {
+		HonkerDialect dialect = this.jdbc.execute((Connection connection) -> HonkerDialect.of(connection));
+		String integer = (dialect == HonkerDialect.POSTGRESQL) ? "BIGINT" : "INTEGER";
 		this.jdbc.execute("""
 				CREATE TABLE IF NOT EXISTS honker_stream_skipped (
 				  consumer TEXT NOT NULL,
 				  topic TEXT NOT NULL,
-				  offset INTEGER NOT NULL,
+				  "offset" %1$s NOT NULL,
 				  key TEXT,
 				  payload TEXT NOT NULL,
 				  error TEXT NOT NULL,
-				  skipped_at INTEGER NOT NULL DEFAULT (unixepoch()),
-				  PRIMARY KEY (consumer, topic, offset)
-				)""");
+				  skipped_at %1$s NOT NULL DEFAULT (%2$s),
+				  PRIMARY KEY (consumer, topic, "offset")
+				)""".formatted(integer, dialect.now()));
 	}
 
 	void record(String consumer, StreamEvent event, Throwable error) {
 		String message = (error.getMessage() != null) ? error.getClass().getName() + ": " + error.getMessage()
 				: error.getClass().getName();
 		this.jdbc.update(
-				"INSERT OR REPLACE INTO honker_stream_skipped (consumer, topic, offset, key, payload, error)"
-						+ " VALUES (?, ?, ?, ?, ?, ?)",
+				"INSERT INTO honker_stream_skipped (consumer, topic, \"offset\", key, payload, error)"
+						+ " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (consumer, topic, \"offset\") DO UPDATE SET"
+						+ " key = excluded.key, payload = excluded.payload, error = excluded.error,"
+						+ " skipped_at = excluded.skipped_at",
 				consumer, event.topic(), event.offset(), event.key(), event.payload(), message);
 	}
 

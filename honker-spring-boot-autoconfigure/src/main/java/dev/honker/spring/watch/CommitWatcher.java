@@ -47,7 +47,7 @@ import org.jspecify.annotations.Nullable;
  * stops for good and every subscriber's wait throws.</li>
  * </ul>
  */
-final class CommitWatcher {
+final class CommitWatcher implements SharedWatcher {
 
 	private static final Log logger = LogFactory.getLog(CommitWatcher.class);
 
@@ -144,11 +144,18 @@ final class CommitWatcher {
 		return this.file;
 	}
 
-	@Nullable WatcherFailedException failure() {
+	@Override
+	public String description() {
+		return "the commit watcher of " + this.file;
+	}
+
+	@Override
+	public @Nullable WatcherFailedException failure() {
 		return this.failure;
 	}
 
-	void throwIfFailed() {
+	@Override
+	public void throwIfFailed() {
 		WatcherFailedException failed = this.failure;
 		if (failed != null) {
 			throw new WatcherFailedException(failed.getMessage(), failed);
@@ -159,6 +166,11 @@ final class CommitWatcher {
 		Subscription subscription = new Subscription(this);
 		this.subscribers.add(subscription);
 		return subscription;
+	}
+
+	@Override
+	public void unsubscribe(Subscription subscription) {
+		CommitWatchers.unsubscribe(this, subscription);
 	}
 
 	/** Removes a subscriber; returns whether it was the last one. */

@@ -1,64 +1,30 @@
 package dev.honker.spring.watch;
 
-import java.nio.file.Path;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Commit watching of one database file for one application: every {@link #subscribe()}
- * joins the single watcher that the JVM runs for the file, starting it if needed, so all
- * listeners of all application contexts share one watcher thread and one connection.
+ * Wakes an application's listeners when another connection, in any process, may have
+ * committed something they watch. A wake carries no data and only means "re-read".
+ * {@link SqliteDatabaseWatcher} polls {@code PRAGMA data_version} of a SQLite file;
+ * {@link PostgresDatabaseWatcher} {@code LISTEN}s on a PostgreSQL connection. Both share
+ * one thread and one connection per database per JVM among all subscriptions.
  */
-public final class DatabaseWatcher {
-
-	private final Path file;
-
-	private final WatcherOptions options;
-
-	private volatile CommitWatcher current;
+public interface DatabaseWatcher {
 
 	/**
-	 * Creates a watcher handle; nothing starts until the first subscription.
-	 * @param file the SQLite database file
-	 * @param options the watcher's settings, used when this handle starts the file's
-	 * watcher
-	 */
-	public DatabaseWatcher(Path file, WatcherOptions options) {
-		this.file = Objects.requireNonNull(file, "file must not be null");
-		this.options = Objects.requireNonNull(options, "options must not be null");
-	}
-
-	/**
-	 * Subscribes to the commits of the file. When this starts the file's watcher, it
-	 * returns once the watcher has read its baseline, so every commit after this call
+	 * Subscribes to the database's commits. When this starts the JVM's watcher of the
+	 * database, it returns once the watcher is ready, so every commit after this call
 	 * wakes the subscription.
 	 * @return a subscription to close when done
-	 * @throws WatcherFailedException if the file does not exist or the watcher cannot
-	 * open it
+	 * @throws WatcherFailedException if the watcher cannot start
 	 */
-	public Subscription subscribe() {
-		Subscription subscription = CommitWatchers.subscribe(this.file, this.options);
-		this.current = subscription.watcher();
-		return subscription;
-	}
+	Subscription subscribe();
 
 	/**
-	 * Why the watcher last handed out by {@link #subscribe()} stopped, if it did; for
-	 * health checks.
+	 * Why the watcher last handed out by {@link #subscribe()} stopped for good, if it
+	 * did; for health checks.
+	 * @return the failure, or empty while the watcher runs
 	 */
-	public Optional<WatcherFailedException> failure() {
-		CommitWatcher watcher = this.current;
-		return watcher == null ? Optional.empty() : Optional.ofNullable(watcher.failure());
-	}
-
-	/** The watched database file. */
-	public Path file() {
-		return this.file;
-	}
-
-	/** The watcher's settings. */
-	public WatcherOptions options() {
-		return this.options;
-	}
+	Optional<WatcherFailedException> failure();
 
 }

@@ -7,23 +7,24 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One subscriber's view of a commit watcher: a signal of capacity one that the watcher
- * sets on every commit it sees, so a burst of commits coalesces into a single wake. A
- * wake carries no data: the subscriber re-reads whatever it watches. Subscribe before the
- * first read, so that no commit falls between the read and the subscription.
+ * One subscriber's view of a watcher (see {@link DatabaseWatcher}): a signal of capacity
+ * one that the watcher sets on every commit it sees, so a burst of commits coalesces into
+ * a single wake. A wake carries no data: the subscriber re-reads whatever it watches.
+ * Subscribe before the first read, so that no commit falls between the read and the
+ * subscription.
  *
  * <p>
- * Closing the last subscription of a file stops its watcher thread.
+ * Closing the last subscription of a watcher stops its thread.
  */
 public final class Subscription implements AutoCloseable {
 
-	private final CommitWatcher watcher;
+	private final SharedWatcher watcher;
 
 	private final ArrayBlockingQueue<Boolean> signal = new ArrayBlockingQueue<>(1);
 
 	private volatile boolean closed;
 
-	Subscription(CommitWatcher watcher) {
+	Subscription(SharedWatcher watcher) {
 		this.watcher = watcher;
 	}
 
@@ -40,8 +41,7 @@ public final class Subscription implements AutoCloseable {
 	 */
 	public boolean await(@Nullable Instant deadline, Duration fallback) throws InterruptedException {
 		if (this.closed) {
-			throw new IllegalStateException(
-					"subscription to the commit watcher of " + this.watcher.file() + " is closed");
+			throw new IllegalStateException("subscription to " + this.watcher.description() + " is closed");
 		}
 		this.watcher.throwIfFailed();
 		long nanos = fallback.toNanos();
@@ -61,19 +61,19 @@ public final class Subscription implements AutoCloseable {
 		this.signal.offer(Boolean.TRUE);
 	}
 
-	CommitWatcher watcher() {
+	SharedWatcher watcher() {
 		return this.watcher;
 	}
 
 	/**
-	 * Unsubscribes; the last subscription of a file stops its watcher. Calling it again
-	 * does nothing.
+	 * Unsubscribes; the last subscription of a watcher stops it. Calling it again does
+	 * nothing.
 	 */
 	@Override
 	public void close() {
 		if (!this.closed) {
 			this.closed = true;
-			CommitWatchers.unsubscribe(this.watcher, this);
+			this.watcher.unsubscribe(this);
 		}
 	}
 

@@ -262,7 +262,11 @@ class DashboardApiTests {
 		assertThat(initial).contains("\"queues\":[", "\"name\":\"emails\"", "\"pending\":0");
 		assertThat(this.context.getBean(HonkerDashboard.class).getLivePageCount()).isEqualTo(1);
 		this.honker.enqueue("emails", "live");
+		// an update already under way when the job committed may still show none
 		String update = data.poll(30, TimeUnit.SECONDS);
+		if (update != null && !update.contains("\"name\":\"emails\",\"pending\":1")) {
+			update = data.poll(30, TimeUnit.SECONDS);
+		}
 		assertThat(update).contains("\"name\":\"emails\",\"pending\":1");
 	}
 

@@ -14,6 +14,7 @@ import dev.honker.spring.core.HonkerTemplate;
 import dev.honker.spring.core.Notification;
 import dev.honker.spring.listener.PooledDatabaseTests;
 import dev.honker.spring.watch.DatabaseWatcher;
+import dev.honker.spring.watch.SqliteDatabaseWatcher;
 import dev.honker.spring.watch.WatcherOptions;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,7 +39,7 @@ class NotificationListenerContainerTests extends PooledDatabaseTests {
 	@BeforeEach
 	void open() {
 		this.honker = new HonkerTemplate(this.pool, JsonMapper.shared());
-		this.watcher = new DatabaseWatcher(this.file, WatcherOptions.DEFAULTS);
+		this.watcher = new SqliteDatabaseWatcher(this.file, WatcherOptions.DEFAULTS);
 	}
 
 	private NotificationListenerContainer container(String channel, NotificationHandler handler) {

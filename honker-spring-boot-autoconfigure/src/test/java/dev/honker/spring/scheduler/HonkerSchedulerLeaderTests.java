@@ -18,6 +18,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.honker.spring.listener.PooledDatabaseTests;
 import dev.honker.spring.watch.DatabaseWatcher;
+import dev.honker.spring.watch.SqliteDatabaseWatcher;
 import dev.honker.spring.watch.WatcherOptions;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -44,7 +45,7 @@ class HonkerSchedulerLeaderTests extends PooledDatabaseTests {
 
 	@BeforeEach
 	void open() {
-		this.watcher = new DatabaseWatcher(this.file, WatcherOptions.DEFAULTS);
+		this.watcher = new SqliteDatabaseWatcher(this.file, WatcherOptions.DEFAULTS);
 		this.schedules = new HonkerSchedules(this.pool, JsonMapper.shared());
 		this.jdbc = new JdbcTemplate(this.pool);
 	}

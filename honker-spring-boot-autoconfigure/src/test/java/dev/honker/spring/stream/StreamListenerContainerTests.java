@@ -19,6 +19,7 @@ import dev.honker.spring.core.StreamEvent;
 import dev.honker.spring.listener.PooledDatabaseTests;
 import dev.honker.spring.listener.RetryBackoff;
 import dev.honker.spring.watch.DatabaseWatcher;
+import dev.honker.spring.watch.SqliteDatabaseWatcher;
 import dev.honker.spring.watch.WatcherOptions;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -49,7 +50,7 @@ class StreamListenerContainerTests extends PooledDatabaseTests {
 		this.honker = new HonkerTemplate(this.pool, JsonMapper.shared());
 		this.jdbc = new JdbcTemplate(this.pool);
 		this.transaction = new TransactionTemplate(new DataSourceTransactionManager(this.pool));
-		this.watcher = new DatabaseWatcher(this.file, WatcherOptions.DEFAULTS);
+		this.watcher = new SqliteDatabaseWatcher(this.file, WatcherOptions.DEFAULTS);
 	}
 
 	static StreamConsumerSettings settings(String id, StreamStartPosition start, StreamOffsetMode mode, int batchSize,

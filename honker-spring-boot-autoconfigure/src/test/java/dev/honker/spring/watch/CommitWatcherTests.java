@@ -151,7 +151,7 @@ class CommitWatcherTests {
 	@Test
 	void oneThreadPerFileStoppedByTheLastClose() throws Exception {
 		DatabaseWatcher direct = watcher();
-		DatabaseWatcher viaOtherPath = new DatabaseWatcher(this.dir.resolve(".").resolve("watched.db"),
+		DatabaseWatcher viaOtherPath = new SqliteDatabaseWatcher(this.dir.resolve(".").resolve("watched.db"),
 				WatcherOptions.DEFAULTS);
 		Subscription first = direct.subscribe();
 		Subscription second = viaOtherPath.subscribe();
@@ -171,7 +171,7 @@ class CommitWatcherTests {
 	@EnumSource(names = { "EVENTS", "POLL" })
 	void busyPollsKeepTheBaselineInRollbackJournalMode(WatcherMode mode) throws Exception {
 		Path journal = this.dir.resolve("journal.db");
-		DatabaseWatcher watcher = new DatabaseWatcher(journal, eventsOnly(mode));
+		DatabaseWatcher watcher = new SqliteDatabaseWatcher(journal, eventsOnly(mode));
 		try (Connection holder = connect(journal, "DELETE");
 				Subscription subscription = watcher.subscribe();
 				Statement statement = holder.createStatement()) {
@@ -233,7 +233,7 @@ class CommitWatcherTests {
 
 	@Test
 	void subscribingToAMissingFileFailsClearly() {
-		DatabaseWatcher missing = new DatabaseWatcher(this.dir.resolve("missing.db"), WatcherOptions.DEFAULTS);
+		DatabaseWatcher missing = new SqliteDatabaseWatcher(this.dir.resolve("missing.db"), WatcherOptions.DEFAULTS);
 		assertThatThrownBy(missing::subscribe).isInstanceOf(WatcherFailedException.class)
 			.hasMessageContaining("missing.db")
 			.hasMessageContaining("does not exist");
@@ -259,10 +259,10 @@ class CommitWatcherTests {
 	void autoModeUsesFileEventsWhereTheKernelDeliversThem() throws Exception {
 		WatcherMode expected = System.getProperty("os.name").startsWith("Mac") ? WatcherMode.POLL : WatcherMode.EVENTS;
 		try (Subscription subscription = watcher().subscribe()) {
-			assertThat(subscription.watcher().mode()).isEqualTo(expected);
+			assertThat(((CommitWatcher) subscription.watcher()).mode()).isEqualTo(expected);
 		}
 		try (Subscription subscription = watcher(WatcherMode.POLL).subscribe()) {
-			assertThat(subscription.watcher().mode()).isEqualTo(WatcherMode.POLL);
+			assertThat(((CommitWatcher) subscription.watcher()).mode()).isEqualTo(WatcherMode.POLL);
 		}
 	}
 
@@ -297,7 +297,7 @@ class CommitWatcherTests {
 	void wakesForEveryCommitInEachJournalMode(String journalMode, WatcherMode mode) throws Exception {
 		Path database = this.dir.resolve("modes.db");
 		try (Connection writer = connect(database, journalMode);
-				Subscription subscription = new DatabaseWatcher(database, eventsOnly(mode)).subscribe()) {
+				Subscription subscription = new SqliteDatabaseWatcher(database, eventsOnly(mode)).subscribe()) {
 			for (int i = 0; i < 20; i++) {
 				insert(writer);
 				assertThat(subscription.await(null, LONG)).as("wake for commit #%d", i).isTrue();
@@ -341,7 +341,7 @@ class CommitWatcherTests {
 	@ParameterizedTest
 	@EnumSource(names = { "EVENTS", "POLL" })
 	void checkpointsKeepTheWatcherWaking(WatcherMode mode) throws Exception {
-		try (Subscription subscription = new DatabaseWatcher(this.file, eventsOnly(mode)).subscribe();
+		try (Subscription subscription = new SqliteDatabaseWatcher(this.file, eventsOnly(mode)).subscribe();
 				Statement statement = this.writer.createStatement()) {
 			for (String checkpoint : List.of("PASSIVE", "FULL", "RESTART", "TRUNCATE")) {
 				insert(this.writer);
@@ -357,11 +357,11 @@ class CommitWatcherTests {
 	}
 
 	private DatabaseWatcher watcher() {
-		return new DatabaseWatcher(this.file, WatcherOptions.DEFAULTS);
+		return new SqliteDatabaseWatcher(this.file, WatcherOptions.DEFAULTS);
 	}
 
 	private DatabaseWatcher watcher(WatcherMode mode) {
-		return new DatabaseWatcher(this.file, WatcherOptions.DEFAULTS.withMode(mode));
+		return new SqliteDatabaseWatcher(this.file, WatcherOptions.DEFAULTS.withMode(mode));
 	}
 
 	/**

@@ -22,6 +22,7 @@ import org.springframework.util.Assert;
 import dev.honker.spring.listener.HonkerListenerContainer;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
 import dev.honker.spring.watch.DatabaseWatcher;
+import dev.honker.spring.watch.SqliteDatabaseWatcher;
 import dev.honker.spring.watch.Subscription;
 import dev.honker.spring.watch.WatcherOptions;
 import tools.jackson.databind.ObjectMapper;
@@ -156,7 +157,7 @@ public class HonkerTestSupport {
 		Assert.isTrue(timeout != null && !timeout.isNegative(), "timeout must not be negative");
 		Instant deadline = Instant.now().plus(timeout);
 		DatabaseWatcher commits = (this.watcher != null) ? this.watcher
-				: new DatabaseWatcher(databaseFile(), WatcherOptions.DEFAULTS);
+				: new SqliteDatabaseWatcher(databaseFile(), WatcherOptions.DEFAULTS);
 		try (Subscription subscription = commits.subscribe()) {
 			long left = liveJobs(queue);
 			while (left > 0) {

@@ -49,7 +49,7 @@ public final class HonkerActuatorAutoConfiguration {
 				ObjectProvider<DatabaseWatcher> watcher, ObjectProvider<HonkerListenerEndpointRegistry> listeners,
 				HonkerProperties properties) {
 			HonkerProperties.Health health = properties.getHealth();
-			return new HonkerHealthIndicator(HonkerListenerAutoConfiguration.databaseFile(dataSource), dataSource,
+			return new HonkerHealthIndicator(HonkerListenerAutoConfiguration.sqliteDatabaseFile(dataSource), dataSource,
 					sampler, watcher.getIfAvailable(), listeners.getIfAvailable(), new HonkerHealthIndicator.Thresholds(
 							health.getMaxOldestPendingAge(), health.getMaxDeadGrowth(), health.getDeadGrowthWindow()));
 		}

@@ -11,6 +11,7 @@ import javax.sql.DataSource;
 import org.sqlite.SQLiteConnection;
 
 import org.springframework.jdbc.datasource.DelegatingDataSource;
+import dev.honker.spring.core.HonkerDialect;
 import dev.honker.sqlite.SqliteSupport;
 
 /**
@@ -53,6 +54,10 @@ final class HonkerDataSource extends DelegatingDataSource {
 					this.prepared.put(physical, begin);
 				}
 				return TransactionBegin.wrap(connection, physical, begin);
+			}
+			if (HonkerDialect
+				.ofProduct(connection.getMetaData().getDatabaseProductName()) == HonkerDialect.POSTGRESQL) {
+				PostgresSearchPath.apply(connection);
 			}
 			return connection;
 		}

@@ -10,7 +10,9 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Makes every new physical connection of the application's SQLite DataSources carry the
- * Honker functions (see {@link HonkerConnectionSetup}).
+ * Honker functions (see {@link HonkerConnectionSetup}), and puts the Honker schema on the
+ * {@code search_path} of every connection of its PostgreSQL DataSources (see
+ * {@link PostgresSearchPath}).
  *
  * <p>
  * A {@code HikariDataSource} that has not started yet, such as the one Spring Boot
@@ -18,9 +20,9 @@ import org.springframework.util.ClassUtils;
  * and pool settings and gets a connection factory that prepares each connection before
  * the pool's own {@code connection-init-sql} runs. Any other DataSource is wrapped, so
  * each physical connection is prepared the first time it is handed out. DataSources whose
- * URL is known not to be SQLite are left alone; in-memory SQLite URLs are refused. The
- * Python package's {@code HONKER_EXTENSION_PATH} variable is ignored (see
- * {@link PythonExtensionVariable}).
+ * URL is known to be neither SQLite nor PostgreSQL are left alone; in-memory SQLite URLs
+ * are refused. The Python package's {@code HONKER_EXTENSION_PATH} variable is ignored
+ * (see {@link PythonExtensionVariable}).
  */
 final class HonkerDataSourcePostProcessor implements BeanPostProcessor, Ordered {
 
@@ -42,6 +44,12 @@ final class HonkerDataSourcePostProcessor implements BeanPostProcessor, Ordered 
 			return bean;
 		}
 		String url = SqliteUrl.of(dataSource);
+		if (url != null && SqliteUrl.isPostgres(url)) {
+			if (HIKARI_PRESENT && PostgresSearchPath.installInHikari(dataSource)) {
+				return bean;
+			}
+			return new HonkerDataSource(dataSource, HonkerConnectionSetup.from(this.properties.getObject()));
+		}
 		if (url != null && !SqliteUrl.isSqlite(url)) {
 			return bean;
 		}

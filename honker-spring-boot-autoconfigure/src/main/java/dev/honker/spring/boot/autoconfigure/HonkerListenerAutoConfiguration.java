@@ -26,6 +26,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
+import dev.honker.spring.core.HonkerDialect;
 import dev.honker.spring.listener.HonkerListenerAnnotationBeanPostProcessor;
 import dev.honker.spring.listener.HonkerListenerContainerCustomizer;
 import dev.honker.spring.listener.HonkerListenerContainerFactory;
@@ -37,8 +38,10 @@ import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
 import dev.honker.spring.listener.ListenerDefaults;
 import dev.honker.spring.listener.RetryBackoff;
 import dev.honker.spring.watch.DatabaseWatcher;
+import dev.honker.spring.watch.SqliteDatabaseWatcher;
 import dev.honker.spring.watch.WatcherOptions;
 import tools.jackson.databind.json.JsonMapper;
+import org.jspecify.annotations.Nullable;
 import dev.honker.sqlite.SqliteSupport;
 
 /**
@@ -66,12 +69,25 @@ public final class HonkerListenerAutoConfiguration {
 	 */
 	public static final String LISTENER_TASK_EXECUTOR_BEAN_NAME = "honkerListenerTaskExecutor";
 
-	/** The JVM-shared commit watcher of the DataSource's database file. */
+	/**
+	 * The JVM-shared commit watcher of the DataSource's database: of its file on SQLite,
+	 * a {@code LISTEN} connection on PostgreSQL.
+	 */
 	@Bean
 	@Lazy
 	@ConditionalOnMissingBean
 	DatabaseWatcher honkerDatabaseWatcher(DataSource dataSource, HonkerProperties properties) {
-		return new DatabaseWatcher(databaseFile(dataSource), watcherOptions(properties.getWatcher()));
+		WatcherOptions options = watcherOptions(properties.getWatcher());
+		try (Connection connection = dataSource.getConnection()) {
+			if (HonkerDialect
+				.ofProduct(connection.getMetaData().getDatabaseProductName()) == HonkerDialect.POSTGRESQL) {
+				return PostgresWatchers.create(dataSource, connection, options.safetyPollInterval());
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("honker: cannot connect to the DataSource: " + ex.getMessage(), ex);
+		}
+		return new SqliteDatabaseWatcher(databaseFile(dataSource), options);
 	}
 
 	static WatcherOptions watcherOptions(HonkerProperties.Watcher watcher) {
@@ -152,6 +168,23 @@ public final class HonkerListenerAutoConfiguration {
 		catch (IllegalArgumentException | NullPointerException ex) {
 			throw new IllegalArgumentException(prefix + ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * The file of the DataSource's main database, as SQLite reports it, or {@code null}
+	 * when the DataSource is PostgreSQL.
+	 */
+	static @Nullable Path sqliteDatabaseFile(DataSource dataSource) {
+		try (Connection connection = dataSource.getConnection()) {
+			if (HonkerDialect
+				.ofProduct(connection.getMetaData().getDatabaseProductName()) == HonkerDialect.POSTGRESQL) {
+				return null;
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("honker: cannot connect to the DataSource: " + ex.getMessage(), ex);
+		}
+		return databaseFile(dataSource);
 	}
 
 	/** The file of the DataSource's main database, as SQLite reports it. */

@@ -11,10 +11,10 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Matches unless {@code spring.datasource.url} names another database than SQLite.
- * Without the property (an application-defined DataSource bean) Honker looks at the
- * DataSource itself at startup. {@code honker.enabled=true} matches any URL, so that a
- * non-SQLite one fails startup loudly instead.
+ * Matches unless {@code spring.datasource.url} names another database than SQLite or
+ * PostgreSQL. Without the property (an application-defined DataSource bean) Honker looks
+ * at the DataSource itself at startup. {@code honker.enabled=true} matches any URL, so
+ * that a non-SQLite one fails startup loudly instead.
  */
 class OnSqliteUrlCondition extends SpringBootCondition implements ConfigurationCondition {
 
@@ -36,12 +36,16 @@ class OnSqliteUrlCondition extends SpringBootCondition implements ConfigurationC
 		if (SqliteUrl.isSqlite(url)) {
 			return ConditionOutcome.match("spring.datasource.url is a SQLite URL");
 		}
+		if (SqliteUrl.isPostgres(url)) {
+			return ConditionOutcome.match("spring.datasource.url is a PostgreSQL URL");
+		}
 		if (Boolean.TRUE.equals(environment.getProperty("honker.enabled", Boolean.class))) {
 			return ConditionOutcome.match("honker.enabled=true with a non-SQLite spring.datasource.url");
 		}
 		String scheme = SqliteUrl.scheme(url);
-		logger.debug("Honker is off: spring.datasource.url is " + scheme + ", not jdbc:sqlite:");
-		return ConditionOutcome.noMatch("spring.datasource.url is " + scheme + ", not jdbc:sqlite:");
+		logger.debug("Honker is off: spring.datasource.url is " + scheme + ", not jdbc:sqlite: or jdbc:postgresql:");
+		return ConditionOutcome
+			.noMatch("spring.datasource.url is " + scheme + ", not jdbc:sqlite: or jdbc:postgresql:");
 	}
 
 }

@@ -13,12 +13,14 @@ import org.springframework.util.ClassUtils;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads JDBC URLs: whether one is SQLite, whether it is in memory, its database kind, and
- * a DataSource's URL when it has one.
+ * Reads JDBC URLs: whether one is SQLite or PostgreSQL, whether it is in memory, its
+ * database kind, and a DataSource's URL when it has one.
  */
 final class SqliteUrl {
 
 	static final String PREFIX = "jdbc:sqlite:";
+
+	static final String POSTGRES_PREFIX = "jdbc:postgresql:";
 
 	private static final boolean HIKARI_PRESENT = ClassUtils.isPresent("com.zaxxer.hikari.HikariDataSource",
 			SqliteUrl.class.getClassLoader());
@@ -28,6 +30,10 @@ final class SqliteUrl {
 
 	static boolean isSqlite(String url) {
 		return url != null && url.regionMatches(true, 0, PREFIX, 0, PREFIX.length());
+	}
+
+	static boolean isPostgres(String url) {
+		return url != null && url.regionMatches(true, 0, POSTGRES_PREFIX, 0, POSTGRES_PREFIX.length());
 	}
 
 	/**

@@ -222,8 +222,7 @@ class HonkerAutoConfigurationTests {
 	@Test
 	void backsOffWithOneDebugLineForANonSqliteUrl() {
 		try (LogCapture log = LogCapture.of(HonkerAutoConfiguration.class)) {
-			this.runner
-				.withPropertyValues("spring.datasource.url=jdbc:postgresql://db.example:5432/orders?password=secret")
+			this.runner.withPropertyValues("spring.datasource.url=jdbc:mysql://db.example:3306/orders?password=secret")
 				.withBean(DataSource.class, this::plainSqlite)
 				.run(context -> {
 					assertThat(context).hasNotFailed()
@@ -233,7 +232,7 @@ class HonkerAutoConfigurationTests {
 				});
 			assertThat(log.messages(Level.DEBUG)).singleElement()
 				.asString()
-				.isEqualTo("Honker is off: spring.datasource.url is jdbc:postgresql, not jdbc:sqlite:");
+				.isEqualTo("Honker is off: spring.datasource.url is jdbc:mysql, not jdbc:sqlite: or jdbc:postgresql:");
 		}
 	}
 
@@ -242,7 +241,7 @@ class HonkerAutoConfigurationTests {
 		try (LogCapture log = LogCapture.of(HonkerInitializer.class)) {
 			this.runner.withBean(DataSource.class, () -> {
 				HikariDataSource hikari = new HikariDataSource();
-				hikari.setJdbcUrl("jdbc:postgresql://db.example:5432/orders");
+				hikari.setJdbcUrl("jdbc:mysql://db.example:3306/orders");
 				return hikari;
 			}).run(context -> {
 				assertThat(context).hasNotFailed();
@@ -252,7 +251,7 @@ class HonkerAutoConfigurationTests {
 			});
 			assertThat(log.messages(Level.DEBUG)).singleElement()
 				.asString()
-				.isEqualTo("Honker is off: the DataSource is jdbc:postgresql, not jdbc:sqlite:");
+				.isEqualTo("Honker is off: the DataSource is jdbc:mysql, not jdbc:sqlite:");
 		}
 	}
 
@@ -260,11 +259,11 @@ class HonkerAutoConfigurationTests {
 	void failsWhenForcedOnForANonSqliteDataSource() {
 		this.runner.withPropertyValues("honker.enabled=true").withBean(DataSource.class, () -> {
 			HikariDataSource hikari = new HikariDataSource();
-			hikari.setJdbcUrl("jdbc:postgresql://db.example:5432/orders");
+			hikari.setJdbcUrl("jdbc:mysql://db.example:3306/orders");
 			return hikari;
 		}).run(context -> {
 			FailureAnalysis analysis = analyze(context);
-			assertThat(analysis.getDescription()).contains("honker.enabled=true", "not SQLite", "jdbc:postgresql")
+			assertThat(analysis.getDescription()).contains("honker.enabled=true", "not SQLite", "jdbc:mysql")
 				.doesNotContain("db.example");
 			assertThat(analysis.getAction()).contains("jdbc:sqlite:", "honker.enabled=true");
 		});

@@ -37,6 +37,7 @@ import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
 import dev.honker.spring.listener.ListenerDefaults;
 import dev.honker.spring.listener.RetryBackoff;
 import dev.honker.spring.watch.DatabaseWatcher;
+import dev.honker.spring.watch.SqliteDatabaseWatcher;
 import dev.honker.spring.watch.WatcherMode;
 import dev.honker.spring.watch.WatcherOptions;
 
@@ -68,7 +69,8 @@ class HonkerListenerAutoConfigurationTests {
 				.hasSingleBean(HonkerListenerAnnotationBeanPostProcessor.class)
 				.hasSingleBean(HonkerListenerContainerFactory.class)
 				.hasSingleBean(DatabaseWatcher.class);
-			DatabaseWatcher watcher = context.getBean(DatabaseWatcher.class);
+			assertThat(context.getBean(DatabaseWatcher.class)).isInstanceOf(SqliteDatabaseWatcher.class);
+			SqliteDatabaseWatcher watcher = (SqliteDatabaseWatcher) context.getBean(DatabaseWatcher.class);
 			assertThat(watcher.file()).isEqualTo(this.directory.resolve("app.db").toAbsolutePath());
 			assertThat(watcher.options()).isEqualTo(WatcherOptions.DEFAULTS);
 		});
@@ -91,7 +93,7 @@ class HonkerListenerAutoConfigurationTests {
 					HonkerListenerAutoConfiguration.class))
 			.withBean(DataSource.class,
 					() -> new DriverManagerDataSource("jdbc:sqlite:" + this.directory.resolve("x.db")))
-			.withPropertyValues("spring.datasource.url=jdbc:postgresql://localhost/app")
+			.withPropertyValues("spring.datasource.url=jdbc:mysql://localhost/app")
 			.run(context -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(HonkerListenerEndpointRegistry.class)
 				.doesNotHaveBean(DatabaseWatcher.class));
@@ -117,8 +119,9 @@ class HonkerListenerAutoConfigurationTests {
 					"honker.listener.backoff.initial-interval=2s", "honker.listener.backoff.multiplier=3",
 					"honker.listener.backoff.max-interval=1m", "honker.listener.backoff.jitter=0.25")
 			.run(context -> {
-				assertThat(context.getBean(DatabaseWatcher.class).options()).isEqualTo(new WatcherOptions(
-						WatcherMode.POLL, Duration.ofMillis(5), Duration.ofMillis(80), Duration.ofSeconds(1)));
+				assertThat(((SqliteDatabaseWatcher) context.getBean(DatabaseWatcher.class)).options())
+					.isEqualTo(new WatcherOptions(WatcherMode.POLL, Duration.ofMillis(5), Duration.ofMillis(80),
+							Duration.ofSeconds(1)));
 				assertThat(context.getBean(HonkerListenerContainerFactory.class).getDefaults())
 					.isEqualTo(new ListenerDefaults(3, false, Duration.ofSeconds(45), Duration.ofSeconds(2),
 							Duration.ofSeconds(7), AckMode.TRANSACTIONAL,
@@ -136,7 +139,7 @@ class HonkerListenerAutoConfigurationTests {
 
 	@Test
 	void backsOffForAUserWatcherBean() {
-		DatabaseWatcher own = new DatabaseWatcher(this.directory.resolve("app.db"), WatcherOptions.DEFAULTS);
+		DatabaseWatcher own = new SqliteDatabaseWatcher(this.directory.resolve("app.db"), WatcherOptions.DEFAULTS);
 		sqlite().withBean(DatabaseWatcher.class, () -> own)
 			.run(context -> assertThat(context.getBean(DatabaseWatcher.class)).isSameAs(own));
 	}
