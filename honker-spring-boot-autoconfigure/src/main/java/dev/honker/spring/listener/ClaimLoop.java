@@ -322,11 +322,12 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 	 * still run, waits a moment for those to finish too, so that one transaction
 	 * acknowledges and claims for all of them. Fast handlers then share transactions; a
 	 * slow one delays the next claim by at most {@link #SETTLE_NANOS}. A wake with no
-	 * finished handler (a commit) claims at once.
+	 * finished handler (a commit), or with acknowledgements already waiting for a claim,
+	 * claims at once.
 	 */
 	private void settle() throws InterruptedException {
 		long end = System.nanoTime() + SETTLE_NANOS;
-		while (!this.succeeded.isEmpty() && !this.inFlight.isEmpty()
+		while (this.acksWaitingSince == 0 && !this.succeeded.isEmpty() && !this.inFlight.isEmpty()
 				&& this.inFlight.size() < this.settings.concurrency() && System.nanoTime() - end < 0) {
 			this.subscription.await(null, Duration.ofNanos(end - System.nanoTime()));
 		}

@@ -17,12 +17,15 @@ import org.sqlite.SQLiteException;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.core.NestedExceptionUtils;
 import dev.honker.sqlite.SqliteSupport;
+import dev.honker.spring.core.HonkerStats;
 
 /**
  * Checks the application's DataSource once at startup and, in
  * {@code honker.bootstrap=startup} mode, creates the Honker schema with
- * {@code honker_bootstrap()}. Logs one INFO line saying what Honker found and did, and
- * one WARN line when the database is not in WAL mode.
+ * {@code honker_bootstrap()}; in {@code startup} and {@code connect} modes it adds this
+ * project's index of {@code _honker_dead} by queue
+ * ({@link HonkerStats#DEAD_QUEUE_INDEX}). Logs one INFO line saying what Honker found and
+ * did, and one WARN line when the database is not in WAL mode.
  *
  * <p>
  * Spring Boot treats it as a database initializer, so beans that depend on database
@@ -65,6 +68,9 @@ final class HonkerInitializer implements InitializingBean {
 			if (bootstrap == HonkerProperties.BootstrapMode.STARTUP) {
 				HonkerConnectionSetup.bootstrap(connection);
 			}
+			if (bootstrap != HonkerProperties.BootstrapMode.NONE) {
+				createDeadQueueIndex(connection);
+			}
 			String journalMode = queryText(connection, "PRAGMA journal_mode").toLowerCase(Locale.ROOT);
 			if (!"wal".equals(journalMode)) {
 				logger.warn("Honker: " + file + " is in journal_mode=" + journalMode + ", not WAL. Outside WAL mode"
@@ -78,6 +84,25 @@ final class HonkerInitializer implements InitializingBean {
 							: "embedded Java functions")
 					+ " on " + file + ", journal_mode=" + journalMode + ", bootstrap="
 					+ bootstrap.name().toLowerCase(Locale.ROOT) + " (" + describe(bootstrap) + ")");
+		}
+	}
+
+	/**
+	 * Adds this project's index of {@code _honker_dead} by queue, which the statistics
+	 * read, when the table exists (a bootstrap of another implementation may not create
+	 * it); other Honker bindings are unaffected by it.
+	 */
+	private static void createDeadQueueIndex(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			if (queryText(connection,
+					"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_honker_dead'")
+				.equals("0")) {
+				return;
+			}
+			statement.execute(HonkerStats.DEAD_QUEUE_INDEX);
+		}
+		if (!connection.getAutoCommit()) {
+			connection.commit();
 		}
 	}
 
