@@ -11,6 +11,8 @@ import javax.sql.DataSource;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
@@ -28,6 +30,8 @@ import dev.honker.spring.boot.autoconfigure.HonkerAutoConfiguration;
 import dev.honker.spring.boot.autoconfigure.HonkerListenerAutoConfiguration;
 import dev.honker.spring.boot.autoconfigure.HonkerPubSubAutoConfiguration;
 import dev.honker.spring.core.HonkerTemplate;
+import dev.honker.spring.notification.HonkerNotificationListener;
+import dev.honker.spring.stream.HonkerStreamListener;
 import dev.honker.spring.watch.DatabaseWatcher;
 import dev.honker.spring.watch.PostgresDatabaseWatcher;
 
@@ -36,7 +40,8 @@ import dev.honker.spring.watch.PostgresDatabaseWatcher;
  * {@code spring.datasource.url=jdbc:postgresql:...}: the schema is bootstrapped, pooled
  * connections find the functions unqualified, jobs enqueued in a transaction reach the
  * listener in each acknowledgement mode when the transaction commits (woken by
- * {@code LISTEN}, since the idle poll is an hour) and never when it rolls back.
+ * {@code LISTEN}, since the idle poll is an hour) and never when it rolls back; and so do
+ * notifications and stream events.
  */
 class PostgresListenerTests {
 
@@ -75,18 +80,10 @@ class PostgresListenerTests {
 		});
 	}
 
-	@Test
-	void afterHandlerModeRunsCommittedJobsAndNeverRolledBackOnes() {
-		runner().withBean(Recording.class).withPropertyValues("honker.listener.ack-mode=AFTER_HANDLER").run(context -> {
-			assertThat(context).hasNotFailed();
-			deliversCommittedJobsOnly(context.getBean(HonkerTemplate.class), context.getBean(TransactionTemplate.class),
-					context.getBean(Recording.class), context.getBean(JdbcTemplate.class));
-		});
-	}
-
-	@Test
-	void transactionalModeRunsCommittedJobsAndNeverRolledBackOnes() {
-		runner().withBean(Recording.class).withPropertyValues("honker.listener.ack-mode=TRANSACTIONAL").run(context -> {
+	@ParameterizedTest
+	@EnumSource(AckMode.class)
+	void eachAckModeRunsCommittedJobsAndNeverRolledBackOnes(AckMode ackMode) {
+		runner().withBean(Recording.class).withPropertyValues("honker.listener.ack-mode=" + ackMode).run(context -> {
 			assertThat(context).hasNotFailed();
 			deliversCommittedJobsOnly(context.getBean(HonkerTemplate.class), context.getBean(TransactionTemplate.class),
 					context.getBean(Recording.class), context.getBean(JdbcTemplate.class));
@@ -109,6 +106,30 @@ class PostgresListenerTests {
 				assertThat(jdbc.queryForObject("SELECT last_error FROM _honker_dead WHERE id = ?", String.class, id))
 					.contains("always fails");
 			});
+	}
+
+	@Test
+	void notificationAndStreamListenersReceiveWhatCommits() {
+		runner().withBean(PubSub.class).run(context -> {
+			assertThat(context).hasNotFailed();
+			HonkerTemplate honker = context.getBean(HonkerTemplate.class);
+			TransactionTemplate transaction = context.getBean(TransactionTemplate.class);
+			PubSub listener = context.getBean(PubSub.class);
+			transaction.executeWithoutResult(status -> {
+				honker.notify("pg-channel", "rolled back");
+				honker.publish("pg-topic", null, "rolled back");
+				status.setRollbackOnly();
+			});
+			transaction.executeWithoutResult(status -> {
+				honker.notify("pg-channel", "hello");
+				honker.publish("pg-topic", "k", "first");
+				honker.publish("pg-topic", "k", "second");
+			});
+			await().atMost(LONG).until(() -> listener.notifications.size() == 1 && listener.events.size() == 2);
+			assertThat(listener.notifications).containsExactly("hello");
+			assertThat(listener.events).containsExactly("first", "second");
+			await().atMost(LONG).until(() -> honker.offset("pg-consumer", "pg-topic") == honker.lastOffset("pg-topic"));
+		});
 	}
 
 	private static void deliversCommittedJobsOnly(HonkerTemplate honker, TransactionTemplate transaction,
@@ -138,6 +159,24 @@ class PostgresListenerTests {
 		void handle(String payload, HonkerJob job) {
 			this.payloads.add(payload);
 			this.jobs.add(job.id());
+		}
+
+	}
+
+	static class PubSub {
+
+		final List<String> notifications = new CopyOnWriteArrayList<>();
+
+		final List<String> events = new CopyOnWriteArrayList<>();
+
+		@HonkerNotificationListener(channel = "pg-channel")
+		void onNotification(String payload) {
+			this.notifications.add(payload);
+		}
+
+		@HonkerStreamListener(topic = "pg-topic", consumer = "pg-consumer")
+		void onEvent(String payload) {
+			this.events.add(payload);
 		}
 
 	}
