@@ -10,9 +10,10 @@ import org.springframework.context.event.EventListener;
 import dev.honker.sample.orders.Order;
 
 /**
- * The worker app: a separate Boot app with no web server, on the same database file as
- * the web app. Its {@code @HonkerListener} methods wake within a millisecond or two of
- * each commit.
+ * The worker app: a separate Boot app on the same database file as the web app. Its
+ * {@code @HonkerListener} methods wake within a millisecond or two of each commit. Its
+ * only web server serves Actuator (health, Prometheus metrics and the {@code honker}
+ * endpoint) on {@code sample.worker-management-port} (8082 by default).
  */
 @SpringBootApplication(scanBasePackageClasses = { WorkerApplication.class, Order.class })
 @AutoConfigurationPackage(basePackageClasses = Order.class)
@@ -20,6 +21,9 @@ public class WorkerApplication {
 
 	/** Printed once the listeners run; the demo waits for it. */
 	public static final String READY_LINE = "honker-sample worker ready";
+
+	/** What the ready line puts before the worker's Actuator port. */
+	public static final String ACTUATOR_PREFIX = "http://localhost:";
 
 	public static void main(String[] args) {
 		SpringApplication application = new SpringApplication(WorkerApplication.class);
@@ -40,7 +44,8 @@ public class WorkerApplication {
 				.ifPresentOrElse(parent -> parent.onExit().thenRun(() -> System.exit(SpringApplication.exit(context))),
 						() -> System.exit(SpringApplication.exit(context)));
 		}
-		System.out.println(READY_LINE);
+		System.out.println(READY_LINE + "; health, metrics and the honker endpoint at " + ACTUATOR_PREFIX
+				+ context.getEnvironment().getProperty("local.server.port") + "/actuator");
 	}
 
 }

@@ -29,7 +29,12 @@ import dev.honker.postgres.PostgresTestServer;
 import dev.honker.spring.boot.autoconfigure.HonkerAutoConfiguration;
 import dev.honker.spring.boot.autoconfigure.HonkerListenerAutoConfiguration;
 import dev.honker.spring.boot.autoconfigure.HonkerPubSubAutoConfiguration;
+import dev.honker.spring.core.HonkerStats;
 import dev.honker.spring.core.HonkerTemplate;
+import dev.honker.spring.core.JobOptions;
+import dev.honker.spring.core.LiveJob;
+import dev.honker.spring.core.LiveJobState;
+import dev.honker.spring.core.QueueStats;
 import dev.honker.spring.notification.HonkerNotificationListener;
 import dev.honker.spring.stream.HonkerStreamListener;
 import dev.honker.spring.watch.DatabaseWatcher;
@@ -129,6 +134,28 @@ class PostgresListenerTests {
 			assertThat(listener.notifications).containsExactly("hello");
 			assertThat(listener.events).containsExactly("first", "second");
 			await().atMost(LONG).until(() -> honker.offset("pg-consumer", "pg-topic") == honker.lastOffset("pg-topic"));
+		});
+	}
+
+	@Test
+	void statisticsReadTheQueues() {
+		runner().run(context -> {
+			assertThat(context).hasNotFailed();
+			HonkerTemplate honker = context.getBean(HonkerTemplate.class);
+			long first = honker.enqueue("stats", "a");
+			long second = honker.enqueue("stats", "b");
+			honker.enqueue("stats", "later", JobOptions.defaults().withDelay(Duration.ofHours(1)));
+			HonkerStats stats = context.getBean(HonkerStats.class);
+			QueueStats queue = stats.queue("stats");
+			assertThat(queue.claimableNow()).isEqualTo(2);
+			assertThat(queue.delayed()).isEqualTo(1);
+			assertThat(stats.queues()).extracting(QueueStats::queue).containsExactly("stats");
+			assertThat(stats.liveJobs("stats", LiveJobState.PENDING, null, 2).jobs()).extracting(LiveJob::id)
+				.containsExactly(first, second);
+			assertThat(stats.counters().live()).isEqualTo(3);
+			assertThat(stats.counters().enqueued()).isGreaterThanOrEqualTo(3);
+			assertThat(stats.workers()).isEmpty();
+			assertThat(stats.job(first)).isPresent();
 		});
 	}
 

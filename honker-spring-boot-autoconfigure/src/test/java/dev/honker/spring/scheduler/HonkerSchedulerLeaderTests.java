@@ -72,6 +72,10 @@ class HonkerSchedulerLeaderTests extends PooledDatabaseTests {
 			.isZero();
 		assertThat(this.jdbc.queryForObject("SELECT DISTINCT payload FROM _honker_live", String.class))
 			.isEqualTo("{\"n\":1}");
+		List<Long> jobIds = this.jdbc.queryForList("SELECT id FROM _honker_live ORDER BY id DESC", Long.class);
+		assertThat(leader.recentFires("beat")).as("the latest fires, newest first")
+			.extracting(ScheduleFire::jobId)
+			.containsExactlyElementsOf(jobIds.subList(0, Math.min(jobIds.size(), HonkerSchedulerLeader.RECENT_FIRES)));
 	}
 
 	@Test

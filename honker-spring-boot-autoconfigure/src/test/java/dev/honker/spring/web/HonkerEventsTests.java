@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -46,6 +47,7 @@ import dev.honker.spring.core.HonkerTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -111,6 +113,34 @@ class HonkerEventsTests {
 			assertThat(events.next())
 				.isEqualTo(new Event(Long.toString(offset), "shipments", "{\"id\":3,\"state\":\"SHIPPED\"}"));
 		}
+	}
+
+	@Test
+	void callsItsFeedsAfterCommitsAndAtTheTimeTheyAsk() throws Exception {
+		HonkerEvents events = this.context.getBean(HonkerEvents.class);
+		BlockingQueue<Boolean> first = new LinkedBlockingQueue<>();
+		BlockingQueue<Instant> asks = new LinkedBlockingQueue<>();
+		HonkerEvents.Feed feed = committed -> {
+			first.add(committed);
+			return asks.poll();
+		};
+		events.addFeed(feed);
+		assertThat(first.poll(30, TimeUnit.SECONDS)).as("the run's first pass is no commit").isFalse();
+		asks.add(Instant.now().plusMillis(300));
+		this.honker.notify("anything", 1);
+		assertThat(first.poll(30, TimeUnit.SECONDS)).as("after a commit").isTrue();
+		assertThat(first.poll(30, TimeUnit.SECONDS)).as("at the time it asked for, without a commit").isFalse();
+
+		BlockingQueue<Boolean> second = new LinkedBlockingQueue<>();
+		events.addFeed(committed -> {
+			second.add(committed);
+			return null;
+		});
+		events.removeFeed(feed);
+		events.wake();
+		assertThat(second.poll(30, TimeUnit.SECONDS)).as("wake() counts as a commit").isTrue();
+		assertThat(first).as("a removed feed is not called").isEmpty();
+		assertThatNullPointerException().isThrownBy(() -> events.addFeed(null)).withMessage("feed must not be null");
 	}
 
 	@Test

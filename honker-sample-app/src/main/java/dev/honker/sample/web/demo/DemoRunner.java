@@ -72,12 +72,13 @@ public class DemoRunner implements ApplicationRunner {
 		RestClient http = RestClient.create(baseUrl);
 
 		say("database file %s", dbFile);
-		WorkerProcess worker = WorkerProcess.start(dbFile);
+		int workerPort = environment.getProperty("sample.worker-management-port", Integer.class, 8082);
+		WorkerProcess worker = WorkerProcess.start(dbFile, workerPort);
 		Runtime.getRuntime().addShutdownHook(new Thread(worker::closeQuietly));
 		if (!worker.awaitReady(Duration.ofSeconds(180))) {
 			throw new IllegalStateException("the worker app did not start within 180 s");
 		}
-		say("worker app running as pid %d", worker.pid());
+		say("worker app running as pid %d, its Actuator at %s", worker.pid(), worker.actuatorUrl());
 
 		say("phase 1: %d orders one at a time, each waiting for the worker's confirmation", sequential);
 		List<Long> idle = placeOneAtATime(new OrderClient(http), sequential);
@@ -89,6 +90,7 @@ public class DemoRunner implements ApplicationRunner {
 		awaitConfirmed(client.acceptedExcept(OrderClient.POISON_ITEM));
 		double seconds = (System.nanoTime() - startedNanos) / 1e9;
 		report(client, idle, seconds);
+		showWorkerActuator(worker.actuatorUrl());
 
 		if (args.containsOption("keep-running")) {
 			say("both apps keep running. Try:%n" + "  curl -s %s/orders/1%n"
@@ -196,6 +198,25 @@ public class DemoRunner implements ApplicationRunner {
 		say("rolled back: %d orders were written with their job, then refused with 409", client.rolledBack());
 		say("burst order rows %d = orders accepted %d; jobs still queued: %d", orderRows, client.acceptedCount(),
 				liveJobs);
+	}
+
+	/**
+	 * What the worker's Actuator says after the demo: its health and its Honker metrics
+	 * from the Prometheus scrape.
+	 */
+	private static void showWorkerActuator(String actuatorUrl) {
+		RestClient actuator = RestClient.create(actuatorUrl);
+		say("---- the worker's Actuator ----");
+		say("GET %s/health", actuatorUrl);
+		say("%s", actuator.get().uri("/health").retrieve().body(String.class));
+		say("GET %s/prometheus (Honker's job counters)", actuatorUrl);
+		actuator.get()
+			.uri("/prometheus")
+			.retrieve()
+			.body(String.class)
+			.lines()
+			.filter(line -> line.startsWith("honker_jobs_") && line.contains("_total"))
+			.forEach(line -> say("%s", line));
 	}
 
 	private static void say(String format, Object... args) {

@@ -24,6 +24,8 @@ final class WorkerProcess implements AutoCloseable {
 
 	private final CountDownLatch ready = new CountDownLatch(1);
 
+	private volatile String actuatorUrl;
+
 	private WorkerProcess(Process process) {
 		this.process = process;
 		Thread echo = new Thread(this::echoOutput, "worker-output");
@@ -31,12 +33,16 @@ final class WorkerProcess implements AutoCloseable {
 		echo.start();
 	}
 
-	/** Starts the worker app with this JVM's classpath on the given database file. */
-	static WorkerProcess start(Path dbFile) throws IOException {
+	/**
+	 * Starts the worker app with this JVM's classpath on the given database file.
+	 * @param managementPort the port of the worker's Actuator, 0 for any free one
+	 */
+	static WorkerProcess start(Path dbFile, int managementPort) throws IOException {
 		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
 		List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
 				WorkerApplication.class.getName(), "--sample.db-file=" + dbFile.toAbsolutePath(),
-				"--sample.parent-pid=" + ProcessHandle.current().pid()));
+				"--sample.parent-pid=" + ProcessHandle.current().pid(),
+				"--sample.worker-management-port=" + managementPort));
 		return new WorkerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
 	}
 
@@ -56,6 +62,11 @@ final class WorkerProcess implements AutoCloseable {
 
 	long pid() {
 		return process.pid();
+	}
+
+	/** The worker's Actuator base URL, once it is ready. */
+	String actuatorUrl() {
+		return actuatorUrl;
 	}
 
 	/** Asks the worker to shut down gracefully (SIGTERM) and waits for it to exit. */
@@ -83,6 +94,7 @@ final class WorkerProcess implements AutoCloseable {
 			String line;
 			while ((line = lines.readLine()) != null) {
 				if (line.contains(WorkerApplication.READY_LINE)) {
+					actuatorUrl = line.substring(line.indexOf(WorkerApplication.ACTUATOR_PREFIX));
 					ready.countDown();
 				}
 				System.out.println("worker | " + line);

@@ -21,8 +21,9 @@ class DemoRunnerTests {
 	@Test
 	void demoDrivesOrdersThroughBothProcessesAndSummarises(@TempDir Path dir, CapturedOutput output) {
 		try (ConfigurableApplicationContext context = SpringApplication.run(WebApplication.class, "demo",
-				"--server.port=0", "--sample.management-port=0", "--sample.db-file=" + dir.resolve("demo.db"),
-				"--demo.sequential-orders=10", "--demo.burst-orders=60")) {
+				"--server.port=0", "--sample.management-port=0", "--sample.worker-management-port=0",
+				"--sample.db-file=" + dir.resolve("demo.db"), "--demo.sequential-orders=10",
+				"--demo.burst-orders=60")) {
 			assertThat(context.isActive()).isTrue();
 		}
 		assertThat(output.getOut()).contains("worker | honker-sample worker ready")
@@ -33,6 +34,11 @@ class DemoRunnerTests {
 			.contains("demo   | invalid: 1 orders refused with 400, nothing written")
 			.contains("demo   | rolled back: 1 orders were written with their job, then refused with 409")
 			.contains("burst order rows 58 = orders accepted 58; jobs still queued: 0")
+			.contains("demo   | ---- the worker's Actuator ----")
+			.containsPattern(
+					"demo   \\| \\{\"components\":.*\"honker\":\\{\"details\":\\{.*\"watcher\":\"ok\",\"writable\":true")
+			.containsPattern(
+					"demo   \\| honker_jobs_completed_total\\{.*listener=\"order-confirmations\".*\\} [1-9][0-9]*\\.0")
 			.contains("demo   | done");
 	}
 

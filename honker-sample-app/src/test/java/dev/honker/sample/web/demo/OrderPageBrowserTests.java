@@ -100,7 +100,7 @@ class OrderPageBrowserTests {
 			wait.until(ExpectedConditions.textToBe(By.id("status"), "PENDING"));
 			assertThat(browser.findElement(By.id("customer")).getText()).isEqualTo("browser-customer");
 
-			try (WorkerProcess worker = WorkerProcess.start(dir.resolve("orders.db"))) {
+			try (WorkerProcess worker = WorkerProcess.start(dir.resolve("orders.db"), 0)) {
 				assertThat(worker.awaitReady(Duration.ofSeconds(90))).as("worker app started").isTrue();
 				new WebDriverWait(browser, Duration.ofSeconds(60))
 					.until(ExpectedConditions.textToBe(By.id("status"), "CONFIRMED"));

@@ -48,7 +48,7 @@ class SampleEndToEndTests {
 	@Test
 	void ordersPlacedOverHttpAreConfirmedByTheWorkerProcess() throws Exception {
 		RestClient http = RestClient.create("http://localhost:" + environment.getRequiredProperty("local.server.port"));
-		try (WorkerProcess worker = WorkerProcess.start(dir.resolve("orders.db"))) {
+		try (WorkerProcess worker = WorkerProcess.start(dir.resolve("orders.db"), 0)) {
 			assertThat(worker.awaitReady(Duration.ofSeconds(90))).as("worker app started").isTrue();
 
 			List<Long> plain = new ArrayList<>();

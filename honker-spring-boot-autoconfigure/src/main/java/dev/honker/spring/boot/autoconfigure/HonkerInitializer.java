@@ -19,13 +19,16 @@ import org.springframework.core.NestedExceptionUtils;
 import dev.honker.postgres.PostgresBootstrap;
 import dev.honker.spring.core.HonkerDialect;
 import dev.honker.sqlite.SqliteSupport;
+import dev.honker.spring.core.HonkerStats;
 
 /**
  * Checks the application's DataSource once at startup and, in
  * {@code honker.bootstrap=startup} mode, creates the Honker schema with
- * {@code honker_bootstrap()} (on PostgreSQL, with {@link PostgresBootstrap}). Logs one
- * INFO line saying what Honker found and did, and one WARN line when the database is not
- * in WAL mode.
+ * {@code honker_bootstrap()} (on PostgreSQL, with {@link PostgresBootstrap}); in
+ * {@code startup} and {@code connect} modes it adds this project's index of
+ * {@code _honker_dead} by queue ({@link HonkerStats#DEAD_QUEUE_INDEX}) on SQLite. Logs
+ * one INFO line saying what Honker found and did, and one WARN line when the database is
+ * not in WAL mode.
  *
  * <p>
  * Spring Boot treats it as a database initializer, so beans that depend on database
@@ -73,6 +76,9 @@ final class HonkerInitializer implements InitializingBean {
 			if (bootstrap == HonkerProperties.BootstrapMode.STARTUP) {
 				HonkerConnectionSetup.bootstrap(connection);
 			}
+			if (bootstrap != HonkerProperties.BootstrapMode.NONE) {
+				createDeadQueueIndex(connection);
+			}
 			String journalMode = queryText(connection, "PRAGMA journal_mode").toLowerCase(Locale.ROOT);
 			if (!"wal".equals(journalMode)) {
 				logger.warn("Honker: " + file + " is in journal_mode=" + journalMode + ", not WAL. Outside WAL mode"
@@ -113,10 +119,29 @@ final class HonkerInitializer implements InitializingBean {
 					+ " from the starter's jar as a migration, or remove honker.bootstrap=none.");
 		}
 		logger.info("Honker: PostgreSQL functions of schema " + PostgresBootstrap.SCHEMA + " (version " + version
-				+ ") on " + connection.getMetaData().getURL() + ", search_path "
+				+ ") on " + connection.getMetaData().getURL().replaceFirst("\\?.*", "") + ", search_path "
 				+ queryText(connection, "SHOW search_path") + ", bootstrap=" + bootstrap.name().toLowerCase(Locale.ROOT)
 				+ ((bootstrap == HonkerProperties.BootstrapMode.NONE) ? " (schema left to the application's migrations)"
 						: " (schema created or checked at startup)"));
+	}
+
+	/**
+	 * Adds this project's index of {@code _honker_dead} by queue, which the statistics
+	 * read, when the table exists (a bootstrap of another implementation may not create
+	 * it); other Honker bindings are unaffected by it.
+	 */
+	private static void createDeadQueueIndex(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			if (queryText(connection,
+					"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_honker_dead'")
+				.equals("0")) {
+				return;
+			}
+			statement.execute(HonkerStats.DEAD_QUEUE_INDEX);
+		}
+		if (!connection.getAutoCommit()) {
+			connection.commit();
+		}
 	}
 
 	private void backOff(String url) {

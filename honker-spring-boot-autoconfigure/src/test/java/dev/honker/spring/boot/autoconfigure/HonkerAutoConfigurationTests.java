@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 import ch.qos.logback.classic.Level;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.honker.spring.core.HonkerFunctionException;
+import dev.honker.spring.core.HonkerStats;
 import dev.honker.spring.core.HonkerTemplate;
 import dev.honker.sqlite.HonkerFunctions;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,7 @@ class HonkerAutoConfigurationTests {
 				assertThat(HonkerFunctions.isRegistered(connection)).isTrue();
 			}
 			assertThat(tables(context)).contains("_honker_live", "_honker_dead", "_honker_notifications");
+			assertThat(indexes(context)).contains(HonkerStats.DEAD_QUEUE_INDEX_NAME);
 			long id = context.getBean(HonkerTemplate.class).enqueue("emails", "hello");
 			assertThat(jdbc(context).queryForObject("SELECT payload FROM _honker_live WHERE id = ?", String.class, id))
 				.isEqualTo("\"hello\"");
@@ -106,6 +108,7 @@ class HonkerAutoConfigurationTests {
 			assertThat(context.getBean(HikariDataSource.class).getConnectionInitSql())
 				.isEqualTo(HonkerConnectionSetup.BOOTSTRAP_SQL);
 			assertThat(tables(context)).contains("_honker_live");
+			assertThat(indexes(context)).contains(HonkerStats.DEAD_QUEUE_INDEX_NAME);
 		});
 	}
 
@@ -420,6 +423,10 @@ class HonkerAutoConfigurationTests {
 
 	private static List<String> tables(AssertableApplicationContext context) {
 		return jdbc(context).queryForList("SELECT name FROM sqlite_master WHERE type = 'table'", String.class);
+	}
+
+	private static List<String> indexes(AssertableApplicationContext context) {
+		return jdbc(context).queryForList("SELECT name FROM sqlite_master WHERE type = 'index'", String.class);
 	}
 
 	private static String pragma(AssertableApplicationContext context, String name) {
