@@ -38,14 +38,14 @@ import dev.honker.spring.listener.HonkerTestPool;
  * </ol>
  * WAL and {@code synchronous=NORMAL}; commits 1 to 3 ms apart, at random to the
  * nanosecond; each worker alone on the file. Per ack mode: 3 rounds (alternating the
- * modes) of 1,000 samples after 200 warm-up; prints p50 and p99 of each step per round,
+ * modes) of 1,000 samples after 1,000 warm-up; prints p50 and p99 of each step per round,
  * then their medians over the rounds.
  */
 public final class WakePathBreakdownBenchmark {
 
 	private static final int SAMPLES = 1_000;
 
-	private static final int WARM_UP = 200;
+	private static final int WARM_UP = 1_000;
 
 	private static final int ROUNDS = 3;
 

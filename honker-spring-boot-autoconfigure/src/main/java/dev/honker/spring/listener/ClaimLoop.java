@@ -40,7 +40,13 @@ import org.jspecify.annotations.Nullable;
  * finishes a job takes the next one from it without a hand-off, and wakes this thread
  * only when the buffer runs low, which is when it claims again and acknowledges what
  * finished (or after {@value #ACK_LINGER_MILLIS} ms at the latest). When the queue has
- * fewer claimable jobs than the capacity, the thread sleeps until the next commit, until
+ * nothing to claim at that moment, the acknowledgements wait, for at most
+ * {@value #ACK_LINGER_MILLIS} ms after the first of them, for the next claim's
+ * transaction (a read tells whether there is anything to claim): a worker fed one job at
+ * a time then commits once per job instead of twice (a claim, then an acknowledgement
+ * alone), which halves its write transactions, its share of checkpoints and the time it
+ * holds the write lock against producers. When the queue has fewer claimable jobs than
+ * the capacity, the thread sleeps until the next commit, until
  * {@code honker_queue_next_claim_at} (a delayed job falls due or a claim expires), or at
  * most the idle poll interval. A job still waiting or running after a third of the
  * visibility timeout gets heartbeats, about every third of it. A pass that fails (a busy
@@ -75,7 +81,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 
 	private static final long CLAIM_AHEAD_HORIZON_NANOS = TimeUnit.MILLISECONDS.toNanos(CLAIM_AHEAD_HORIZON_MILLIS);
 
-	private static final Duration ACK_LINGER = Duration.ofMillis(ACK_LINGER_MILLIS);
+	private static final long ACK_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(ACK_LINGER_MILLIS);
 
 	/** No handler has finished yet: claim no more than the handler threads. */
 	private static final long UNKNOWN_PACE = -1;
@@ -125,6 +131,12 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 	};
 
 	private @Nullable Instant passedDeadline;
+
+	/**
+	 * When this thread first let acknowledgements wait for a claim, by
+	 * {@code System.nanoTime()}; 0 when none wait. Read and written by this thread only.
+	 */
+	private long acksWaitingSince;
 
 	/** Subscribes to the watcher at once, before the first claim reads the queue. */
 	ClaimLoop(ListenerSettings settings, String workerId, JobStore store, JobInvoker invoker, Subscription subscription,
@@ -220,7 +232,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 				continue;
 			}
 			if (!this.succeeded.isEmpty()) {
-				Instant lingerEnd = Instant.now().plus(ACK_LINGER);
+				Instant lingerEnd = ackDeadline();
 				deadline = (deadline == null || deadline.isAfter(lingerEnd)) ? lingerEnd : deadline;
 			}
 			if (!this.stopping) {
@@ -252,10 +264,43 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 		if (acks.isEmpty() && free <= 0) {
 			return null;
 		}
-		List<ClaimedJob> claimed = ackAndClaim(acks, free);
+		boolean acksMayWait = !acks.isEmpty() && acksMayWait(free);
+		JobStore.ClaimResult result = ackAndClaim(acks, free, acksMayWait);
+		if (result.acksWaiting()) {
+			this.succeeded.addAll(acks);
+			return nextDeadline();
+		}
+		if (!acks.isEmpty()) {
+			this.acksWaitingSince = 0;
+		}
+		List<ClaimedJob> claimed = result.jobs();
 		claimed.forEach(this::dispatch);
 		startWorkers();
 		return free > 0 && claimed.size() < free ? nextDeadline() : null;
+	}
+
+	/**
+	 * Whether the acknowledgements of finished jobs may wait for the next claim, if the
+	 * queue has nothing to claim now: the loop is not stopping, a claim could take jobs,
+	 * and the first waiting acknowledgement has waited less than
+	 * {@link #ACK_LINGER_MILLIS} ms.
+	 */
+	private boolean acksMayWait(int free) {
+		if (this.stopping || free <= 0) {
+			return false;
+		}
+		long now = System.nanoTime();
+		if (this.acksWaitingSince == 0) {
+			this.acksWaitingSince = now;
+			return true;
+		}
+		return now - this.acksWaitingSince < ACK_LINGER_NANOS;
+	}
+
+	/** When waiting acknowledgements must be written at the latest. */
+	private Instant ackDeadline() {
+		long waited = (this.acksWaitingSince == 0) ? 0 : System.nanoTime() - this.acksWaitingSince;
+		return Instant.now().plusNanos(Math.max(0, ACK_LINGER_NANOS - waited));
 	}
 
 	/**
@@ -277,33 +322,34 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 	 * still run, waits a moment for those to finish too, so that one transaction
 	 * acknowledges and claims for all of them. Fast handlers then share transactions; a
 	 * slow one delays the next claim by at most {@link #SETTLE_NANOS}. A wake with no
-	 * finished handler (a commit) claims at once.
+	 * finished handler (a commit), or with acknowledgements already waiting for a claim,
+	 * claims at once.
 	 */
 	private void settle() throws InterruptedException {
 		long end = System.nanoTime() + SETTLE_NANOS;
-		while (!this.succeeded.isEmpty() && !this.inFlight.isEmpty()
+		while (this.acksWaitingSince == 0 && !this.succeeded.isEmpty() && !this.inFlight.isEmpty()
 				&& this.inFlight.size() < this.settings.concurrency() && System.nanoTime() - end < 0) {
 			this.subscription.await(null, Duration.ofNanos(end - System.nanoTime()));
 		}
 	}
 
-	private List<ClaimedJob> ackAndClaim(List<Long> acks, int limit) throws SQLException {
+	private JobStore.ClaimResult ackAndClaim(List<Long> acks, int limit, boolean acksMayWait) throws SQLException {
 		JobStore.ClaimResult result;
 		try {
 			result = this.store.ackAndClaim(this.settings.queue(), this.workerId, acks, limit,
-					this.settings.visibilitySeconds());
+					this.settings.visibilitySeconds(), acksMayWait);
 		}
 		catch (SQLException | RuntimeException ex) {
 			this.succeeded.addAll(acks);
 			throw ex;
 		}
-		if (result.acked() < acks.size()) {
+		if (!result.acksWaiting() && result.acked() < acks.size()) {
 			logger.warn("Honker listener '" + this.settings.id() + "': " + (acks.size() - result.acked()) + " of "
 					+ acks.size()
 					+ " finished jobs had lost their claims before the acknowledgement (visibility timeout "
 					+ this.settings.visibilitySeconds() + "s); they run again: " + acks);
 		}
-		return result.jobs();
+		return result;
 	}
 
 	private @Nullable Instant nextDeadline() throws SQLException {
@@ -467,7 +513,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 		List<Long> acks = takeSucceeded();
 		if (!acks.isEmpty()) {
 			try {
-				ackAndClaim(acks, 0);
+				ackAndClaim(acks, 0, false);
 			}
 			catch (SQLException | RuntimeException ex) {
 				logger.warn("Honker listener '" + this.settings.id() + "': cannot acknowledge finished jobs " + acks

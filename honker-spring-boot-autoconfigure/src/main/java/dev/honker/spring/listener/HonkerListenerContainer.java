@@ -120,7 +120,8 @@ public class HonkerListenerContainer extends AbstractListenerContainer {
 	}
 
 	private List<ClaimedJob> claimOne(String workerId) throws SQLException {
-		return this.store.ackAndClaim(getQueue(), workerId, List.of(), 1, this.settings.visibilitySeconds()).jobs();
+		return this.store.ackAndClaim(getQueue(), workerId, List.of(), 1, this.settings.visibilitySeconds(), false)
+			.jobs();
 	}
 
 	@Override

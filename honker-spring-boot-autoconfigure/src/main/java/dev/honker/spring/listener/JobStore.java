@@ -76,15 +76,17 @@ final class JobStore {
 	 * In one transaction: acknowledges finished jobs, then claims up to {@code limit}
 	 * jobs. With nothing to acknowledge and no job the claim could take or dead-letter,
 	 * it only reads: no write transaction, so the wakes of every commit to the database
-	 * (most of them not for this queue) never compete for SQLite's write lock.
+	 * (most of them not for this queue) never compete for SQLite's write lock. With
+	 * {@code acksMayWait}, the acknowledgements too wait for a claim: with no job to
+	 * claim, nothing is written and the result says the acknowledgements wait.
 	 * @return the claimed jobs, and how many of {@code acks} were still held by this
 	 * worker
 	 */
-	ClaimResult ackAndClaim(String queue, String workerId, List<Long> acks, int limit, long visibilitySeconds)
-			throws SQLException {
+	ClaimResult ackAndClaim(String queue, String workerId, List<Long> acks, int limit, long visibilitySeconds,
+			boolean acksMayWait) throws SQLException {
 		try (Connection connection = this.dataSource.getConnection()) {
-			if (acks.isEmpty() && (limit <= 0 || !claimable(connection, queue))) {
-				return new ClaimResult(List.of(), 0);
+			if ((acks.isEmpty() || acksMayWait) && (limit <= 0 || !claimable(connection, queue))) {
+				return new ClaimResult(List.of(), 0, !acks.isEmpty());
 			}
 			HonkerDialect dialect = dialect(connection);
 			return immediate(connection, transaction -> {
@@ -94,7 +96,7 @@ final class JobStore {
 							workerId);
 				}
 				if (limit <= 0) {
-					return new ClaimResult(List.of(), acked);
+					return new ClaimResult(List.of(), acked, false);
 				}
 				String claimed;
 				try (PreparedStatement claim = transaction.prepareStatement("SELECT honker_claim_batch(?, ?, ?, ?)")) {
@@ -107,7 +109,7 @@ final class JobStore {
 						claimed = row.getString(1);
 					}
 				}
-				return new ClaimResult(parse(transaction, dialect, claimed), acked);
+				return new ClaimResult(parse(transaction, dialect, claimed), acked, false);
 			});
 		}
 	}
@@ -306,9 +308,10 @@ final class JobStore {
 	}
 
 	/**
-	 * Claimed jobs, and the number of acknowledgements that found their claim still held.
+	 * Claimed jobs, the number of acknowledgements that found their claim still held, and
+	 * whether the acknowledgements were not written but wait for a claim.
 	 */
-	record ClaimResult(List<ClaimedJob> jobs, long acked) {
+	record ClaimResult(List<ClaimedJob> jobs, long acked, boolean acksWaiting) {
 	}
 
 	@FunctionalInterface

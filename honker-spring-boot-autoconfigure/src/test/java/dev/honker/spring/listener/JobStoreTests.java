@@ -11,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link JobStore#ackAndClaim} takes SQLite's write lock only when there is something to
- * acknowledge, claim or dead-letter.
+ * acknowledge, claim or dead-letter; acknowledgements allowed to wait for a claim are
+ * written only with one.
  */
 class JobStoreTests extends PooledDatabaseTests {
 
@@ -25,7 +26,7 @@ class JobStoreTests extends PooledDatabaseTests {
 			statement.execute("BEGIN IMMEDIATE");
 			statement
 				.execute("INSERT INTO _honker_live (queue, payload, run_at) VALUES ('q', '{}', unixepoch() + 3600)");
-			JobStore.ClaimResult result = store.ackAndClaim("q", "w", List.of(), 4, 30);
+			JobStore.ClaimResult result = store.ackAndClaim("q", "w", List.of(), 4, 30, false);
 			assertThat(result.jobs()).isEmpty();
 			assertThat(result.acked()).isZero();
 			statement.execute("ROLLBACK");
@@ -43,11 +44,41 @@ class JobStoreTests extends PooledDatabaseTests {
 					INSERT INTO _honker_live (queue, payload, state, worker_id, claim_expires_at, attempts)
 					VALUES ('q', '"expired"', 'processing', 'crashed', unixepoch() - 5, 1)""");
 		}
-		List<ClaimedJob> claimed = store.ackAndClaim("q", "w", List.of(), 4, 30).jobs();
+		List<ClaimedJob> claimed = store.ackAndClaim("q", "w", List.of(), 4, 30, false).jobs();
 		assertThat(claimed).extracting(ClaimedJob::payload).containsExactlyInAnyOrder("\"due\"", "\"expired\"");
-		assertThat(store.ackAndClaim("q", "w", List.of(), 4, 30).jobs()).isEmpty();
-		JobStore.ClaimResult acked = store.ackAndClaim("q", "w", claimed.stream().map(ClaimedJob::id).toList(), 0, 30);
+		assertThat(store.ackAndClaim("q", "w", List.of(), 4, 30, false).jobs()).isEmpty();
+		JobStore.ClaimResult acked = store.ackAndClaim("q", "w", claimed.stream().map(ClaimedJob::id).toList(), 0, 30,
+				false);
 		assertThat(acked.acked()).isEqualTo(2);
+	}
+
+	@Test
+	void acknowledgementsAllowedToWaitAreWrittenOnlyWithAClaim() throws Exception {
+		JobStore store = new JobStore(this.pool);
+		HonkerTestPool.enqueue(this.pool, "q", "{}", 3);
+		List<Long> finished = store.ackAndClaim("q", "w", List.of(), 4, 30, false)
+			.jobs()
+			.stream()
+			.map(ClaimedJob::id)
+			.toList();
+		assertThat(finished).hasSize(1);
+
+		JobStore.ClaimResult waiting = store.ackAndClaim("q", "w", finished, 4, 30, true);
+		assertThat(waiting.acksWaiting()).isTrue();
+		assertThat(waiting.acked()).isZero();
+		assertThat(
+				HonkerTestPool.queryLong(this.pool, "SELECT count(*) FROM _honker_live WHERE id = ?", finished.get(0)))
+			.as("the finished job is still live")
+			.isOne();
+
+		HonkerTestPool.enqueue(this.pool, "q", "{}", 3);
+		JobStore.ClaimResult withClaim = store.ackAndClaim("q", "w", finished, 4, 30, true);
+		assertThat(withClaim.acksWaiting()).isFalse();
+		assertThat(withClaim.acked()).isOne();
+		assertThat(withClaim.jobs()).hasSize(1);
+		assertThat(
+				HonkerTestPool.queryLong(this.pool, "SELECT count(*) FROM _honker_live WHERE id = ?", finished.get(0)))
+			.isZero();
 	}
 
 }
