@@ -42,7 +42,10 @@ final class ListenWatcher implements SharedWatcher {
 
 	private final String key;
 
+	/** The URL for messages, without its parameters, which may hold a password. */
 	private final String url;
+
+	private final String connectUrl;
 
 	private final Properties connectionProperties;
 
@@ -63,8 +66,9 @@ final class ListenWatcher implements SharedWatcher {
 	private ListenWatcher(String key, String url, Properties connectionProperties, Duration pollTimeout)
 			throws SQLException {
 		this.key = key;
-		this.url = url;
+		this.url = withoutParameters(url);
 		this.connectionProperties = connectionProperties;
+		this.connectUrl = url;
 		this.pollMillis = (int) Math.min(pollTimeout.toMillis(), Integer.MAX_VALUE);
 		this.connection = listen();
 		this.thread = new Thread(this::run, "honker-listen-watcher");
@@ -80,11 +84,12 @@ final class ListenWatcher implements SharedWatcher {
 					watcher = new ListenWatcher(key, url, connectionProperties, pollTimeout);
 				}
 				catch (SQLException ex) {
-					throw new WatcherFailedException(
-							"honker: cannot start the LISTEN watcher of " + url + ": " + ex.getMessage(), ex);
+					throw new WatcherFailedException("honker: cannot start the LISTEN watcher of "
+							+ withoutParameters(url) + ": " + ex.getMessage(), ex);
 				}
-				logger.info("honker: LISTEN watcher of " + url + " on channel " + CHANNEL + ", one connection outside"
-						+ " the pool, reconnecting every " + pollTimeout.toMillis() + " ms when lost");
+				logger.info("honker: LISTEN watcher of " + watcher.url + " on channel " + CHANNEL
+						+ ", one connection outside" + " the pool, reconnecting every " + pollTimeout.toMillis()
+						+ " ms when lost");
 				watcher.thread.start();
 				WATCHERS.put(key, watcher);
 			}
@@ -197,7 +202,7 @@ final class ListenWatcher implements SharedWatcher {
 	}
 
 	private Connection listen() throws SQLException {
-		Connection opened = DriverManager.getConnection(this.url, this.connectionProperties);
+		Connection opened = DriverManager.getConnection(this.connectUrl, this.connectionProperties);
 		try (Statement statement = opened.createStatement()) {
 			opened.setAutoCommit(true);
 			statement.execute("LISTEN " + CHANNEL);
@@ -212,6 +217,11 @@ final class ListenWatcher implements SharedWatcher {
 			}
 			throw ex;
 		}
+	}
+
+	private static String withoutParameters(String url) {
+		int parameters = url.indexOf('?');
+		return (parameters >= 0) ? url.substring(0, parameters) : url;
 	}
 
 	private void fail(WatcherFailedException ex) {

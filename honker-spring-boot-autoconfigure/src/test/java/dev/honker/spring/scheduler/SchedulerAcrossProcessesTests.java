@@ -9,23 +9,31 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import dev.honker.postgres.PostgresTestServer;
+import dev.honker.spring.boot.autoconfigure.TestDatabase;
 import dev.honker.spring.listener.ChildJvm;
 import dev.honker.spring.listener.PooledDatabaseTests;
+import dev.honker.spring.listener.PostgresTestPool;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two worker JVMs on one file with two {@code @every 1s} schedules (one configured with a
- * listener, one a {@code @HonkerScheduled} method): exactly one leads, each boundary
- * fires exactly once, and when the leader is killed with {@code kill -9} the other takes
- * over within the lock's time to live and fires the boundaries it missed.
+ * Two worker JVMs on one database (a SQLite file, or PostgreSQL) with two
+ * {@code @every 1s} schedules (one configured with a listener, one a
+ * {@code @HonkerScheduled} method): exactly one leads, each boundary fires exactly once,
+ * and when the leader is killed with {@code kill -9} the other takes over within the
+ * lock's time to live and fires the boundaries it missed.
  */
 class SchedulerAcrossProcessesTests extends PooledDatabaseTests {
 
@@ -33,11 +41,29 @@ class SchedulerAcrossProcessesTests extends PooledDatabaseTests {
 
 	private JdbcTemplate jdbc;
 
-	@BeforeEach
-	void open() {
-		this.jdbc = new JdbcTemplate(this.pool);
-		this.jdbc.execute("CREATE TABLE handled (queue TEXT NOT NULL, job_id INTEGER NOT NULL, pid INTEGER NOT NULL)");
-		HonkerSchedules schedules = new HonkerSchedules(this.pool, JsonMapper.shared());
+	private TestDatabase database;
+
+	private String databaseArgument;
+
+	private HikariDataSource postgres;
+
+	/**
+	 * Points the test and its workers at the database: the SQLite file of
+	 * {@link PooledDatabaseTests}, or a new PostgreSQL database; registers the schedules.
+	 */
+	private void use(TestDatabase database) {
+		this.database = database;
+		DataSource dataSource = this.pool;
+		this.databaseArgument = "--worker.db=" + this.file;
+		if (database == TestDatabase.POSTGRESQL) {
+			String url = PostgresTestServer.get().createDatabase();
+			this.postgres = PostgresTestPool.pool(url);
+			dataSource = this.postgres;
+			this.databaseArgument = "--spring.datasource.url=" + url;
+		}
+		this.jdbc = new JdbcTemplate(dataSource);
+		this.jdbc.execute("CREATE TABLE handled (queue TEXT NOT NULL, job_id BIGINT NOT NULL, pid BIGINT NOT NULL)");
+		HonkerSchedules schedules = new HonkerSchedules(dataSource, JsonMapper.shared());
 		schedules.register(ScheduleDefinition.of("beat", "ticks", "@every 1s"));
 		// what the workers' @HonkerScheduled declares, so that their registration finds
 		// it unchanged
@@ -46,8 +72,17 @@ class SchedulerAcrossProcessesTests extends PooledDatabaseTests {
 				.readTree("{\"__honker_task__\":{\"task\":\"beat-method\",\"args\":[],\"kwargs\":{}}}")));
 	}
 
-	@Test
-	void twoWorkersFireEachBoundaryOfTenSecondsExactlyOnce() throws Exception {
+	@AfterEach
+	void closePostgres() {
+		if (this.postgres != null) {
+			this.postgres.close();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(TestDatabase.class)
+	void twoWorkersFireEachBoundaryOfTenSecondsExactlyOnce(TestDatabase database) throws Exception {
+		use(database);
 		long first = nextFireAt("beat");
 		long firstMethod = nextFireAt("beat-method");
 		try (ChildJvm a = worker("a", "60s", "30s"); ChildJvm b = worker("b", "60s", "30s")) {
@@ -64,8 +99,10 @@ class SchedulerAcrossProcessesTests extends PooledDatabaseTests {
 		assertEveryBoundaryFiredOnce("scheduled", nextFireAt("beat-method") - firstMethod);
 	}
 
-	@Test
-	void aKilledLeaderIsReplacedWithinTheLockTtlAndNoBoundaryIsLostOrDoubled() throws Exception {
+	@ParameterizedTest
+	@EnumSource(TestDatabase.class)
+	void aKilledLeaderIsReplacedWithinTheLockTtlAndNoBoundaryIsLostOrDoubled(TestDatabase database) throws Exception {
+		use(database);
 		long first = nextFireAt("beat");
 		long firstMethod = nextFireAt("beat-method");
 		try (ChildJvm a = worker("a", "4s", "2s"); ChildJvm b = worker("b", "4s", "2s")) {
@@ -102,7 +139,7 @@ class SchedulerAcrossProcessesTests extends PooledDatabaseTests {
 	}
 
 	private ChildJvm worker(String name, String ttl, String renew) throws Exception {
-		return ChildJvm.start(this.dir.resolve(name + ".log"), SchedulerWorkerMain.class, "--worker.db=" + this.file,
+		return ChildJvm.start(this.dir.resolve(name + ".log"), SchedulerWorkerMain.class, this.databaseArgument,
 				"--honker.scheduler.schedules.beat.queue=ticks", "--honker.scheduler.schedules.beat.cron=@every 1s",
 				"--honker.scheduler.lock-ttl=" + ttl, "--honker.scheduler.lock-renew-interval=" + renew);
 	}
@@ -128,9 +165,9 @@ class SchedulerAcrossProcessesTests extends PooledDatabaseTests {
 	}
 
 	private String lockOwner() {
-		List<String> owners = this.jdbc.queryForList(
-				"SELECT owner FROM _honker_locks WHERE name = 'honker-scheduler' AND expires_at > unixepoch()",
-				String.class);
+		List<String> owners = this.jdbc
+			.queryForList("SELECT owner FROM _honker_locks WHERE name = 'honker-scheduler' AND expires_at > "
+					+ this.database.dialect().now(), String.class);
 		return owners.isEmpty() ? null : owners.get(0);
 	}
 

@@ -16,16 +16,19 @@ import org.sqlite.SQLiteException;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.core.NestedExceptionUtils;
+import dev.honker.postgres.PostgresBootstrap;
+import dev.honker.spring.core.HonkerDialect;
 import dev.honker.sqlite.SqliteSupport;
 import dev.honker.spring.core.HonkerStats;
 
 /**
  * Checks the application's DataSource once at startup and, in
  * {@code honker.bootstrap=startup} mode, creates the Honker schema with
- * {@code honker_bootstrap()}; in {@code startup} and {@code connect} modes it adds this
- * project's index of {@code _honker_dead} by queue
- * ({@link HonkerStats#DEAD_QUEUE_INDEX}). Logs one INFO line saying what Honker found and
- * did, and one WARN line when the database is not in WAL mode.
+ * {@code honker_bootstrap()} (on PostgreSQL, with {@link PostgresBootstrap}); in
+ * {@code startup} and {@code connect} modes it adds this project's index of
+ * {@code _honker_dead} by queue ({@link HonkerStats#DEAD_QUEUE_INDEX}) on SQLite. Logs
+ * one INFO line saying what Honker found and did, and one WARN line when the database is
+ * not in WAL mode.
  *
  * <p>
  * Spring Boot treats it as a database initializer, so beans that depend on database
@@ -50,12 +53,17 @@ final class HonkerInitializer implements InitializingBean {
 	@Override
 	public void afterPropertiesSet() throws SQLException {
 		String url = SqliteUrl.of(this.dataSource);
-		if (url != null && !SqliteUrl.isSqlite(url)) {
+		if (url != null && !SqliteUrl.isSqlite(url) && !SqliteUrl.isPostgres(url)) {
 			backOff(url);
 			return;
 		}
 		try (Connection connection = open(url)) {
 			if (SqliteSupport.sqliteConnection(connection) == null) {
+				if (HonkerDialect
+					.ofProduct(connection.getMetaData().getDatabaseProductName()) == HonkerDialect.POSTGRESQL) {
+					initializePostgres(connection);
+					return;
+				}
 				backOff(connection.getMetaData().getURL());
 				return;
 			}
@@ -85,6 +93,36 @@ final class HonkerInitializer implements InitializingBean {
 					+ " on " + file + ", journal_mode=" + journalMode + ", bootstrap="
 					+ bootstrap.name().toLowerCase(Locale.ROOT) + " (" + describe(bootstrap) + ")");
 		}
+	}
+
+	/**
+	 * On PostgreSQL: installs or upgrades the Honker schema with the script that Flyway
+	 * and Liquibase users run themselves (any bootstrap mode but {@code none}: the schema
+	 * is the server's, so {@code connect} bootstraps once at startup too), and logs what
+	 * Honker found.
+	 */
+	private void initializePostgres(Connection connection) throws SQLException {
+		if (this.properties.getExtension().getPath() != null) {
+			throw HonkerConfigurationException.invalidProperty("honker.extension.path",
+					this.properties.getExtension().getPath(), "the native extension is a SQLite extension",
+					"Remove honker.extension.path: on PostgreSQL the functions of the " + PostgresBootstrap.SCHEMA
+							+ " schema are used.");
+		}
+		HonkerProperties.BootstrapMode bootstrap = this.properties.getBootstrap();
+		if (bootstrap != HonkerProperties.BootstrapMode.NONE) {
+			PostgresBootstrap.bootstrap(connection);
+		}
+		int version = PostgresBootstrap.installedVersion(connection);
+		if (version == 0) {
+			logger.warn("Honker: the database has no " + PostgresBootstrap.SCHEMA + " schema yet and"
+					+ " honker.bootstrap=none. Run " + PostgresBootstrap.SCRIPT_LOCATION
+					+ " from the starter's jar as a migration, or remove honker.bootstrap=none.");
+		}
+		logger.info("Honker: PostgreSQL functions of schema " + PostgresBootstrap.SCHEMA + " (version " + version
+				+ ") on " + connection.getMetaData().getURL().replaceFirst("\\?.*", "") + ", search_path "
+				+ queryText(connection, "SHOW search_path") + ", bootstrap=" + bootstrap.name().toLowerCase(Locale.ROOT)
+				+ ((bootstrap == HonkerProperties.BootstrapMode.NONE) ? " (schema left to the application's migrations)"
+						: " (schema created or checked at startup)"));
 	}
 
 	/**

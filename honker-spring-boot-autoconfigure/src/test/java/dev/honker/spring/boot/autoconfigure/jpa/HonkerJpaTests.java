@@ -11,8 +11,11 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import dev.honker.spring.boot.autoconfigure.TestDatabase;
 import dev.honker.spring.boot.autoconfigure.WriteStorm;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -27,17 +30,17 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  * A Spring Data JPA repository save and a Honker enqueue commit and roll back together
  * under {@link JpaTransactionManager}, whether the job is enqueued with
  * {@code HonkerTemplate} or with a native {@code SELECT honker_enqueue(...)} query, also
- * under concurrent load.
+ * under concurrent load, on SQLite and on PostgreSQL.
  */
 class HonkerJpaTests {
 
 	private static final String ORPHAN_JOBS = """
 			SELECT count(*) FROM _honker_live j
-			 WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = json_extract(j.payload, '$.orderId'))""";
+			 WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = %s)""";
 
 	private static final String ORDERS_WITHOUT_JOB = """
 			SELECT count(*) FROM orders o
-			 WHERE (SELECT count(*) FROM _honker_live j WHERE json_extract(j.payload, '$.orderId') = o.id) <> 1""";
+			 WHERE (SELECT count(*) FROM _honker_live j WHERE %s = o.id) <> 1""";
 
 	@TempDir
 	Path directory;
@@ -46,17 +49,19 @@ class HonkerJpaTests {
 		return "jdbc:sqlite:" + this.directory.resolve("shop.db");
 	}
 
-	@Test
-	void usesJpaTransactionManager() {
-		JpaTestApplication.runner(url()).run(context -> {
+	@ParameterizedTest
+	@EnumSource(TestDatabase.class)
+	void usesJpaTransactionManager(TestDatabase database) {
+		JpaTestApplication.runner(database, this.directory).run(context -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context.getBean(PlatformTransactionManager.class)).isInstanceOf(JpaTransactionManager.class);
 		});
 	}
 
-	@Test
-	void templateEnqueueCommitsAndRollsBackWithTheRepositorySave() {
-		JpaTestApplication.runner(url()).run(context -> {
+	@ParameterizedTest
+	@EnumSource(TestDatabase.class)
+	void templateEnqueueCommitsAndRollsBackWithTheRepositorySave(TestDatabase database) {
+		JpaTestApplication.runner(database, this.directory).run(context -> {
 			OrderService service = context.getBean(OrderService.class);
 			long kept = service.placeOrder("book", false);
 			assertThatIllegalStateException().isThrownBy(() -> service.placeOrder("lamp", true));
@@ -67,9 +72,10 @@ class HonkerJpaTests {
 		});
 	}
 
-	@Test
-	void nativeQueryEnqueueCommitsAndRollsBackWithTheRepositorySave() {
-		JpaTestApplication.runner(url()).run(context -> {
+	@ParameterizedTest
+	@EnumSource(TestDatabase.class)
+	void nativeQueryEnqueueCommitsAndRollsBackWithTheRepositorySave(TestDatabase database) {
+		JpaTestApplication.runner(database, this.directory).run(context -> {
 			OrderService service = context.getBean(OrderService.class);
 			long kept = service.placeOrderWithNativeQuery("pen", false);
 			assertThatIllegalStateException().isThrownBy(() -> service.placeOrderWithNativeQuery("ink", true));
@@ -80,9 +86,10 @@ class HonkerJpaTests {
 		});
 	}
 
-	@Test
-	void concurrentTransactionsLeaveNoOrphans() {
-		JpaTestApplication.runner(url()).run(context -> {
+	@ParameterizedTest
+	@EnumSource(TestDatabase.class)
+	void concurrentTransactionsLeaveNoOrphans(TestDatabase database) {
+		JpaTestApplication.runner(database, this.directory).run(context -> {
 			OrderService service = context.getBean(OrderService.class);
 			int calls = 2_000;
 			ExecutorService threads = Executors.newFixedThreadPool(4);
@@ -116,8 +123,10 @@ class HonkerJpaTests {
 			JdbcTemplate jdbc = jdbc(context);
 			assertThat(jdbc.queryForObject("SELECT count(*) FROM orders", Long.class)).isEqualTo(1_500);
 			assertThat(jdbc.queryForObject("SELECT count(*) FROM _honker_live", Long.class)).isEqualTo(1_500);
-			assertThat(jdbc.queryForObject(ORPHAN_JOBS, Long.class)).isZero();
-			assertThat(jdbc.queryForObject(ORDERS_WITHOUT_JOB, Long.class)).isZero();
+			assertThat(jdbc.queryForObject(ORPHAN_JOBS.formatted(database.orderIdOf("j.payload")), Long.class))
+				.isZero();
+			assertThat(jdbc.queryForObject(ORDERS_WITHOUT_JOB.formatted(database.orderIdOf("j.payload")), Long.class))
+				.isZero();
 			assertThat(jdbc.queryForObject("SELECT count(*) FROM orders WHERE CAST(substr(item, 6) AS INTEGER) % 4 = 3",
 					Long.class))
 				.as("no order of a failed call")

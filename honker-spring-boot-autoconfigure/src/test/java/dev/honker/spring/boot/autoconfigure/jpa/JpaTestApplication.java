@@ -1,6 +1,9 @@
 package dev.honker.spring.boot.autoconfigure.jpa;
 
+import java.nio.file.Path;
+
 import dev.honker.spring.boot.autoconfigure.HonkerAutoConfiguration;
+import dev.honker.spring.boot.autoconfigure.TestDatabase;
 import dev.honker.spring.core.HonkerTemplate;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -36,8 +39,29 @@ public class JpaTestApplication {
 	}
 
 	/**
-	 * A runner for this application on a database file, in WAL mode, whose transactions
-	 * begin with {@code BEGIN IMMEDIATE} and wait up to 30 s for the write lock.
+	 * A runner for this application on a new database: a SQLite file as
+	 * {@link #runner(String)} makes it, or a PostgreSQL database, Hibernate choosing its
+	 * dialect.
+	 * @param database the database
+	 * @param directory where a SQLite file goes
+	 * @return the runner
+	 */
+	public static ApplicationContextRunner runner(TestDatabase database, Path directory) {
+		if (database == TestDatabase.SQLITE) {
+			return runner(database.url(directory));
+		}
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+					HibernateJpaAutoConfiguration.class, DataJpaRepositoriesAutoConfiguration.class,
+					TransactionAutoConfiguration.class, JacksonAutoConfiguration.class, HonkerAutoConfiguration.class))
+			.withUserConfiguration(JpaTestApplication.class)
+			.withPropertyValues(database.properties(directory, "30000", "spring.jpa.hibernate.ddl-auto=create"));
+	}
+
+	/**
+	 * A runner for this application on a SQLite database file, in WAL mode, whose
+	 * transactions begin with {@code BEGIN IMMEDIATE} and wait up to 30 s for the write
+	 * lock.
 	 * @param url the {@code jdbc:sqlite:} URL
 	 * @return the runner
 	 */

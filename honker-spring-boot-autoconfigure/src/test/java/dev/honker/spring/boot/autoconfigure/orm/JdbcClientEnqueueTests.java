@@ -8,8 +8,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
-import org.springframework.jdbc.support.KeyHolder;
 
 /**
  * The order and its job, both written with Boot's {@link JdbcClient}, under
@@ -50,9 +48,10 @@ class JdbcClientEnqueueTests extends TransactionalEnqueueContract {
 
 		@Override
 		long insertOrder(String item) {
-			KeyHolder id = new GeneratedKeyHolder();
-			this.jdbc.sql("INSERT INTO orders (item) VALUES (?)").param(item).update(id);
-			return id.getKey().longValue();
+			return this.jdbc.sql("INSERT INTO orders (item) VALUES (?) RETURNING id")
+				.param(item)
+				.query(Long.class)
+				.single();
 		}
 
 		@Override

@@ -1,5 +1,8 @@
 package dev.honker.spring.boot.autoconfigure.orm;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+
 import javax.sql.DataSource;
 
 import org.jooq.DSLContext;
@@ -37,9 +40,16 @@ class JooqEnqueueTests extends TransactionalEnqueueContract {
 	static class JooqApplication {
 
 		@Bean
-		DSLContext dsl(DataSource dataSource) {
+		DSLContext dsl(DataSource dataSource) throws SQLException {
 			return DSL.using(new DataSourceConnectionProvider(new TransactionAwareDataSourceProxy(dataSource)),
-					SQLDialect.SQLITE);
+					dialect(dataSource));
+		}
+
+		private static SQLDialect dialect(DataSource dataSource) throws SQLException {
+			try (Connection connection = dataSource.getConnection()) {
+				return "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName()) ? SQLDialect.POSTGRES
+						: SQLDialect.SQLITE;
+			}
 		}
 
 		@Bean

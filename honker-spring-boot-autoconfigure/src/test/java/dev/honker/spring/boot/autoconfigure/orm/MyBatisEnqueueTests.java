@@ -7,7 +7,10 @@ import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Options;
 import org.apache.ibatis.annotations.Param;
 import org.apache.ibatis.annotations.Select;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import dev.honker.spring.boot.autoconfigure.TestDatabase;
 import org.mybatis.spring.boot.autoconfigure.MybatisAutoConfiguration;
 
 import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
@@ -40,9 +43,10 @@ class MyBatisEnqueueTests extends TransactionalEnqueueContract {
 		return DataAccessException.class;
 	}
 
-	@Test
-	void identicalEnqueuesInOneTransactionAreTwoJobs() {
-		run(context -> {
+	@ParameterizedTest
+	@EnumSource(TestDatabase.class)
+	void identicalEnqueuesInOneTransactionAreTwoJobs(TestDatabase database) {
+		run(database, context -> {
 			OrderMapper mapper = context.getBean(OrderMapper.class);
 			TransactionTemplate transaction = new TransactionTemplate(
 					context.getBean(PlatformTransactionManager.class));

@@ -13,8 +13,11 @@ import java.util.concurrent.Future;
 import javax.sql.DataSource;
 
 import dev.honker.spring.boot.autoconfigure.HonkerAutoConfiguration;
+import dev.honker.spring.boot.autoconfigure.TestDatabase;
 import dev.honker.spring.boot.autoconfigure.WriteStorm;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -28,23 +31,25 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The promise every data-access technology must keep: an {@code INSERT INTO orders} and a
  * {@code SELECT honker_enqueue(...)} in one {@code @Transactional} method commit together
  * or not at all, and a failed Honker call caught inside the transaction leaves the
- * earlier writes in it. Each subclass runs the same tests on a Boot context with its
- * technology's {@link OrderService}.
+ * earlier writes in it (on SQLite; on PostgreSQL it aborts the whole transaction). Each
+ * subclass runs the same tests on a Boot context with its technology's
+ * {@link OrderService}, on SQLite and on PostgreSQL.
  */
 abstract class TransactionalEnqueueContract {
 
 	private static final String ORPHAN_JOBS = """
 			SELECT count(*) FROM _honker_live j
-			 WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = json_extract(j.payload, '$.orderId'))""";
+			 WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = %s)""";
 
 	private static final String ORDERS_WITHOUT_ONE_JOB = """
 			SELECT count(*) FROM orders o
-			 WHERE (SELECT count(*) FROM _honker_live j WHERE json_extract(j.payload, '$.orderId') = o.id) <> 1""";
+			 WHERE (SELECT count(*) FROM _honker_live j WHERE %s = o.id) <> 1""";
 
 	@TempDir
 	Path directory;
@@ -67,33 +72,30 @@ abstract class TransactionalEnqueueContract {
 	/**
 	 * Runs a test on a started context whose database has an empty {@code orders} table.
 	 */
-	void run(ContextConsumer<AssertableApplicationContext> test) {
-		run("30000", test);
+	void run(TestDatabase database, ContextConsumer<AssertableApplicationContext> test) {
+		run(database, "30000", test);
 	}
 
 	/**
-	 * Runs a test as {@link #run(ContextConsumer)} does, with another busy timeout.
+	 * Runs a test as {@link #run(TestDatabase, ContextConsumer)} does, with another busy
+	 * timeout.
 	 */
-	void run(String busyTimeoutMillis, ContextConsumer<AssertableApplicationContext> test) {
+	void run(TestDatabase database, String busyTimeoutMillis, ContextConsumer<AssertableApplicationContext> test) {
 		withTechnology(new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
 					DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
 					HonkerAutoConfiguration.class))
-			.withPropertyValues("spring.datasource.url=jdbc:sqlite:" + this.directory.resolve("shop.db"),
-					"spring.datasource.hikari.data-source-properties.journal_mode=WAL",
-					"spring.datasource.hikari.data-source-properties.synchronous=NORMAL",
-					"spring.datasource.hikari.data-source-properties.busy_timeout=" + busyTimeoutMillis,
-					"spring.datasource.hikari.data-source-properties.transaction_mode=IMMEDIATE"))
-			.run(context -> {
+			.withPropertyValues(database.properties(this.directory, busyTimeoutMillis))).run(context -> {
 				assertThat(context).hasNotFailed();
-				jdbc(context).execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, item TEXT NOT NULL)");
+				jdbc(context).execute("CREATE TABLE orders (id " + database.integerKey() + ", item TEXT NOT NULL)");
 				test.accept(context);
 			});
 	}
 
-	@Test
-	void commitKeepsTheOrderAndItsJob() {
-		run(context -> {
+	@ParameterizedTest
+	@EnumSource(TestDatabase.class)
+	void commitKeepsTheOrderAndItsJob(TestDatabase database) {
+		run(database, context -> {
 			long id = service(context).placeOrder("book", false);
 
 			assertThat(jdbc(context).queryForList("SELECT item FROM orders", String.class)).containsExactly("book");
@@ -101,9 +103,10 @@ abstract class TransactionalEnqueueContract {
 		});
 	}
 
-	@Test
-	void exceptionAfterBothWritesKeepsNeither() {
-		run(context -> {
+	@ParameterizedTest
+	@EnumSource(TestDatabase.class)
+	void exceptionAfterBothWritesKeepsNeither(TestDatabase database) {
+		run(database, context -> {
 			long kept = service(context).placeOrder("book", false);
 			assertThatIllegalStateException().isThrownBy(() -> service(context).placeOrder("lamp", true))
 				.withMessage("payment declined");
@@ -116,7 +119,7 @@ abstract class TransactionalEnqueueContract {
 
 	@Test
 	void failedEnqueueCaughtInTheTransactionKeepsTheEarlierInsert() {
-		run(context -> {
+		run(TestDatabase.SQLITE, context -> {
 			RuntimeException failure = service(context).placeOrderAfterFailedEnqueue("book");
 
 			assertThat(failure).isInstanceOf(enqueueErrorType())
@@ -131,9 +134,28 @@ abstract class TransactionalEnqueueContract {
 		});
 	}
 
+	/**
+	 * On PostgreSQL an error aborts the whole transaction (the functions cannot roll back
+	 * only their own work, as the SQLite ones do), so a caught function error leaves a
+	 * transaction that can only roll back: the next statement fails, and neither the
+	 * order nor any job is left.
+	 */
 	@Test
-	void concurrentTransactionsLeaveNoOrphans() {
-		run(context -> {
+	void failedEnqueueOnPostgresqlRollsBackTheWholeTransaction() {
+		run(TestDatabase.POSTGRESQL, context -> {
+			assertThatThrownBy(() -> service(context).placeOrderAfterFailedEnqueue("book"))
+				.isInstanceOf(enqueueErrorType())
+				.hasStackTraceContaining("current transaction is aborted");
+
+			assertThat(jdbc(context).queryForObject("SELECT count(*) FROM orders", Long.class)).isZero();
+			assertThat(jdbc(context).queryForObject("SELECT count(*) FROM _honker_live", Long.class)).isZero();
+		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(TestDatabase.class)
+	void concurrentTransactionsLeaveNoOrphans(TestDatabase database) {
+		run(database, context -> {
 			OrderService service = service(context);
 			int threads = 4;
 			int callsPerThread = 200;
@@ -157,8 +179,11 @@ abstract class TransactionalEnqueueContract {
 			JdbcTemplate jdbc = jdbc(context);
 			assertThat(jdbc.queryForObject("SELECT count(*) FROM orders", Long.class)).isEqualTo(600);
 			assertThat(jdbc.queryForObject("SELECT count(*) FROM _honker_live", Long.class)).isEqualTo(600);
-			assertThat(jdbc.queryForObject(ORPHAN_JOBS, Long.class)).isZero();
-			assertThat(jdbc.queryForObject(ORDERS_WITHOUT_ONE_JOB, Long.class)).isZero();
+			assertThat(jdbc.queryForObject(ORPHAN_JOBS.formatted(database.orderIdOf("j.payload")), Long.class))
+				.isZero();
+			assertThat(
+					jdbc.queryForObject(ORDERS_WITHOUT_ONE_JOB.formatted(database.orderIdOf("j.payload")), Long.class))
+				.isZero();
 			assertThat(jdbc.queryForObject("SELECT count(*) FROM orders WHERE CAST(substr(item, 6) AS INTEGER) % 4 = 3",
 					Long.class))
 				.as("orders of calls that threw")
@@ -168,7 +193,7 @@ abstract class TransactionalEnqueueContract {
 
 	@Test
 	void underWriteContentionEveryReportedFailureLeftNothingAndEverySuccessCommitted() {
-		run("10", context -> {
+		run(TestDatabase.SQLITE, "10", context -> {
 			OrderService service = service(context);
 			long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
 			WriteStorm.Report report;
