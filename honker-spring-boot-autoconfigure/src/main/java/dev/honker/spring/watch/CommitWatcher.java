@@ -154,14 +154,6 @@ final class CommitWatcher implements SharedWatcher {
 		return this.failure;
 	}
 
-	@Override
-	public void throwIfFailed() {
-		WatcherFailedException failed = this.failure;
-		if (failed != null) {
-			throw new WatcherFailedException(failed.getMessage(), failed);
-		}
-	}
-
 	Subscription addSubscriber() {
 		Subscription subscription = new Subscription(this);
 		this.subscribers.add(subscription);

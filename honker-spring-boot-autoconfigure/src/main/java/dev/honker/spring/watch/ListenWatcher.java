@@ -110,14 +110,6 @@ final class ListenWatcher implements SharedWatcher {
 	}
 
 	@Override
-	public void throwIfFailed() {
-		WatcherFailedException failed = this.failure;
-		if (failed != null) {
-			throw new WatcherFailedException(failed.getMessage(), failed);
-		}
-	}
-
-	@Override
 	public void unsubscribe(Subscription subscription) {
 		boolean last;
 		synchronized (WATCHERS) {

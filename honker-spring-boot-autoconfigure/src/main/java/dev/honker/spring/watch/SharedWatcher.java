@@ -17,7 +17,12 @@ interface SharedWatcher {
 	@Nullable WatcherFailedException failure();
 
 	/** Throws a copy of {@link #failure()} if the watcher has stopped for good. */
-	void throwIfFailed();
+	default void throwIfFailed() {
+		WatcherFailedException failed = failure();
+		if (failed != null) {
+			throw new WatcherFailedException(failed.getMessage(), failed);
+		}
+	}
 
 	/** Removes a subscription; the last one stops the watcher. */
 	void unsubscribe(Subscription subscription);
