@@ -39,7 +39,7 @@ import org.springframework.core.env.Environment;
 @AutoConfiguration(after = DataSourceAutoConfiguration.class)
 @ConditionalOnClass(name = { "org.sqlite.JDBC", "org.springframework.jdbc.core.JdbcTemplate" })
 @ConditionalOnBooleanProperty(name = "honker.enabled", matchIfMissing = true)
-@Conditional(OnSqliteUrlCondition.class)
+@Conditional(OnHonkerDatabaseUrlCondition.class)
 @ConditionalOnSingleCandidate(DataSource.class)
 @EnableConfigurationProperties(HonkerProperties.class)
 @Import(DatabaseInitializationDependencyConfigurer.class)

@@ -58,7 +58,7 @@ import dev.honker.sqlite.SqliteSupport;
 				"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
 @ConditionalOnClass({ SQLiteConnection.class, JdbcTemplate.class, JsonMapper.class })
 @ConditionalOnBooleanProperty(name = "honker.enabled", matchIfMissing = true)
-@Conditional(OnSqliteUrlCondition.class)
+@Conditional(OnHonkerDatabaseUrlCondition.class)
 @ConditionalOnSingleCandidate(DataSource.class)
 @EnableConfigurationProperties(HonkerProperties.class)
 public final class HonkerListenerAutoConfiguration {

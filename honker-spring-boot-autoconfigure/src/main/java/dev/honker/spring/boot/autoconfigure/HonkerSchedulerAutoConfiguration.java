@@ -50,7 +50,7 @@ import tools.jackson.databind.json.JsonMapper;
 				"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
 @ConditionalOnClass({ SQLiteConnection.class, JdbcTemplate.class, JsonMapper.class })
 @ConditionalOnBooleanProperty(name = "honker.enabled", matchIfMissing = true)
-@Conditional(OnSqliteUrlCondition.class)
+@Conditional(OnHonkerDatabaseUrlCondition.class)
 @ConditionalOnSingleCandidate(DataSource.class)
 @EnableConfigurationProperties(HonkerProperties.class)
 public final class HonkerSchedulerAutoConfiguration {

@@ -16,7 +16,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * at the DataSource itself at startup. {@code honker.enabled=true} matches any URL, so
  * that a non-SQLite one fails startup loudly instead.
  */
-class OnSqliteUrlCondition extends SpringBootCondition implements ConfigurationCondition {
+class OnHonkerDatabaseUrlCondition extends SpringBootCondition implements ConfigurationCondition {
 
 	/** Under the auto-configuration's name, where a user looks for why Honker is off. */
 	private static final Log logger = LogFactory.getLog(HonkerAutoConfiguration.class);
