@@ -63,6 +63,10 @@ final class CommitWatcher implements SharedWatcher {
 
 	private final WakeSource wake;
 
+	private final @Nullable WalCheckpointer checkpointer;
+
+	private final String journalMode;
+
 	private volatile boolean running = true;
 
 	private volatile @Nullable WatcherFailedException failure;
@@ -89,6 +93,7 @@ final class CommitWatcher implements SharedWatcher {
 		}
 		try {
 			this.lastVersion = this.dataVersion.read();
+			this.journalMode = WalCheckpointer.journalMode(this.connection);
 		}
 		catch (SQLException ex) {
 			this.wake.close();
@@ -97,6 +102,7 @@ final class CommitWatcher implements SharedWatcher {
 		}
 		this.thread = new Thread(this::run, "honker-watcher-" + file.getFileName());
 		this.thread.setDaemon(true);
+		this.checkpointer = options.checkpoints().active() ? WalCheckpointer.start(file, options.checkpoints()) : null;
 	}
 
 	/**
@@ -112,7 +118,10 @@ final class CommitWatcher implements SharedWatcher {
 			throw new WatcherFailedException("honker: cannot start the commit watcher of " + file + ": " + ex, ex);
 		}
 		logger.info("honker: commit watcher of " + file + " in " + watcher.mode().name().toLowerCase(Locale.ROOT)
-				+ " mode: " + watcher.wake.describe());
+				+ " mode: " + watcher.wake.describe() + "; journal mode " + watcher.journalMode + ", "
+				+ options.checkpoints().describe()
+				+ ((watcher.checkpointer != null && !"wal".equals(watcher.journalMode)) ? " (idle outside WAL mode)"
+						: ""));
 		watcher.thread.start();
 		return watcher;
 	}
@@ -142,6 +151,11 @@ final class CommitWatcher implements SharedWatcher {
 
 	Path file() {
 		return this.file;
+	}
+
+	/** The background checkpoint, if it runs; for tests. */
+	@Nullable WalCheckpointer checkpointer() {
+		return this.checkpointer;
 	}
 
 	@Override
@@ -216,6 +230,9 @@ final class CommitWatcher implements SharedWatcher {
 		finally {
 			this.wake.close();
 			closeConnection();
+			if (this.checkpointer != null) {
+				this.checkpointer.stop();
+			}
 		}
 	}
 
@@ -230,6 +247,9 @@ final class CommitWatcher implements SharedWatcher {
 			}
 			this.lastVersion = version;
 			wakeAll();
+			if (this.checkpointer != null) {
+				this.checkpointer.committed();
+			}
 			return ReadOutcome.CHANGED;
 		}
 		catch (SQLException ex) {

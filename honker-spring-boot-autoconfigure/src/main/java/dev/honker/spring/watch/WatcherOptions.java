@@ -16,16 +16,19 @@ import java.util.Objects;
  * no event arrives: the longest a missed file event can delay a wake; positive
  * @param identityCheckInterval how often the watcher checks that the file has not been
  * replaced; positive
+ * @param checkpoints whether the watcher's JVM checkpoints the WAL in the background
+ * (SQLite only)
  */
 public record WatcherOptions(WatcherMode mode, Duration pollInterval, Duration safetyPollInterval,
-		Duration identityCheckInterval) {
+		Duration identityCheckInterval, WalCheckpointOptions checkpoints) {
 
 	/**
 	 * The defaults: file events where available, otherwise a poll every millisecond; a 50
-	 * millisecond safety poll; the file's identity checked every 100 milliseconds.
+	 * millisecond safety poll; the file's identity checked every 100 milliseconds;
+	 * background WAL checkpoints before SQLite's default automatic checkpoint.
 	 */
 	public static final WatcherOptions DEFAULTS = new WatcherOptions(WatcherMode.AUTO, Duration.ofMillis(1),
-			Duration.ofMillis(50), Duration.ofMillis(100));
+			Duration.ofMillis(50), Duration.ofMillis(100), WalCheckpointOptions.DEFAULTS);
 
 	/**
 	 * Validates the settings.
@@ -37,6 +40,7 @@ public record WatcherOptions(WatcherMode mode, Duration pollInterval, Duration s
 		requirePositive("poll-interval", pollInterval);
 		requirePositive("safety-poll-interval", safetyPollInterval);
 		requirePositive("identity-check-interval", identityCheckInterval);
+		Objects.requireNonNull(checkpoints, "checkpoints must not be null");
 	}
 
 	/**
@@ -45,7 +49,18 @@ public record WatcherOptions(WatcherMode mode, Duration pollInterval, Duration s
 	 * @return a copy with {@code mode}
 	 */
 	public WatcherOptions withMode(WatcherMode mode) {
-		return new WatcherOptions(mode, this.pollInterval, this.safetyPollInterval, this.identityCheckInterval);
+		return new WatcherOptions(mode, this.pollInterval, this.safetyPollInterval, this.identityCheckInterval,
+				this.checkpoints);
+	}
+
+	/**
+	 * These options with other background checkpoint settings.
+	 * @param checkpoints the background checkpoint settings
+	 * @return a copy with {@code checkpoints}
+	 */
+	public WatcherOptions withCheckpoints(WalCheckpointOptions checkpoints) {
+		return new WatcherOptions(this.mode, this.pollInterval, this.safetyPollInterval, this.identityCheckInterval,
+				checkpoints);
 	}
 
 	/**

@@ -223,6 +223,7 @@ class CommitWatcherTests {
 			assertThat(watcher.failure())
 				.hasValueSatisfying(failure -> assertThat(failure).hasMessageContaining("cannot recover"));
 			await().atMost(LONG).until(() -> watcherThreads() == 0);
+			await().atMost(LONG).until(() -> WalCheckpointerTests.threads("honker-checkpoint-") == 0);
 		}
 		try (Subscription fresh = watcher.subscribe(); Connection onNewFile = connect(this.file, "WAL")) {
 			assertThat(watcher.failure()).isEmpty();
@@ -242,17 +243,22 @@ class CommitWatcherTests {
 	@Test
 	void optionsRejectNonPositiveIntervalsAndAMissingMode() {
 		Duration ms = Duration.ofMillis(1);
-		assertThatThrownBy(() -> new WatcherOptions(WatcherMode.AUTO, Duration.ZERO, ms, ms))
+		WalCheckpointOptions checkpoints = WalCheckpointOptions.DEFAULTS;
+		assertThatThrownBy(() -> new WatcherOptions(WatcherMode.AUTO, Duration.ZERO, ms, ms, checkpoints))
 			.isInstanceOf(IllegalArgumentException.class)
 			.hasMessage("poll-interval must be positive, got PT0S");
-		assertThatThrownBy(() -> new WatcherOptions(WatcherMode.AUTO, ms, Duration.ofMillis(-5), ms))
+		assertThatThrownBy(() -> new WatcherOptions(WatcherMode.AUTO, ms, Duration.ofMillis(-5), ms, checkpoints))
 			.isInstanceOf(IllegalArgumentException.class)
 			.hasMessage("safety-poll-interval must be positive, got PT-0.005S");
-		assertThatThrownBy(() -> new WatcherOptions(WatcherMode.AUTO, ms, ms, Duration.ofMillis(-1)))
+		assertThatThrownBy(() -> new WatcherOptions(WatcherMode.AUTO, ms, ms, Duration.ofMillis(-1), checkpoints))
 			.isInstanceOf(IllegalArgumentException.class)
 			.hasMessageContaining("identity-check-interval must be positive");
-		assertThatThrownBy(() -> new WatcherOptions(null, ms, ms, ms)).isInstanceOf(NullPointerException.class)
+		assertThatThrownBy(() -> new WatcherOptions(null, ms, ms, ms, checkpoints))
+			.isInstanceOf(NullPointerException.class)
 			.hasMessage("mode must not be null");
+		assertThatThrownBy(() -> new WatcherOptions(WatcherMode.AUTO, ms, ms, ms, null))
+			.isInstanceOf(NullPointerException.class)
+			.hasMessage("checkpoints must not be null");
 	}
 
 	@Test
@@ -276,7 +282,8 @@ class CommitWatcherTests {
 		try (Subscription subscription = watcher(WatcherMode.EVENTS).subscribe()) {
 			assertThat(lines.list).map(ILoggingEvent::getFormattedMessage)
 				.anySatisfy((line) -> assertThat(line).contains("watched.db", "in events mode", "on each file event",
-						"every 50 ms as a safety poll"));
+						"every 50 ms as a safety poll", "journal mode wal",
+						"background WAL checkpoint (PASSIVE) every ~500 pages, before wal_autocheckpoint's 1000"));
 		}
 		finally {
 			logger.detachAppender(lines);
@@ -370,7 +377,7 @@ class CommitWatcherTests {
 	 */
 	private static WatcherOptions eventsOnly(WatcherMode mode) {
 		Duration hour = Duration.ofHours(1);
-		return new WatcherOptions(mode, Duration.ofMillis(1), hour, hour);
+		return new WatcherOptions(mode, Duration.ofMillis(1), hour, hour, WalCheckpointOptions.DEFAULTS);
 	}
 
 	private static void drain(Subscription subscription) throws InterruptedException {

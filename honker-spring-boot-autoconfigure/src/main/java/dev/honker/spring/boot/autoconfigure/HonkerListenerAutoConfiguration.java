@@ -2,7 +2,9 @@ package dev.honker.spring.boot.autoconfigure;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
@@ -39,6 +41,7 @@ import dev.honker.spring.listener.ListenerDefaults;
 import dev.honker.spring.listener.RetryBackoff;
 import dev.honker.spring.watch.DatabaseWatcher;
 import dev.honker.spring.watch.SqliteDatabaseWatcher;
+import dev.honker.spring.watch.WalCheckpointOptions;
 import dev.honker.spring.watch.WatcherOptions;
 import tools.jackson.databind.json.JsonMapper;
 import org.jspecify.annotations.Nullable;
@@ -77,22 +80,40 @@ public final class HonkerListenerAutoConfiguration {
 	@Lazy
 	@ConditionalOnMissingBean
 	DatabaseWatcher honkerDatabaseWatcher(DataSource dataSource, HonkerProperties properties) {
-		WatcherOptions options = watcherOptions(properties.getWatcher());
+		int autoCheckpointPages;
 		try (Connection connection = dataSource.getConnection()) {
 			if (HonkerDialect
 				.ofProduct(connection.getMetaData().getDatabaseProductName()) == HonkerDialect.POSTGRESQL) {
-				return PostgresWatchers.create(dataSource, connection, options.safetyPollInterval());
+				return PostgresWatchers.create(dataSource, connection,
+						watcherOptions(properties.getWatcher(), 0).safetyPollInterval());
 			}
+			autoCheckpointPages = walAutoCheckpoint(connection);
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException("honker: cannot connect to the DataSource: " + ex.getMessage(), ex);
 		}
-		return new SqliteDatabaseWatcher(databaseFile(dataSource), options);
+		return new SqliteDatabaseWatcher(databaseFile(dataSource),
+				watcherOptions(properties.getWatcher(), autoCheckpointPages));
 	}
 
-	static WatcherOptions watcherOptions(HonkerProperties.Watcher watcher) {
-		return withPrefix("honker.watcher.", () -> new WatcherOptions(watcher.getMode(), watcher.getPollInterval(),
-				watcher.getSafetyPollInterval(), watcher.getIdentityCheckInterval()));
+	/**
+	 * The watcher's options from the properties.
+	 * @param autoCheckpointPages the application's {@code PRAGMA wal_autocheckpoint},
+	 * read on a pooled connection
+	 */
+	static WatcherOptions watcherOptions(HonkerProperties.Watcher watcher, int autoCheckpointPages) {
+		return withPrefix("honker.watcher.",
+				() -> new WatcherOptions(watcher.getMode(), watcher.getPollInterval(), watcher.getSafetyPollInterval(),
+						watcher.getIdentityCheckInterval(),
+						new WalCheckpointOptions(watcher.isBackgroundCheckpoint(), autoCheckpointPages)));
+	}
+
+	private static int walAutoCheckpoint(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet row = statement.executeQuery("PRAGMA wal_autocheckpoint")) {
+			row.next();
+			return row.getInt(1);
+		}
 	}
 
 	/**

@@ -258,6 +258,15 @@ public class HonkerProperties {
 		 */
 		private Duration identityCheckInterval = Duration.ofMillis(100);
 
+		/**
+		 * Whether a JVM that runs the watcher (a worker) also checkpoints the WAL from a
+		 * thread of its own (PRAGMA wal_checkpoint(PASSIVE), in WAL mode only), each time
+		 * about half of the application's wal_autocheckpoint pages have been written, so
+		 * that commits rarely run SQLite's automatic checkpoint themselves. Off when
+		 * wal_autocheckpoint is 0.
+		 */
+		private boolean backgroundCheckpoint = true;
+
 		public WatcherMode getMode() {
 			return this.mode;
 		}
@@ -288,6 +297,14 @@ public class HonkerProperties {
 
 		public void setIdentityCheckInterval(Duration identityCheckInterval) {
 			this.identityCheckInterval = identityCheckInterval;
+		}
+
+		public boolean isBackgroundCheckpoint() {
+			return this.backgroundCheckpoint;
+		}
+
+		public void setBackgroundCheckpoint(boolean backgroundCheckpoint) {
+			this.backgroundCheckpoint = backgroundCheckpoint;
 		}
 
 	}

@@ -39,6 +39,7 @@ import dev.honker.spring.listener.RetryBackoff;
 import dev.honker.spring.watch.DatabaseWatcher;
 import dev.honker.spring.watch.SqliteDatabaseWatcher;
 import dev.honker.spring.watch.WatcherMode;
+import dev.honker.spring.watch.WalCheckpointOptions;
 import dev.honker.spring.watch.WatcherOptions;
 
 /**
@@ -121,13 +122,25 @@ class HonkerListenerAutoConfigurationTests {
 			.run(context -> {
 				assertThat(((SqliteDatabaseWatcher) context.getBean(DatabaseWatcher.class)).options())
 					.isEqualTo(new WatcherOptions(WatcherMode.POLL, Duration.ofMillis(5), Duration.ofMillis(80),
-							Duration.ofSeconds(1)));
+							Duration.ofSeconds(1), WalCheckpointOptions.DEFAULTS));
 				assertThat(context.getBean(HonkerListenerContainerFactory.class).getDefaults())
 					.isEqualTo(new ListenerDefaults(3, false, Duration.ofSeconds(45), Duration.ofSeconds(2),
 							Duration.ofSeconds(7), AckMode.TRANSACTIONAL,
 							new RetryBackoff(Duration.ofSeconds(2), 3.0, Duration.ofMinutes(1), 0.25),
 							List.of(IllegalArgumentException.class)));
 			});
+	}
+
+	@Test
+	void backgroundCheckpointIsSizedByThePoolsWalAutocheckpointAndCanBeTurnedOff() {
+		sqlite().withPropertyValues("spring.datasource.hikari.connection-init-sql=PRAGMA wal_autocheckpoint=400")
+			.run(context -> assertThat(
+					((SqliteDatabaseWatcher) context.getBean(DatabaseWatcher.class)).options().checkpoints())
+				.isEqualTo(new WalCheckpointOptions(true, 400)));
+		sqlite().withPropertyValues("honker.watcher.background-checkpoint=false")
+			.run(context -> assertThat(
+					((SqliteDatabaseWatcher) context.getBean(DatabaseWatcher.class)).options().checkpoints())
+				.isEqualTo(new WalCheckpointOptions(false, 1_000)));
 	}
 
 	@Test
