@@ -42,8 +42,10 @@ import tools.jackson.databind.JsonNode;
  * (the drain must stay linear in the backlog). Baseline, measured in the same run on a
  * fresh file of the same size: one thread running the same SQL on one connection (ack the
  * previous batch and {@code honker_claim_batch(32)} in one {@code BEGIN IMMEDIATE}
- * transaction) with no Spring, no thread hand-off and no handler. WAL mode,
- * {@code synchronous=NORMAL}. Prints jobs per second per round and the medians.
+ * transaction) with no Spring, no thread hand-off and no handler. Also the listener with
+ * {@code honker.watcher.background-checkpoint=false}, to show what the background WAL
+ * checkpoint costs or saves on a drain. WAL mode, {@code synchronous=NORMAL}. Prints jobs
+ * per second per round and the medians.
  */
 public final class ListenerDrainBenchmark {
 
@@ -68,35 +70,48 @@ public final class ListenerDrainBenchmark {
 		double[] last = new double[ROUNDS];
 		double[] baseline = new double[ROUNDS];
 		double[] ratio = new double[ROUNDS];
-		System.out.printf("drain %,d queued jobs, %d handler threads, no-op handler; busy shared machine%n", BACKLOG,
-				CONCURRENCY);
+		double[] withoutCheckpoint = new double[ROUNDS];
+		double[] checkpointRatio = new double[ROUNDS];
+		System.out.printf("drain %,d queued jobs, %d handler threads, no-op handler; %d cores, load average at start"
+				+ " %s%n", BACKLOG, CONCURRENCY, Runtime.getRuntime().availableProcessors(),
+				ListenerWakeLatencyBenchmark.loadAverage());
 		for (int round = 0; round < ROUNDS; round++) {
 			baseline[round] = rawDrain(directory.resolve("raw-" + round + ".db"));
-			double[] rates = listenerDrain(directory.resolve("listener-" + round + ".db"));
+			double[] rates = listenerDrain(directory.resolve("listener-" + round + ".db"), true);
+			withoutCheckpoint[round] = listenerDrain(directory.resolve("no-checkpoint-" + round + ".db"), false)[0];
 			listener[round] = rates[0];
 			first[round] = rates[1];
 			last[round] = rates[2];
 			ratio[round] = listener[round] / baseline[round];
+			checkpointRatio[round] = listener[round] / withoutCheckpoint[round];
 			System.out.printf(
 					"round %d: @HonkerListener %,.0f jobs/s (first %,d: %,.0f/s, last %,d: %,.0f/s) | raw single-thread"
-							+ " claim(%d)+ack_batch %,.0f jobs/s%n",
-					round + 1, listener[round], EDGE, first[round], EDGE, last[round], RAW_BATCH, baseline[round]);
+							+ " claim(%d)+ack_batch %,.0f jobs/s | listener without background checkpoint %,.0f"
+							+ " jobs/s%n",
+					round + 1, listener[round], EDGE, first[round], EDGE, last[round], RAW_BATCH, baseline[round],
+					withoutCheckpoint[round]);
 		}
 		System.out.printf(
 				"median: @HonkerListener %,.0f jobs/s (first %,d: %,.0f/s, last %,d: %,.0f/s), raw loop %,.0f jobs/s,"
 						+ " listener / raw = %.2fx (median of per-round ratios; target 0.7x)%n",
 				median(listener), EDGE, median(first), EDGE, median(last), median(baseline), median(ratio));
+		System.out.printf(
+				"background checkpoint on / off: %,.0f / %,.0f jobs/s = %.2fx (median of per-round ratios); load"
+						+ " average at end %s%n",
+				median(listener), median(withoutCheckpoint), median(checkpointRatio),
+				ListenerWakeLatencyBenchmark.loadAverage());
 	}
 
 	/** Jobs per second overall, over the first {@link #EDGE} and over the last. */
-	private static double[] listenerDrain(Path file) throws Exception {
+	private static double[] listenerDrain(Path file, boolean backgroundCheckpoint) throws Exception {
 		fill(file);
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(DrainApplication.class)
 			.web(WebApplicationType.NONE)
 			.logStartupInfo(false)
 			.properties("spring.datasource.url=jdbc:sqlite:" + file, "honker.sqlite.journal-mode=WAL",
 					"spring.datasource.hikari.data-source-properties.synchronous=NORMAL",
-					"honker.sqlite.busy-timeout=10s", "logging.level.root=WARN")
+					"honker.sqlite.busy-timeout=10s", "logging.level.root=WARN",
+					"honker.watcher.background-checkpoint=" + backgroundCheckpoint)
 			.run(); Connection reader = BenchDatabase.connect(file)) {
 			Counter counter = context.getBean(Counter.class);
 			long start = System.nanoTime();

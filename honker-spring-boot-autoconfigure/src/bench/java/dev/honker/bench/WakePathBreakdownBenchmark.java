@@ -66,8 +66,10 @@ public final class WakePathBreakdownBenchmark {
 		double[][][][] figures = new double[modes.size()][STEPS.length][2][ROUNDS];
 		try (Connection connection = BenchDatabase.connect(file)) {
 			System.out.printf(Locale.ROOT,
-					"commit-to-handler path step by step, ms; %d samples per round after %d warm-up; worker concurrency 4%n",
-					SAMPLES, WARM_UP);
+					"commit-to-handler path step by step, ms; %d samples per round after %d warm-up; worker concurrency"
+							+ " 4, background WAL checkpoint on (the default); %d cores, load average at start %s%n",
+					SAMPLES, WARM_UP, Runtime.getRuntime().availableProcessors(),
+					ListenerWakeLatencyBenchmark.loadAverage());
 			for (int round = 0; round < ROUNDS; round++) {
 				for (int m = 0; m < modes.size(); m++) {
 					long[][] steps = measure(connection, file, modes.get(m));

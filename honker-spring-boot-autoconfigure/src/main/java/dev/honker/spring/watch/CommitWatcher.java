@@ -93,13 +93,13 @@ final class CommitWatcher implements SharedWatcher {
 		}
 		try {
 			this.lastVersion = this.dataVersion.read();
-			this.journalMode = WalCheckpointer.journalMode(this.connection);
 		}
 		catch (SQLException ex) {
 			this.wake.close();
 			closeConnection();
 			throw ex;
 		}
+		this.journalMode = journalModeForLog();
 		this.thread = new Thread(this::run, "honker-watcher-" + file.getFileName());
 		this.thread.setDaemon(true);
 		this.checkpointer = options.checkpoints().active() ? WalCheckpointer.start(file, options.checkpoints()) : null;
@@ -323,6 +323,18 @@ final class CommitWatcher implements SharedWatcher {
 		catch (SQLException ex) {
 			opened.close();
 			throw ex;
+		}
+	}
+
+	/**
+	 * The journal mode for the startup line; a lock held by a writer makes it unknown.
+	 */
+	private String journalModeForLog() {
+		try {
+			return WalCheckpointer.journalMode(this.connection);
+		}
+		catch (SQLException ex) {
+			return "unknown (" + ex.getMessage() + ")";
 		}
 	}
 
