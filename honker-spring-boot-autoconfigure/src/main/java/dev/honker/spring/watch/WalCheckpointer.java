@@ -1,11 +1,15 @@
 package dev.honker.spring.watch;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -25,11 +29,13 @@ import dev.honker.sqlite.SqliteSupport;
  * <ul>
  * <li>The commit watcher counts each new {@code data_version} it reads as one commit
  * ({@link #committed()}). When the count reaches the number of commits that should have
- * written {@link WalCheckpointOptions#triggerPages() half of wal_autocheckpoint} pages,
- * going by the WAL pages per commit that the previous checkpoint found, the thread runs
- * {@code PRAGMA wal_checkpoint(PASSIVE)}.</li>
+ * written {@link WalCheckpointOptions#triggerPages() three quarters of
+ * wal_autocheckpoint} pages, going by the WAL pages per commit that the previous
+ * checkpoint found, the thread runs {@code PRAGMA wal_checkpoint(PASSIVE)}.</li>
  * <li>PASSIVE copies what it can without waiting for or blocking readers and writers;
- * once everything is copied, the next writer starts the WAL over from its beginning.</li>
+ * once everything is copied, the next writer starts the WAL over from its beginning. A
+ * commit that lands during the checkpoint leaves pages uncopied, and the WAL goes on
+ * growing until a later checkpoint finishes between two commits.</li>
  * <li>The connection is its own, read-write, with a busy timeout of zero, opened and
  * closed by SQLite (never by Java I/O, which would drop SQLite's POSIX locks). Its
  * {@code PRAGMA journal_mode} is read before every checkpoint: nothing runs unless the
@@ -42,6 +48,12 @@ import dev.honker.sqlite.SqliteSupport;
 final class WalCheckpointer {
 
 	private static final Log logger = LogFactory.getLog(WalCheckpointer.class);
+
+	/**
+	 * How many times in a row a checkpoint that left pages uncopied is followed by
+	 * another one at the next commit.
+	 */
+	private static final int MAX_CHASES = 4;
 
 	private final Path file;
 
@@ -64,6 +76,12 @@ final class WalCheckpointer {
 	private @Nullable Connection connection;
 
 	private int previousWalPages;
+
+	private int measuredDue = 1;
+
+	private int chases;
+
+	private @Nullable FileTime modifiedAfterLastCheckpoint;
 
 	private boolean previousComplete = true;
 
@@ -154,6 +172,7 @@ final class WalCheckpointer {
 				this.skippedOutsideWal++;
 				return this.triggerPages;
 			}
+			boolean othersCheckpointed = !Objects.equals(databaseModified(), this.modifiedAfterLastCheckpoint);
 			try (Statement statement = open.createStatement();
 					ResultSet row = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
 				row.next();
@@ -163,7 +182,8 @@ final class WalCheckpointer {
 				}
 				this.checkpoints++;
 				this.problemLogged = false;
-				return commitsUntilDue(commitsSeen, row.getInt(2), row.getInt(3));
+				this.modifiedAfterLastCheckpoint = databaseModified();
+				return commitsUntilDue(commitsSeen, row.getInt(2), row.getInt(3) == row.getInt(2), othersCheckpointed);
 			}
 		}
 		catch (SQLException ex) {
@@ -180,23 +200,50 @@ final class WalCheckpointer {
 	/**
 	 * The commits that should write {@link #triggerPages} WAL pages, at the pages per
 	 * commit of the last interval: at least one, and at most the trigger, since every
-	 * commit writes at least one page.
+	 * commit writes at least one page. When another connection copied pages into the
+	 * database during the interval (SQLite's automatic checkpoint in a commit, because
+	 * this thread came too late, or another JVM's background checkpoint), the WAL started
+	 * over in between and its pages undercount the interval's: then half the previous
+	 * interval, down to a quarter of the last one measured.
 	 * @param commitsSeen the commits counted in the interval
 	 * @param walPages the WAL's pages ({@code log} of {@code wal_checkpoint})
-	 * @param copiedPages the pages copied into the database ({@code checkpointed})
+	 * @param complete whether the checkpoint copied the whole WAL
+	 * @param othersCheckpointed whether the database file was written since this thread's
+	 * previous checkpoint
 	 */
-	private int commitsUntilDue(int commitsSeen, int walPages, int copiedPages) {
+	private int commitsUntilDue(int commitsSeen, int walPages, boolean complete, boolean othersCheckpointed) {
 		// A complete checkpoint lets the next writer start the WAL over: all of the next
 		// interval's pages are new. Otherwise the WAL kept its old pages.
 		int newPages = (this.previousComplete || walPages < this.previousWalPages) ? walPages
 				: walPages - this.previousWalPages;
 		this.previousWalPages = walPages;
-		this.previousComplete = copiedPages == walPages;
-		if (newPages <= 0) {
-			return this.triggerPages;
+		this.previousComplete = complete;
+		if (!complete && this.chases < MAX_CHASES) {
+			// Commits landed during the checkpoint: copy the few new pages after the next
+			// one, so that the WAL can start over before it reaches wal_autocheckpoint.
+			this.chases++;
+			return 1;
+		}
+		this.chases = 0;
+		if (othersCheckpointed || newPages <= 0) {
+			return Math.max(Math.max(1, this.measuredDue / 4), this.due / 2);
 		}
 		long commits = (long) this.triggerPages * Math.max(commitsSeen, 1) / newPages;
-		return (int) Math.max(1, Math.min(this.triggerPages, commits));
+		this.measuredDue = (int) Math.max(1, Math.min(this.triggerPages, commits));
+		return this.measuredDue;
+	}
+
+	/**
+	 * When the database file was last written, which in WAL mode only checkpoints do; a
+	 * stat, never an open.
+	 */
+	private @Nullable FileTime databaseModified() {
+		try {
+			return Files.getLastModifiedTime(this.file);
+		}
+		catch (IOException ex) {
+			return null;
+		}
 	}
 
 	private Connection connection() throws SQLException {

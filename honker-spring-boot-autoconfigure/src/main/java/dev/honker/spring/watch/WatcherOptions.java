@@ -24,8 +24,8 @@ public record WatcherOptions(WatcherMode mode, Duration pollInterval, Duration s
 
 	/**
 	 * The defaults: file events where available, otherwise a poll every millisecond; a 50
-	 * millisecond safety poll; the file's identity checked every 100 milliseconds;
-	 * background WAL checkpoints before SQLite's default automatic checkpoint.
+	 * millisecond safety poll; the file's identity checked every 100 milliseconds; no
+	 * background WAL checkpoint.
 	 */
 	public static final WatcherOptions DEFAULTS = new WatcherOptions(WatcherMode.AUTO, Duration.ofMillis(1),
 			Duration.ofMillis(50), Duration.ofMillis(100), WalCheckpointOptions.DEFAULTS);

@@ -35,6 +35,12 @@ class CommitWatcherTests {
 
 	private static final Duration QUIET = Duration.ofMillis(300);
 
+	/**
+	 * Background checkpoints on, so that the watcher's failure and reconnection paths run
+	 * with them.
+	 */
+	private static final WalCheckpointOptions CHECKPOINTS = new WalCheckpointOptions(true, 1_000);
+
 	@TempDir
 	Path dir;
 
@@ -283,7 +289,24 @@ class CommitWatcherTests {
 			assertThat(lines.list).map(ILoggingEvent::getFormattedMessage)
 				.anySatisfy((line) -> assertThat(line).contains("watched.db", "in events mode", "on each file event",
 						"every 50 ms as a safety poll", "journal mode wal",
-						"background WAL checkpoint (PASSIVE) every ~500 pages, before wal_autocheckpoint's 1000"));
+						"background WAL checkpoint (PASSIVE) every ~750 pages, before wal_autocheckpoint's 1000"));
+		}
+		finally {
+			logger.detachAppender(lines);
+		}
+	}
+
+	@Test
+	void startupLineSaysTheBackgroundCheckpointIsOffByDefault() throws Exception {
+		ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) LoggerFactory
+			.getLogger(CommitWatcher.class);
+		ListAppender<ILoggingEvent> lines = new ListAppender<>();
+		lines.start();
+		logger.addAppender(lines);
+		try (Subscription subscription = watcher().subscribe()) {
+			assertThat(((CommitWatcher) subscription.watcher()).checkpointer()).isNull();
+			assertThat(lines.list).map(ILoggingEvent::getFormattedMessage)
+				.anySatisfy((line) -> assertThat(line).contains("watched.db", "background WAL checkpoint off"));
 		}
 		finally {
 			logger.detachAppender(lines);
@@ -368,7 +391,8 @@ class CommitWatcherTests {
 	}
 
 	private DatabaseWatcher watcher(WatcherMode mode) {
-		return new SqliteDatabaseWatcher(this.file, WatcherOptions.DEFAULTS.withMode(mode));
+		return new SqliteDatabaseWatcher(this.file,
+				WatcherOptions.DEFAULTS.withMode(mode).withCheckpoints(CHECKPOINTS));
 	}
 
 	/**
@@ -377,7 +401,7 @@ class CommitWatcherTests {
 	 */
 	private static WatcherOptions eventsOnly(WatcherMode mode) {
 		Duration hour = Duration.ofHours(1);
-		return new WatcherOptions(mode, Duration.ofMillis(1), hour, hour, WalCheckpointOptions.DEFAULTS);
+		return new WatcherOptions(mode, Duration.ofMillis(1), hour, hour, CHECKPOINTS);
 	}
 
 	private static void drain(Subscription subscription) throws InterruptedException {

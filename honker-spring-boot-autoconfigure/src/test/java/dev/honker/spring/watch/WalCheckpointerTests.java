@@ -12,6 +12,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -119,6 +121,8 @@ class WalCheckpointerTests {
 				Subscription subscription = watcher(file, new WalCheckpointOptions(true, 2)).subscribe()) {
 			WalCheckpointer checkpointer = checkpointer(subscription);
 			insertPage(writer);
+			// Its own thread: the common pool may be busy with another test's tasks.
+			ExecutorService fullCheckpoint = Executors.newSingleThreadExecutor();
 			// A FULL checkpoint of another connection takes the checkpoint lock, then
 			// waits for the writer, which holds its write transaction open meanwhile.
 			write.execute("BEGIN IMMEDIATE");
@@ -130,7 +134,8 @@ class WalCheckpointerTests {
 				catch (SQLException ex) {
 					throw new IllegalStateException(ex);
 				}
-			});
+			}, fullCheckpoint);
+			fullCheckpoint.shutdown();
 			await().atMost(LONG).until(() -> {
 				checkpointer.committed();
 				return checkpointer.skippedBusy() > 0;

@@ -261,11 +261,11 @@ public class HonkerProperties {
 		/**
 		 * Whether a JVM that runs the watcher (a worker) also checkpoints the WAL from a
 		 * thread of its own (PRAGMA wal_checkpoint(PASSIVE), in WAL mode only), each time
-		 * about half of the application's wal_autocheckpoint pages have been written, so
-		 * that commits rarely run SQLite's automatic checkpoint themselves. Off when
+		 * three quarters of the application's wal_autocheckpoint pages have been written,
+		 * so that commits rarely run SQLite's automatic checkpoint themselves. Off when
 		 * wal_autocheckpoint is 0.
 		 */
-		private boolean backgroundCheckpoint = true;
+		private boolean backgroundCheckpoint;
 
 		public WatcherMode getMode() {
 			return this.mode;

@@ -133,7 +133,9 @@ class HonkerListenerAutoConfigurationTests {
 
 	@Test
 	void backgroundCheckpointIsSizedByThePoolsWalAutocheckpointAndCanBeTurnedOff() {
-		sqlite().withPropertyValues("spring.datasource.hikari.connection-init-sql=PRAGMA wal_autocheckpoint=400")
+		sqlite()
+			.withPropertyValues("honker.watcher.background-checkpoint=true",
+					"spring.datasource.hikari.connection-init-sql=PRAGMA wal_autocheckpoint=400")
 			.run(context -> assertThat(
 					((SqliteDatabaseWatcher) context.getBean(DatabaseWatcher.class)).options().checkpoints())
 				.isEqualTo(new WalCheckpointOptions(true, 400)));
