@@ -279,34 +279,24 @@ class CommitWatcherTests {
 	}
 
 	@Test
-	void startupLineNamesTheActiveMode() throws Exception {
+	void startupLineNamesTheActiveModeAndWhetherTheBackgroundCheckpointRuns() throws Exception {
 		ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) LoggerFactory
 			.getLogger(CommitWatcher.class);
 		ListAppender<ILoggingEvent> lines = new ListAppender<>();
 		lines.start();
 		logger.addAppender(lines);
-		try (Subscription subscription = watcher(WatcherMode.EVENTS).subscribe()) {
-			assertThat(lines.list).map(ILoggingEvent::getFormattedMessage)
-				.anySatisfy((line) -> assertThat(line).contains("watched.db", "in events mode", "on each file event",
-						"every 50 ms as a safety poll", "journal mode wal",
-						"background WAL checkpoint (PASSIVE) every ~750 pages, before wal_autocheckpoint's 1000"));
-		}
-		finally {
-			logger.detachAppender(lines);
-		}
-	}
-
-	@Test
-	void startupLineSaysTheBackgroundCheckpointIsOffByDefault() throws Exception {
-		ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) LoggerFactory
-			.getLogger(CommitWatcher.class);
-		ListAppender<ILoggingEvent> lines = new ListAppender<>();
-		lines.start();
-		logger.addAppender(lines);
-		try (Subscription subscription = watcher().subscribe()) {
-			assertThat(((CommitWatcher) subscription.watcher()).checkpointer()).isNull();
-			assertThat(lines.list).map(ILoggingEvent::getFormattedMessage)
-				.anySatisfy((line) -> assertThat(line).contains("watched.db", "background WAL checkpoint off"));
+		try {
+			try (Subscription subscription = watcher(WatcherMode.EVENTS).subscribe()) {
+				assertThat(lines.list).map(ILoggingEvent::getFormattedMessage)
+					.anySatisfy((line) -> assertThat(line).contains("watched.db", "in events mode",
+							"on each file event", "every 50 ms as a safety poll", "journal mode wal",
+							"background WAL checkpoint (PASSIVE) every ~750 pages, before wal_autocheckpoint's 1000"));
+			}
+			try (Subscription subscription = watcher().subscribe()) {
+				assertThat(((CommitWatcher) subscription.watcher()).checkpointer()).as("off by default").isNull();
+				assertThat(lines.list).map(ILoggingEvent::getFormattedMessage)
+					.anySatisfy((line) -> assertThat(line).contains("watched.db", "background WAL checkpoint off"));
+			}
 		}
 		finally {
 			logger.detachAppender(lines);
