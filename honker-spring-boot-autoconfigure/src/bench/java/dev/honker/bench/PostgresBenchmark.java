@@ -10,8 +10,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -71,55 +73,81 @@ public final class PostgresBenchmark {
 	private PostgresBenchmark() {
 	}
 
-	/** Runs the benchmark. */
+	/**
+	 * Runs the benchmark.
+	 * @param args the parts to run, among {@code wake}, {@code drain} and
+	 * {@code enqueue}; all of them when none is given
+	 */
 	public static void main(String[] args) throws Exception {
+		Set<String> parts = (args.length == 0) ? Set.of("wake", "drain", "enqueue") : Set.of(args);
 		String url = PostgresTestServer.get().createDatabase();
 		try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
 			PostgresBootstrap.bootstrap(connection);
 			statement.execute("CREATE TABLE orders (id BIGSERIAL PRIMARY KEY, item TEXT NOT NULL)");
 		}
-		System.out.println("Honker on PostgreSQL " + url + "; busy machine: other builds may run alongside");
+		System.out.println("Honker on PostgreSQL " + url + "; busy machine: other builds may run alongside; parts "
+				+ parts);
 		double[][] wake = new double[2][ROUNDS];
-		double[][] drain = new double[WORKERS.length * 2][ROUNDS];
+		Drain[][] drain = new Drain[WORKERS.length * 2][ROUNDS];
 		double[][] enqueue = new double[2][ROUNDS];
 		try (HikariDataSource pool = pool(url)) {
+			ProcessHandle server = server(pool);
 			for (int round = 0; round < ROUNDS; round++) {
-				long[] samples = wake(url, pool);
-				wake[0][round] = percentile(samples, 50);
-				wake[1][round] = percentile(samples, 99);
-				System.out.printf(Locale.ROOT, "round %d: wake p50 %.3f ms, p99 %.2f ms%n", round + 1, wake[0][round],
-						wake[1][round]);
-				for (int w = 0; w < WORKERS.length; w++) {
-					drain[2 * w][round] = drainWithWorkers(url, pool, WORKERS[w]);
-					drain[2 * w + 1][round] = drainRaw(url, pool, WORKERS[w]);
+				if (parts.contains("wake")) {
+					long[] samples = wake(url, pool);
+					wake[0][round] = percentile(samples, 50);
+					wake[1][round] = percentile(samples, 99);
+					System.out.printf(Locale.ROOT, "round %d: wake p50 %.3f ms, p99 %.2f ms%n", round + 1,
+							wake[0][round], wake[1][round]);
+				}
+				for (int w = 0; parts.contains("drain") && w < WORKERS.length; w++) {
+					drain[2 * w][round] = drainWithWorkers(url, pool, server, WORKERS[w]);
+					drain[2 * w + 1][round] = drainRaw(url, pool, server, WORKERS[w]);
 					System.out.printf(Locale.ROOT,
-							"round %d: drain %,d jobs with %d worker JVM(s) %,.0f jobs/s, raw SKIP LOCKED loop in %d"
-									+ " thread(s) %,.0f jobs/s%n",
+							"round %d: drain %,d jobs with %d worker JVM(s) %s; raw SKIP LOCKED loop in %d thread(s)"
+									+ " %s%n",
 							round + 1, DRAIN_JOBS, WORKERS[w], drain[2 * w][round], WORKERS[w],
 							drain[2 * w + 1][round]);
 				}
-				enqueue[0][round] = transactionalEnqueue(pool, true);
-				enqueue[1][round] = transactionalEnqueue(pool, false);
-				System.out.printf(Locale.ROOT,
-						"round %d: order + HonkerTemplate.enqueue %,.0f tx/s, order + plain INSERT of the job row %,.0f"
-								+ " tx/s%n",
-						round + 1, enqueue[0][round], enqueue[1][round]);
+				if (parts.contains("enqueue")) {
+					enqueue[0][round] = transactionalEnqueue(pool, true);
+					enqueue[1][round] = transactionalEnqueue(pool, false);
+					System.out.printf(Locale.ROOT,
+							"round %d: order + HonkerTemplate.enqueue %,.0f tx/s, order + plain INSERT of the job row"
+									+ " %,.0f tx/s%n",
+							round + 1, enqueue[0][round], enqueue[1][round]);
+				}
 			}
 		}
-		System.out.printf(Locale.ROOT, "median: wake p50 %.3f ms, p99 %.2f ms (targets p50 <= 2 ms, p99 <= 10 ms)%n",
-				median(wake[0]), median(wake[1]));
-		for (int w = 0; w < WORKERS.length; w++) {
+		if (parts.contains("wake")) {
 			System.out.printf(Locale.ROOT,
-					"median: drain with %d worker JVM(s) %,.0f jobs/s, raw SKIP LOCKED loop %,.0f jobs/s (%.2fx raw)%n",
-					WORKERS[w], median(drain[2 * w]), median(drain[2 * w + 1]),
-					median(drain[2 * w]) / median(drain[2 * w + 1]));
+					"median: wake p50 %.3f ms, p99 %.2f ms (targets p50 <= 2 ms, p99 <= 10 ms)%n", median(wake[0]),
+					median(wake[1]));
 		}
+		if (parts.contains("drain")) {
+			printDrainMedians(drain);
+		}
+		if (parts.contains("enqueue")) {
+			System.out.printf(Locale.ROOT,
+					"median: transactional enqueue %,.0f tx/s vs plain INSERT %,.0f tx/s = %.2fx (target >= 0.8x)%n",
+					median(enqueue[0]), median(enqueue[1]), median(enqueue[0]) / median(enqueue[1]));
+		}
+	}
+
+	private static void printDrainMedians(Drain[][] drain) {
+		for (int w = 0; w < WORKERS.length; w++) {
+			Drain workers = Drain.median(drain[2 * w]);
+			Drain raw = Drain.median(drain[2 * w + 1]);
+			System.out.printf(Locale.ROOT, "median: drain with %d worker JVM(s) %s; raw SKIP LOCKED loop %s; %.2fx raw%n",
+					WORKERS[w], workers, raw, workers.jobsPerSecond() / raw.jobsPerSecond());
+		}
+		double one = Drain.median(drain[0]).jobsPerSecond();
+		double rawOne = Drain.median(drain[1]).jobsPerSecond();
 		System.out.printf(Locale.ROOT,
-				"median: drain grows with workers: 2 / 1 = %.2fx, 4 / 1 = %.2fx (target: grows)%n",
-				median(drain[2]) / median(drain[0]), median(drain[4]) / median(drain[0]));
-		System.out.printf(Locale.ROOT,
-				"median: transactional enqueue %,.0f tx/s vs plain INSERT %,.0f tx/s = %.2fx (target >= 0.8x)%n",
-				median(enqueue[0]), median(enqueue[1]), median(enqueue[0]) / median(enqueue[1]));
+				"median: drain grows with workers: 2 / 1 = %.2fx, 4 / 1 = %.2fx (target: grows; raw loop 2 / 1 ="
+						+ " %.2fx, 4 / 1 = %.2fx)%n",
+				Drain.median(drain[2]).jobsPerSecond() / one, Drain.median(drain[4]).jobsPerSecond() / one,
+				Drain.median(drain[3]).jobsPerSecond() / rawOne, Drain.median(drain[5]).jobsPerSecond() / rawOne);
 	}
 
 	private static HikariDataSource pool(String url) {
@@ -162,8 +190,17 @@ public final class PostgresBenchmark {
 		return nanos;
 	}
 
-	/** Jobs per second for {@code workers} Boot worker JVMs, from the commit to empty. */
-	private static double drainWithWorkers(String url, DataSource pool, int workers) throws Exception {
+	/** The PostgreSQL server's main process, the parent of every backend. */
+	private static ProcessHandle server(DataSource pool) throws SQLException {
+		long backend = new JdbcTemplate(pool).queryForObject("SELECT pg_backend_pid()", Long.class);
+		return ProcessHandle.of(backend)
+			.flatMap(ProcessHandle::parent)
+			.orElseThrow(() -> new IllegalStateException("no server process above backend " + backend));
+	}
+
+	/** {@code workers} Boot worker JVMs draining the backlog, from the commit to empty. */
+	private static Drain drainWithWorkers(String url, DataSource pool, ProcessHandle server, int workers)
+			throws Exception {
 		String queue = "drain-" + workers;
 		List<ChildJvm> children = new ArrayList<>();
 		try {
@@ -174,38 +211,56 @@ public final class PostgresBenchmark {
 				awaitLine(child.lines(), "worker ready");
 			}
 			long start = enqueueBacklog(pool, queue);
+			long serverCpu = ProcessCpu.treeNanos(server);
+			long clientCpu = cpuNanos(children);
 			awaitEmpty(pool, queue);
-			return DRAIN_JOBS / ((System.nanoTime() - start) / 1e9);
+			return new Drain(System.nanoTime() - start, ProcessCpu.treeNanos(server) - serverCpu,
+					cpuNanos(children) - clientCpu);
 		}
 		finally {
 			children.forEach(ChildJvm::close);
 		}
 	}
 
-	/** Jobs per second for {@code threads} raw SKIP LOCKED claimers. */
-	private static double drainRaw(String url, DataSource pool, int threads) throws Exception {
+	private static long cpuNanos(List<ChildJvm> children) {
+		return children.stream().mapToLong(child -> ProcessCpu.nanos(child.handle().pid(), false)).sum();
+	}
+
+	/** {@code threads} raw SKIP LOCKED claimers of this JVM draining the backlog. */
+	private static Drain drainRaw(String url, DataSource pool, ProcessHandle server, int threads) throws Exception {
 		String queue = "raw-" + threads;
-		long start = enqueueBacklog(pool, queue);
+		List<Connection> connections = new ArrayList<>();
 		ExecutorService executor = Executors.newFixedThreadPool(threads);
 		try {
-			List<Future<?>> loops = new ArrayList<>();
+			// connected before and closed after the measurement, so that each backend's CPU
+			// is read while it runs
 			for (int i = 0; i < threads; i++) {
-				loops.add(executor.submit(() -> rawLoop(url, queue)));
+				connections.add(DriverManager.getConnection(url));
+			}
+			long start = enqueueBacklog(pool, queue);
+			long serverCpu = ProcessCpu.treeNanos(server);
+			long clientCpu = ProcessCpu.nanos(ProcessHandle.current().pid(), false);
+			List<Future<?>> loops = new ArrayList<>();
+			for (Connection connection : connections) {
+				loops.add(executor.submit(() -> rawLoop(connection, queue)));
 			}
 			for (Future<?> loop : loops) {
 				loop.get();
 			}
+			return new Drain(System.nanoTime() - start, ProcessCpu.treeNanos(server) - serverCpu,
+					ProcessCpu.nanos(ProcessHandle.current().pid(), false) - clientCpu);
 		}
 		finally {
 			executor.shutdownNow();
+			for (Connection connection : connections) {
+				connection.close();
+			}
 		}
-		return DRAIN_JOBS / ((System.nanoTime() - start) / 1e9);
 	}
 
 	/** Claims 32 at a time with SKIP LOCKED and acknowledges them, until none is left. */
-	private static Void rawLoop(String url, String queue) throws SQLException {
-		try (Connection connection = DriverManager.getConnection(url);
-				PreparedStatement claim = connection.prepareStatement("""
+	private static Void rawLoop(Connection connection, String queue) throws SQLException {
+		try (PreparedStatement claim = connection.prepareStatement("""
 						UPDATE honker._honker_live SET state = 'processing', worker_id = 'raw', attempts = attempts + 1,
 						  claim_expires_at = CAST(extract(epoch FROM clock_timestamp()) AS bigint) + 300
 						WHERE id IN (SELECT id FROM honker._honker_live
@@ -311,6 +366,32 @@ public final class PostgresBenchmark {
 		Arrays.sort(sorted);
 		int index = (int) Math.ceil(sorted.length * percent / 100.0) - 1;
 		return sorted[Math.max(index, 0)] / 1e6;
+	}
+
+	/**
+	 * One drain of {@value #DRAIN_JOBS} jobs: its elapsed time, and the CPU time of the
+	 * PostgreSQL server (every process) and of the claimers (worker JVMs, or this JVM for
+	 * the raw loop) meanwhile.
+	 */
+	private record Drain(long nanos, long serverCpuNanos, long clientCpuNanos) {
+
+		double jobsPerSecond() {
+			return DRAIN_JOBS / (this.nanos / 1e9);
+		}
+
+		static Drain median(Drain[] rounds) {
+			Drain[] sorted = rounds.clone();
+			Arrays.sort(sorted, Comparator.comparingDouble(Drain::jobsPerSecond));
+			return sorted[sorted.length / 2];
+		}
+
+		@Override
+		public String toString() {
+			return String.format(Locale.ROOT, "%,.0f jobs/s (CPU per 1,000 jobs: server %.0f ms, claimers %.0f ms)",
+					jobsPerSecond(), this.serverCpuNanos / 1e6 / (DRAIN_JOBS / 1000.0),
+					this.clientCpuNanos / 1e6 / (DRAIN_JOBS / 1000.0));
+		}
+
 	}
 
 	private static double median(double[] values) {
