@@ -14,16 +14,21 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -44,12 +49,21 @@ import dev.honker.spring.listener.WorkerMain;
  * {@code @HonkerListener} in another JVM ({@link WorkerMain}, {@code AFTER_HANDLER},
  * concurrency 4), woken by {@code LISTEN}/{@code NOTIFY}; the time is taken inside the
  * transaction just before {@code honker_enqueue}, so the enqueue and the commit are
- * included. Commits 1 to 3 ms apart.</li>
+ * included. Commits 1 to 3 ms apart; {@value #WAKE_SAMPLES} samples after
+ * {@value #WAKE_WARM_UP} warm-up. Broken down with a {@code LISTEN} connection of this JVM
+ * that records when each notification arrives: the producer's enqueue and commit, the
+ * server's delivery of the notification to another process, and the worker's own part
+ * (its LISTEN thread reading the notification, the hand-off to the listener's thread, the
+ * claim's round trip, the hand-off to a handler thread).</li>
  * <li><b>Drain</b>: {@value #DRAIN_JOBS} jobs committed in one transaction, drained by 1,
  * 2 and 4 worker JVMs (Boot, {@code AFTER_HANDLER}, concurrency 4, a handler that does
  * nothing), against the same number of raw claimers, each a thread of this JVM with its
  * own connection, running a bare {@code SELECT ... FOR UPDATE SKIP LOCKED} claim of 32
- * and a {@code DELETE} ack per batch.</li>
+ * and a {@code DELETE} ack per batch. Besides jobs per second, the CPU time per 1,000
+ * jobs of the PostgreSQL server (all its processes) and of the claimers (the worker JVMs,
+ * or this JVM for the raw loop), from {@code /proc} (Linux): on a machine whose cores the
+ * server and the workers share, drain grows with workers only while there is CPU left
+ * for both.</li>
  * <li><b>Transactional enqueue</b>: an order row plus {@code HonkerTemplate.enqueue} in
  * one Spring transaction, against the same order row plus a plain {@code INSERT} of the
  * job row into {@code _honker_live}.</li>
@@ -60,9 +74,14 @@ public final class PostgresBenchmark {
 
 	private static final int ROUNDS = 3;
 
-	private static final int WAKE_SAMPLES = 300;
+	private static final int WAKE_SAMPLES = 1_000;
 
-	private static final int WAKE_WARM_UP = 100;
+	private static final int WAKE_WARM_UP = 500;
+
+	private static final String[] WAKE_STEPS = { "before enqueue -> handler's first line in the worker JVM",
+			"  before enqueue -> commit returned (producer)",
+			"  before enqueue -> notification received by a LISTEN probe in this JVM",
+			"  notification received -> handler's first line (worker: LISTEN read, hand-off, claim, dispatch)" };
 
 	private static final int DRAIN_JOBS = 20_000;
 
@@ -87,18 +106,20 @@ public final class PostgresBenchmark {
 		}
 		System.out.println("Honker on PostgreSQL " + url + "; busy machine: other builds may run alongside; parts "
 				+ parts);
-		double[][] wake = new double[2][ROUNDS];
+		double[][][] wake = new double[WAKE_STEPS.length][2][ROUNDS];
 		Drain[][] drain = new Drain[WORKERS.length * 2][ROUNDS];
 		double[][] enqueue = new double[2][ROUNDS];
 		try (HikariDataSource pool = pool(url)) {
 			ProcessHandle server = server(pool);
 			for (int round = 0; round < ROUNDS; round++) {
 				if (parts.contains("wake")) {
-					long[] samples = wake(url, pool);
-					wake[0][round] = percentile(samples, 50);
-					wake[1][round] = percentile(samples, 99);
-					System.out.printf(Locale.ROOT, "round %d: wake p50 %.3f ms, p99 %.2f ms%n", round + 1,
-							wake[0][round], wake[1][round]);
+					long[][] samples = wake(url, pool);
+					for (int step = 0; step < WAKE_STEPS.length; step++) {
+						wake[step][0][round] = percentile(samples[step], 50);
+						wake[step][1][round] = percentile(samples[step], 99);
+						System.out.printf(Locale.ROOT, "round %d: wake %-90s p50 %.3f ms, p99 %.2f ms%n", round + 1,
+								WAKE_STEPS[step], wake[step][0][round], wake[step][1][round]);
+					}
 				}
 				for (int w = 0; parts.contains("drain") && w < WORKERS.length; w++) {
 					drain[2 * w][round] = drainWithWorkers(url, pool, server, WORKERS[w]);
@@ -120,9 +141,11 @@ public final class PostgresBenchmark {
 			}
 		}
 		if (parts.contains("wake")) {
-			System.out.printf(Locale.ROOT,
-					"median: wake p50 %.3f ms, p99 %.2f ms (targets p50 <= 2 ms, p99 <= 10 ms)%n", median(wake[0]),
-					median(wake[1]));
+			for (int step = 0; step < WAKE_STEPS.length; step++) {
+				System.out.printf(Locale.ROOT, "median: wake %-90s p50 %.3f ms, p99 %.2f ms%s%n", WAKE_STEPS[step],
+						median(wake[step][0]), median(wake[step][1]),
+						(step == 0) ? " (targets p50 <= 2 ms, p99 <= 10 ms)" : "");
+			}
 		}
 		if (parts.contains("drain")) {
 			printDrainMedians(drain);
@@ -158,24 +181,30 @@ public final class PostgresBenchmark {
 		return new HikariDataSource(config);
 	}
 
-	/** Wake samples of one worker JVM, after a warm-up. */
-	private static long[] wake(String url, DataSource pool) throws Exception {
+	/**
+	 * Wake samples of one worker JVM, after a warm-up: for each, the times from before the
+	 * enqueue to the commit's return, to a {@code LISTEN} connection of this JVM receiving
+	 * the notification, and to the handler's first line in the worker.
+	 */
+	private static long[][] wake(String url, DataSource pool) throws Exception {
 		try (ChildJvm child = ChildJvm.startPiped(WorkerMain.class, workerArgs(url, "wake", "print"));
+				NotificationProbe probe = new NotificationProbe(url);
 				Connection connection = pool.getConnection();
 				PreparedStatement enqueue = connection
 					.prepareStatement("SELECT honker_enqueue('wake', '{}', NULL, NULL, 0, 3, NULL)")) {
 			BufferedReader output = child.lines();
 			awaitLine(output, "worker ready");
 			connection.setAutoCommit(false);
-			sample(connection, enqueue, output, WAKE_WARM_UP);
-			return sample(connection, enqueue, output, WAKE_SAMPLES);
+			sample(connection, enqueue, output, probe, WAKE_WARM_UP);
+			return sample(connection, enqueue, output, probe, WAKE_SAMPLES);
 		}
 	}
 
-	private static long[] sample(Connection connection, PreparedStatement enqueue, BufferedReader output, int count)
-			throws Exception {
-		long[] nanos = new long[count];
+	private static long[][] sample(Connection connection, PreparedStatement enqueue, BufferedReader output,
+			NotificationProbe probe, int count) throws Exception {
+		long[][] nanos = new long[WAKE_STEPS.length][count];
 		for (int i = 0; i < count; i++) {
+			probe.arrivals.clear();
 			long start = System.nanoTime();
 			long id;
 			try (ResultSet row = enqueue.executeQuery()) {
@@ -183,11 +212,66 @@ public final class PostgresBenchmark {
 				id = row.getLong(1);
 			}
 			connection.commit();
-			nanos[i] = handledAt(output, id) - start;
+			long committed = System.nanoTime();
+			long handled = handledAt(output, id);
+			Long notified = probe.arrivals.poll(10, TimeUnit.SECONDS);
+			if (notified == null) {
+				throw new IllegalStateException("the probe received no notification for job " + id);
+			}
+			nanos[0][i] = handled - start;
+			nanos[1][i] = committed - start;
+			nanos[2][i] = notified - start;
+			nanos[3][i] = handled - notified;
 			// Not synchronisation: a random gap of 1 to 3 ms between commits.
 			LockSupport.parkNanos(1_000_000 + ThreadLocalRandom.current().nextLong(2_000_000));
 		}
 		return nanos;
+	}
+
+	/**
+	 * A {@code LISTEN honker} connection of this JVM on a thread of its own, recording when
+	 * each notification arrives: how long PostgreSQL takes to deliver a commit's wake to
+	 * another process, the part of the wake that no worker code runs in.
+	 */
+	private static final class NotificationProbe implements AutoCloseable {
+
+		final BlockingQueue<Long> arrivals = new LinkedBlockingQueue<>();
+
+		private final Connection connection;
+
+		private final Thread thread;
+
+		NotificationProbe(String url) throws SQLException {
+			this.connection = DriverManager.getConnection(url);
+			try (Statement statement = this.connection.createStatement()) {
+				statement.execute("LISTEN honker");
+			}
+			this.thread = new Thread(this::receive, "notification-probe");
+			this.thread.setDaemon(true);
+			this.thread.start();
+		}
+
+		private void receive() {
+			try {
+				PGConnection listening = this.connection.unwrap(PGConnection.class);
+				while (true) {
+					PGNotification[] notifications = listening.getNotifications(0);
+					long now = System.nanoTime();
+					for (int i = 0; notifications != null && i < notifications.length; i++) {
+						this.arrivals.add(now);
+					}
+				}
+			}
+			catch (SQLException ex) {
+				// closed
+			}
+		}
+
+		@Override
+		public void close() throws SQLException {
+			this.connection.close();
+		}
+
 	}
 
 	/** The PostgreSQL server's main process, the parent of every backend. */
