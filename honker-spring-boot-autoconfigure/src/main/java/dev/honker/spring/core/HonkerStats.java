@@ -144,6 +144,25 @@ public class HonkerStats {
 			  + (SELECT count(*) FROM _honker_live WHERE state = 'processing' AND claim_expires_at >= -9223372036854775808),
 			  (SELECT count(*) FROM _honker_dead)""";
 
+	/**
+	 * What {@link #changeStamp()} reads: the highest job id, the processing jobs' count
+	 * and sums of ids and claim deadlines (one covering scan of
+	 * {@code _honker_live_processing_deadline}), the dead jobs' count and highest id, and
+	 * sums over the small schedule and stream consumer tables.
+	 */
+	static final String CHANGE_STAMP = """
+			SELECT
+			  (SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = '_honker_live'),
+			  (SELECT count(*) FROM _honker_live WHERE state = 'processing'),
+			  (SELECT coalesce(sum(id), 0) FROM _honker_live WHERE state = 'processing'),
+			  (SELECT coalesce(sum(claim_expires_at), 0) FROM _honker_live WHERE state = 'processing'),
+			  (SELECT count(*) FROM _honker_dead),
+			  (SELECT coalesce(max(id), 0) FROM _honker_dead),
+			  (SELECT count(*) FROM _honker_scheduler_tasks),
+			  (SELECT coalesce(sum(next_fire_at), 0) + coalesce(sum(enabled), 0) FROM _honker_scheduler_tasks),
+			  (SELECT coalesce(max("offset"), 0) FROM _honker_stream),
+			  (SELECT coalesce(sum("offset"), 0) FROM _honker_stream_consumers)""";
+
 	private static final PositionalSql LIVE_COUNTS_POSITIONAL = PositionalSql.of(LIVE_COUNTS);
 
 	private static final PositionalSql PENDING_PAGE_POSITIONAL = PositionalSql.of(PENDING_PAGE);
@@ -155,6 +174,8 @@ public class HonkerStats {
 	private final JdbcTemplate jdbc;
 
 	private volatile @Nullable String countersSql;
+
+	private volatile @Nullable String changeStampSql;
 
 	private final Clock clock;
 
@@ -329,6 +350,29 @@ public class HonkerStats {
 				(row, index) -> new JobCounters(this.clock.instant(), row.getLong(1), row.getLong(2), row.getLong(3)));
 	}
 
+	/**
+	 * A reading that is cheap on a large backlog (it never counts pending jobs) and
+	 * changes with almost every change that the statistics show: an enqueue, a claim, an
+	 * acknowledgement, a retry, a heartbeat, a job sent to, requeued from or deleted from
+	 * the dead table, a schedule fired, paused or resumed, a stream event published or a
+	 * consumer's offset saved. For callers that refresh the statistics after commits and
+	 * want to skip commits that changed none of it, such as a scheduler leader's lock
+	 * renewal. It does not change when a pending job is cancelled or deleted, nor as time
+	 * passes (delayed jobs falling due, claims expiring): callers must still refresh now
+	 * and then.
+	 * @return an opaque text: two equal readings mean that none of the above happened in
+	 * between (as far as sums can tell)
+	 */
+	public String changeStamp() {
+		return this.jdbc.queryForObject(changeStampSql(), (row, index) -> {
+			StringBuilder stamp = new StringBuilder();
+			for (int column = 1; column <= row.getMetaData().getColumnCount(); column++) {
+				stamp.append(row.getString(column)).append(' ');
+			}
+			return stamp.toString();
+		});
+	}
+
 	private static LiveJob liveJob(ResultSet row) throws SQLException {
 		return new LiveJob(row.getLong(1), row.getString(2), row.getString(3), row.getLong(4), instant(row, 5),
 				row.getLong(6), row.getLong(7), row.getString(8), instant(row, 9), instant(row, 10), row.getString(11));
@@ -363,6 +407,16 @@ public class HonkerStats {
 			HonkerDialect dialect = this.jdbc.execute((Connection connection) -> HonkerDialect.of(connection));
 			sql = COUNTERS.replace(HonkerDialect.SQLITE.highestJobId(), dialect.highestJobId());
 			this.countersSql = sql;
+		}
+		return sql;
+	}
+
+	private String changeStampSql() {
+		String sql = this.changeStampSql;
+		if (sql == null) {
+			HonkerDialect dialect = this.jdbc.execute((Connection connection) -> HonkerDialect.of(connection));
+			sql = CHANGE_STAMP.replace(HonkerDialect.SQLITE.highestJobId(), dialect.highestJobId());
+			this.changeStampSql = sql;
 		}
 		return sql;
 	}
