@@ -35,6 +35,10 @@ import java.util.stream.Stream;
  * Each test takes a database of its own from {@link #createDatabase()}; its JDBC URL
  * carries the user, so it can be handed as is to child JVMs, which connect to the same
  * server for as long as this JVM lives.
+ *
+ * <p>
+ * The other modules' tests (the sample app, {@code honker-spring-boot-test}) use it too:
+ * the autoconfigure module publishes this class alone as its {@code test-jar}.
  */
 public final class PostgresTestServer {
 

@@ -59,7 +59,7 @@ import org.jspecify.annotations.Nullable;
  * still acknowledging the ones that finish, and then leaves the claims of the rest to
  * expire.
  */
-final class ClaimLoop implements AbstractListenerContainer.Run {
+final class ClaimLoop extends SubscribedRun {
 
 	private static final Log logger = LogFactory.getLog(ClaimLoop.class);
 
@@ -94,8 +94,6 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 
 	private final JobInvoker invoker;
 
-	private final Subscription subscription;
-
 	private final BooleanSupplier paused;
 
 	private final Consumer<Throwable> onFailure;
@@ -121,14 +119,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 	/** A moving average of the handlers' run time, or {@link #UNKNOWN_PACE}. */
 	private volatile long handlerNanos = UNKNOWN_PACE;
 
-	private volatile boolean stopping;
-
 	private volatile boolean abandoned;
-
-	private volatile boolean terminated;
-
-	private Runnable afterStop = () -> {
-	};
 
 	private @Nullable Instant passedDeadline;
 
@@ -141,11 +132,11 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 	/** Subscribes to the watcher at once, before the first claim reads the queue. */
 	ClaimLoop(ListenerSettings settings, String workerId, JobStore store, JobInvoker invoker, Subscription subscription,
 			HandlerThreads handlers, BooleanSupplier paused, Consumer<Throwable> onFailure) {
+		super(subscription);
 		this.settings = settings;
 		this.workerId = workerId;
 		this.store = store;
 		this.invoker = invoker;
-		this.subscription = subscription;
 		this.paused = paused;
 		this.onFailure = onFailure;
 		this.handlers = handlers;
@@ -163,34 +154,6 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 		long scan = this.settings.heartbeatInterval().toNanos() / 2;
 		this.heartbeats.scheduleWithFixedDelay(this::heartbeatDue, scan, scan, TimeUnit.NANOSECONDS);
 		this.thread.start();
-	}
-
-	/**
-	 * Asks the loop to stop; {@code callback} runs once running handlers finished or were
-	 * given up, at once if the loop has already ended (after a watcher failure).
-	 */
-	@Override
-	public void stop(Runnable callback) {
-		synchronized (this) {
-			if (!this.terminated) {
-				this.afterStop = callback;
-				this.stopping = true;
-				this.subscription.signal();
-				return;
-			}
-		}
-		callback.run();
-	}
-
-	/** Makes the loop look at the queue now, for example after a resume. */
-	@Override
-	public void wake() {
-		this.subscription.signal();
-	}
-
-	@Override
-	public boolean isRunning() {
-		return !this.terminated;
 	}
 
 	String workerId() {
@@ -218,7 +181,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 	}
 
 	private void claimUntilStopped() throws InterruptedException {
-		while (!this.stopping) {
+		while (!isStopping()) {
 			@Nullable Instant deadline;
 			try {
 				deadline = pass();
@@ -235,7 +198,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 				Instant lingerEnd = ackDeadline();
 				deadline = (deadline == null || deadline.isAfter(lingerEnd)) ? lingerEnd : deadline;
 			}
-			if (!this.stopping) {
+			if (!isStopping()) {
 				this.subscription.await(deadline, this.settings.idlePollInterval());
 			}
 		}
@@ -247,7 +210,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 	 */
 	private void waitBeforeRetry(Duration delay) throws InterruptedException {
 		Instant retryAt = Instant.now().plus(delay);
-		while (!this.stopping && Instant.now().isBefore(retryAt)) {
+		while (!isStopping() && Instant.now().isBefore(retryAt)) {
 			this.subscription.await(retryAt, delay);
 		}
 	}
@@ -286,7 +249,7 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 	 * {@link #ACK_LINGER_MILLIS} ms.
 	 */
 	private boolean acksMayWait(int free) {
-		if (this.stopping || free <= 0) {
+		if (isStopping() || free <= 0) {
 			return false;
 		}
 		long now = System.nanoTime();
@@ -544,15 +507,10 @@ final class ClaimLoop implements AbstractListenerContainer.Run {
 		this.handlers.close();
 		this.heartbeats.shutdownNow();
 		this.subscription.close();
-		Runnable callback;
-		synchronized (this) {
-			this.terminated = true;
-			callback = this.afterStop;
-		}
 		if (logger.isDebugEnabled()) {
 			logger.debug("listener '" + this.settings.id() + "' stopped");
 		}
-		callback.run();
+		ended();
 	}
 
 	/**

@@ -73,7 +73,7 @@ public abstract class WakeLoopContainer extends AbstractListenerContainer {
 	/** Whether the current run was asked to stop; a long pass should end early. */
 	protected final boolean isStopping() {
 		Loop loop = this.current;
-		return loop == null || loop.stopping;
+		return loop == null || loop.isStopping();
 	}
 
 	/** Ends the current run for good after this pass, reporting {@code cause}. */
@@ -81,7 +81,7 @@ public abstract class WakeLoopContainer extends AbstractListenerContainer {
 		Loop loop = this.current;
 		if (loop != null) {
 			loop.failure = cause;
-			loop.stopping = true;
+			loop.stopAfterThisPass();
 		}
 	}
 
@@ -114,54 +114,22 @@ public abstract class WakeLoopContainer extends AbstractListenerContainer {
 	}
 
 	/** One run: the thread, its subscription, and how it ended. */
-	private final class Loop implements Run {
-
-		private final Subscription subscription;
+	private final class Loop extends SubscribedRun {
 
 		private final Thread thread;
 
-		private volatile boolean stopping;
-
-		private volatile boolean ended;
-
 		private volatile Throwable failure;
 
-		private Runnable afterStop = () -> {
-		};
-
 		Loop(Subscription subscription) {
-			this.subscription = subscription;
+			super(subscription);
 			this.thread = new Thread(this::run, threadName());
-		}
-
-		@Override
-		public void stop(Runnable callback) {
-			synchronized (this) {
-				if (!this.ended) {
-					this.afterStop = callback;
-					this.stopping = true;
-					this.subscription.signal();
-					return;
-				}
-			}
-			callback.run();
-		}
-
-		@Override
-		public boolean isRunning() {
-			return !this.ended;
-		}
-
-		@Override
-		public void wake() {
-			this.subscription.signal();
 		}
 
 		private void run() {
 			try {
-				while (!this.stopping) {
+				while (!isStopping()) {
 					Instant next = isPaused() ? null : passOrRetry();
-					if (!this.stopping) {
+					if (!isStopping()) {
 						this.subscription.await(next, WakeLoopContainer.this.fallbackPoll);
 					}
 				}
@@ -202,12 +170,7 @@ public abstract class WakeLoopContainer extends AbstractListenerContainer {
 					runFailed(cause);
 					logger.error("Honker listener '" + getId() + "' stopped: " + cause.getMessage(), cause);
 				}
-				Runnable callback;
-				synchronized (this) {
-					this.ended = true;
-					callback = this.afterStop;
-				}
-				callback.run();
+				ended();
 			}
 		}
 

@@ -88,7 +88,10 @@ class ListenerLifecycleTests extends PooledDatabaseTests {
 				firstWorker[0] = queryString(this.pool, "SELECT worker_id FROM _honker_live WHERE id = ?", job[0]);
 				context.close();
 				assertThat(listener.finished).isEmpty();
-				assertThat(listener.interrupted).as("handler interrupted after the shutdown timeout").hasValue(1);
+				await().atMost(LONG)
+					.untilAsserted(
+							() -> assertThat(listener.interrupted).as("handler interrupted after the shutdown timeout")
+								.hasValue(1));
 				assertThat(queryString(this.pool,
 						"SELECT state || ' ' || attempts || ' ' || worker_id FROM _honker_live " + "WHERE id = ?",
 						job[0]))

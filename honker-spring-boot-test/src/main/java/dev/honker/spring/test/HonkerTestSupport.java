@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.util.Assert;
 
+import dev.honker.spring.core.HonkerDialect;
 import dev.honker.spring.listener.HonkerListenerContainer;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
 import dev.honker.spring.watch.DatabaseWatcher;
@@ -30,31 +31,23 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Helps tests of an application that uses Honker: lists the jobs enqueued since the test
  * started, waits until a queue is drained, and runs a listener's pending jobs in the test
- * thread.
+ * thread, on SQLite and on PostgreSQL alike (the database is told by the DataSource).
  *
  * <p>
  * In a Spring test the bean is auto-configured when this module is on the test classpath,
  * and {@link #startTest()} runs before each test method. Reads join the test's
  * transaction, if any, so they see its uncommitted enqueues. To record every enqueue,
  * from any connection or process, it adds a table {@code _honker_test_enqueued} and a
- * trigger on {@code _honker_live} to the (test) database.
+ * trigger on {@code _honker_live} to the (test) database (on PostgreSQL in Honker's
+ * schema {@code honker}, with a trigger function {@code honker._honker_test_capture()}).
  */
 public class HonkerTestSupport {
 
 	/** How long {@link #awaitDrained(String)} waits. */
 	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
-	private static final String CAPTURE_TABLE = """
-			CREATE TABLE IF NOT EXISTS _honker_test_enqueued (
-			  id INTEGER PRIMARY KEY, queue TEXT NOT NULL, payload TEXT NOT NULL,
-			  priority INTEGER NOT NULL, run_at INTEGER NOT NULL, max_attempts INTEGER NOT NULL)""";
-
-	private static final String CAPTURE_TRIGGER = """
-			CREATE TRIGGER IF NOT EXISTS _honker_test_capture AFTER INSERT ON _honker_live
-			BEGIN
-			  INSERT OR REPLACE INTO _honker_test_enqueued (id, queue, payload, priority, run_at, max_attempts)
-			  VALUES (NEW.id, NEW.queue, NEW.payload, NEW.priority, NEW.run_at, NEW.max_attempts);
-			END""";
+	/** How often {@link #awaitDrained} checks without a watcher on PostgreSQL. */
+	private static final Duration CHECK_INTERVAL = Duration.ofMillis(100);
 
 	private final DataSource dataSource;
 
@@ -68,12 +61,15 @@ public class HonkerTestSupport {
 
 	/**
 	 * Creates the support.
-	 * @param dataSource the application's SQLite DataSource, with the Honker schema
+	 * @param dataSource the application's SQLite or PostgreSQL DataSource, with the
+	 * Honker schema (on PostgreSQL, with {@code honker} on its connections'
+	 * {@code search_path}, as the auto-configuration sets it)
 	 * @param mapper reads payloads for {@link #enqueuedPayloads}
 	 * @param registry the listener registry, or {@code null} if the application has no
 	 * listeners
-	 * @param watcher the commit watcher that wakes {@link #awaitDrained}, or {@code null}
-	 * to create one on the database file when needed
+	 * @param watcher the commit watcher that wakes {@link #awaitDrained}, or
+	 * {@code null}: then on SQLite it creates one on the database file when needed, and
+	 * on PostgreSQL {@link #awaitDrained} checks every 100 ms
 	 */
 	public HonkerTestSupport(DataSource dataSource, ObjectMapper mapper,
 			@Nullable HonkerListenerEndpointRegistry registry, @Nullable DatabaseWatcher watcher) {
@@ -88,12 +84,11 @@ public class HonkerTestSupport {
 	 * this call. Runs before each test method of a Spring test.
 	 */
 	public void startTest() {
-		try (Connection connection = this.dataSource.getConnection();
-				Statement statement = connection.createStatement()) {
-			statement.execute(CAPTURE_TABLE);
-			statement.execute(CAPTURE_TRIGGER);
-			try (ResultSet row = statement
-				.executeQuery("SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = '_honker_live'")) {
+		try (Connection connection = this.dataSource.getConnection()) {
+			HonkerDialect dialect = HonkerDialect.of(connection);
+			EnqueueCapture.install(connection, dialect);
+			try (Statement statement = connection.createStatement();
+					ResultSet row = statement.executeQuery("SELECT " + dialect.highestJobId())) {
 				row.next();
 				this.startedAfterId = row.getLong(1);
 			}
@@ -147,7 +142,8 @@ public class HonkerTestSupport {
 
 	/**
 	 * Waits until a queue has no pending or running job (delayed jobs and jobs waiting
-	 * for a retry count as pending), woken by each commit to the database.
+	 * for a retry count as pending), woken by each commit to the database (checking every
+	 * 100 ms on PostgreSQL when the support was created without a watcher).
 	 * @param queue the queue
 	 * @param timeout the longest wait
 	 * @throws AssertionError if jobs are left after the timeout
@@ -156,16 +152,19 @@ public class HonkerTestSupport {
 		Assert.hasText(queue, "queue must not be empty");
 		Assert.isTrue(timeout != null && !timeout.isNegative(), "timeout must not be negative");
 		Instant deadline = Instant.now().plus(timeout);
-		DatabaseWatcher commits = (this.watcher != null) ? this.watcher
-				: new SqliteDatabaseWatcher(databaseFile(), WatcherOptions.DEFAULTS);
-		try (Subscription subscription = commits.subscribe()) {
+		try (Subscription subscription = subscribeToCommits()) {
 			long left = liveJobs(queue);
 			while (left > 0) {
 				if (!Instant.now().isBefore(deadline)) {
 					throw new AssertionError("queue '" + queue + "' still has " + left + " pending or running job(s)"
 							+ " after " + timeout);
 				}
-				subscription.await(deadline, Duration.ofMillis(100));
+				if (subscription != null) {
+					subscription.await(deadline, CHECK_INTERVAL);
+				}
+				else {
+					Thread.sleep(CHECK_INTERVAL.toMillis());
+				}
 				left = liveJobs(queue);
 			}
 		}
@@ -250,15 +249,27 @@ public class HonkerTestSupport {
 		}
 	}
 
-	private Path databaseFile() {
-		try (Connection connection = this.dataSource.getConnection();
-				Statement statement = connection.createStatement();
-				ResultSet row = statement.executeQuery("SELECT file FROM pragma_database_list WHERE name = 'main'")) {
-			row.next();
-			return Path.of(row.getString(1));
+	/**
+	 * A subscription to the database's commits: the application's watcher, or on SQLite
+	 * one on the database file; {@code null} on PostgreSQL without a watcher.
+	 */
+	private @Nullable Subscription subscribeToCommits() {
+		if (this.watcher != null) {
+			return this.watcher.subscribe();
+		}
+		try (Connection connection = this.dataSource.getConnection()) {
+			if (HonkerDialect.of(connection) == HonkerDialect.POSTGRESQL) {
+				return null;
+			}
+			try (Statement statement = connection.createStatement();
+					ResultSet row = statement
+						.executeQuery("SELECT file FROM pragma_database_list WHERE name = 'main'")) {
+				row.next();
+				return new SqliteDatabaseWatcher(Path.of(row.getString(1)), WatcherOptions.DEFAULTS).subscribe();
+			}
 		}
 		catch (SQLException ex) {
-			throw new IllegalStateException("cannot find the database file: " + ex.getMessage(), ex);
+			throw new IllegalStateException("cannot find the database to watch: " + ex.getMessage(), ex);
 		}
 	}
 

@@ -38,11 +38,22 @@ final class WorkerProcess implements AutoCloseable {
 	 * @param managementPort the port of the worker's Actuator, 0 for any free one
 	 */
 	static WorkerProcess start(Path dbFile, int managementPort) throws IOException {
+		return start(managementPort, List.of("--sample.db-file=" + dbFile.toAbsolutePath()));
+	}
+
+	/**
+	 * Starts the worker app with this JVM's classpath and the given arguments, such as
+	 * the database's properties.
+	 * @param managementPort the port of the worker's Actuator, 0 for any free one
+	 * @param arguments the worker app's arguments, such as
+	 * {@code --spring.profiles.active=postgres}
+	 */
+	static WorkerProcess start(int managementPort, List<String> arguments) throws IOException {
 		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
 		List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-				WorkerApplication.class.getName(), "--sample.db-file=" + dbFile.toAbsolutePath(),
-				"--sample.parent-pid=" + ProcessHandle.current().pid(),
+				WorkerApplication.class.getName(), "--sample.parent-pid=" + ProcessHandle.current().pid(),
 				"--sample.worker-management-port=" + managementPort));
+		command.addAll(arguments);
 		return new WorkerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
 	}
 

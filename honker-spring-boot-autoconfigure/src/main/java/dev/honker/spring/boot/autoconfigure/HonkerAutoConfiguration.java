@@ -12,15 +12,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
 import org.springframework.context.annotation.Import;
@@ -38,9 +35,7 @@ import org.springframework.core.env.Environment;
  */
 @AutoConfiguration(after = DataSourceAutoConfiguration.class)
 @ConditionalOnClass(name = { "org.sqlite.JDBC", "org.springframework.jdbc.core.JdbcTemplate" })
-@ConditionalOnBooleanProperty(name = "honker.enabled", matchIfMissing = true)
-@Conditional(OnHonkerDatabaseUrlCondition.class)
-@ConditionalOnSingleCandidate(DataSource.class)
+@ConditionalOnHonkerDatabase
 @EnableConfigurationProperties(HonkerProperties.class)
 @Import(DatabaseInitializationDependencyConfigurer.class)
 public final class HonkerAutoConfiguration {

@@ -73,18 +73,19 @@ public class HonkerConfigurationException extends RuntimeException {
 
 	static HonkerConfigurationException listenersNeedSqlite(String url) {
 		return new HonkerConfigurationException(
-				"@HonkerListener methods need a SQLite DataSource, but the DataSource" + " is " + url
-						+ ". Listeners claim jobs from the Honker tables of a SQLite database file.",
-				"Use a jdbc:sqlite: DataSource, or remove the @HonkerListener methods (or set honker.enabled=false).",
+				"@HonkerListener methods need a SQLite or PostgreSQL DataSource, but the DataSource is " + url
+						+ ". Listeners claim jobs from the Honker tables of that database.",
+				"Use a jdbc:sqlite: or jdbc:postgresql: DataSource, or remove the @HonkerListener methods (or set"
+						+ " honker.enabled=false).",
 				null);
 	}
 
-	static HonkerConfigurationException notSqlite(String url) {
+	static HonkerConfigurationException unsupportedDatabase(String url) {
 		return new HonkerConfigurationException(
-				"honker.enabled=true, but the DataSource is not SQLite (" + url
-						+ "). Honker's functions live in a SQLite database file.",
-				"Use a jdbc:sqlite: DataSource for Honker, or remove honker.enabled=true (Honker then stays off for"
-						+ " other databases).",
+				"honker.enabled=true, but the DataSource is neither SQLite nor PostgreSQL (" + url
+						+ "). Honker's functions live in a SQLite database file or a PostgreSQL schema.",
+				"Use a jdbc:sqlite: or jdbc:postgresql: DataSource for Honker, or remove honker.enabled=true (Honker"
+						+ " then stays off for other databases).",
 				null);
 	}
 

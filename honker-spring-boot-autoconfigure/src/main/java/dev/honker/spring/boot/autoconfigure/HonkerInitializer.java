@@ -147,9 +147,9 @@ final class HonkerInitializer implements InitializingBean {
 	private void backOff(String url) {
 		String scheme = SqliteUrl.scheme(url);
 		if (this.forcedOn) {
-			throw HonkerConfigurationException.notSqlite(scheme);
+			throw HonkerConfigurationException.unsupportedDatabase(scheme);
 		}
-		logger.debug("Honker is off: the DataSource is " + scheme + ", not jdbc:sqlite:");
+		logger.debug("Honker is off: the DataSource is " + scheme + ", not jdbc:sqlite: or jdbc:postgresql:");
 	}
 
 	/**

@@ -13,13 +13,10 @@ import org.sqlite.SQLiteConnection;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.boot.thread.Threading;
 import org.springframework.core.env.Environment;
@@ -57,9 +54,7 @@ import dev.honker.sqlite.SqliteSupport;
 				"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
 				"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
 @ConditionalOnClass({ SQLiteConnection.class, JdbcTemplate.class, JsonMapper.class })
-@ConditionalOnBooleanProperty(name = "honker.enabled", matchIfMissing = true)
-@Conditional(OnHonkerDatabaseUrlCondition.class)
-@ConditionalOnSingleCandidate(DataSource.class)
+@ConditionalOnHonkerDatabase
 @EnableConfigurationProperties(HonkerProperties.class)
 public final class HonkerListenerAutoConfiguration {
 

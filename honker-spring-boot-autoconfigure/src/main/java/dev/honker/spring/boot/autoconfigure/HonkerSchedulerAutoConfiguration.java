@@ -13,10 +13,8 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -49,9 +47,7 @@ import tools.jackson.databind.json.JsonMapper;
 				"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
 				"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
 @ConditionalOnClass({ SQLiteConnection.class, JdbcTemplate.class, JsonMapper.class })
-@ConditionalOnBooleanProperty(name = "honker.enabled", matchIfMissing = true)
-@Conditional(OnHonkerDatabaseUrlCondition.class)
-@ConditionalOnSingleCandidate(DataSource.class)
+@ConditionalOnHonkerDatabase
 @EnableConfigurationProperties(HonkerProperties.class)
 public final class HonkerSchedulerAutoConfiguration {
 

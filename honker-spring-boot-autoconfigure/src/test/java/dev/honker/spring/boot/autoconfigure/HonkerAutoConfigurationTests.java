@@ -254,7 +254,7 @@ class HonkerAutoConfigurationTests {
 			});
 			assertThat(log.messages(Level.DEBUG)).singleElement()
 				.asString()
-				.isEqualTo("Honker is off: the DataSource is jdbc:mysql, not jdbc:sqlite:");
+				.isEqualTo("Honker is off: the DataSource is jdbc:mysql, not jdbc:sqlite: or jdbc:postgresql:");
 		}
 	}
 
@@ -266,7 +266,8 @@ class HonkerAutoConfigurationTests {
 			return hikari;
 		}).run(context -> {
 			FailureAnalysis analysis = analyze(context);
-			assertThat(analysis.getDescription()).contains("honker.enabled=true", "not SQLite", "jdbc:mysql")
+			assertThat(analysis.getDescription())
+				.contains("honker.enabled=true", "neither SQLite nor PostgreSQL", "jdbc:mysql")
 				.doesNotContain("db.example");
 			assertThat(analysis.getAction()).contains("jdbc:sqlite:", "honker.enabled=true");
 		});

@@ -36,6 +36,7 @@ import dev.honker.spring.listener.HonkerListenerContainerFactory;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
 import dev.honker.spring.listener.ListenerDefaults;
 import dev.honker.spring.listener.RetryBackoff;
+import dev.honker.spring.scheduler.HonkerSchedules;
 import dev.honker.spring.watch.DatabaseWatcher;
 import dev.honker.spring.watch.SqliteDatabaseWatcher;
 import dev.honker.spring.watch.WatcherMode;
@@ -97,6 +98,31 @@ class HonkerListenerAutoConfigurationTests {
 			.run(context -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(HonkerListenerEndpointRegistry.class)
 				.doesNotHaveBean(DatabaseWatcher.class));
+	}
+
+	@Test
+	void everyHonkerAutoConfigurationBacksOffWithTwoDataSourcesAndNoPrimary() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, HonkerAutoConfiguration.class,
+					HonkerListenerAutoConfiguration.class, HonkerSchedulerAutoConfiguration.class))
+			.withBean("orders", DataSource.class,
+					() -> new DriverManagerDataSource("jdbc:sqlite:" + this.directory.resolve("orders.db")))
+			.withBean("audit", DataSource.class,
+					() -> new DriverManagerDataSource("jdbc:sqlite:" + this.directory.resolve("audit.db")))
+			.run(context -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(HonkerTemplate.class)
+				.doesNotHaveBean(HonkerListenerEndpointRegistry.class)
+				.doesNotHaveBean(DatabaseWatcher.class)
+				.doesNotHaveBean(HonkerSchedules.class));
+	}
+
+	@Test
+	void theSchedulerBacksOffWhenHonkerIsDisabled() {
+		sqlite().withConfiguration(AutoConfigurations.of(HonkerSchedulerAutoConfiguration.class))
+			.withPropertyValues("honker.enabled=false")
+			.run(context -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(HonkerSchedules.class)
+				.doesNotHaveBean(HonkerTemplate.class));
 	}
 
 	@Test

@@ -2,11 +2,13 @@ package dev.honker.spring.boot.autoconfigure.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -110,8 +112,9 @@ class DiskFullAndReadOnlyTests {
 	/**
 	 * Linux refuses to remount a file system read-only while files on it are open for
 	 * writing, so the pool's idle connections are closed first (the pool keeps none idle
-	 * here); the application's next transaction opens its connection on the read-only
-	 * file system.
+	 * here, and Hikari closes evicted connections on a thread of its own, so the test
+	 * waits for them to be gone); the application's next transaction opens its connection
+	 * on the read-only file system.
 	 */
 	@Test
 	void aFileSystemTurnedReadOnlyRollsTheTransactionBackAndWritesResumeAfterwards() {
@@ -122,6 +125,8 @@ class DiskFullAndReadOnlyTests {
 				createOrders(context);
 				HikariDataSource pool = context.getBean(HikariDataSource.class);
 				pool.getHikariPoolMXBean().softEvictConnections();
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> pool.getHikariPoolMXBean().getTotalConnections() == 0);
 				Throwable failure;
 				this.mount.remountReadOnly();
 				try {
