@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.honker.spring.listener.HonkerTestPool;
 
@@ -195,6 +197,19 @@ class HonkerStatsTests {
 		stamps.add(this.stats.changeStamp());
 		new HonkerDeadLetters(this.pool).requeue(first + 1);
 		stamps.add(this.stats.changeStamp());
+		// a claim and its acknowledgement between two readings
+		this.jdbc.queryForObject("SELECT honker_claim_batch('mail', 'w1', 1, 300)", String.class);
+		this.jdbc.queryForObject("SELECT honker_ack(?, 'w1')", Long.class, first + 1);
+		stamps.add(this.stats.changeStamp());
+		// a claim acknowledged in its own transaction
+		long third = this.jdbc.queryForObject("SELECT honker_enqueue('mail', '{}', NULL, NULL, 0, 3, NULL)",
+				Long.class);
+		stamps.add(this.stats.changeStamp());
+		new TransactionTemplate(new JdbcTransactionManager(this.pool)).executeWithoutResult(status -> {
+			this.jdbc.queryForObject("SELECT honker_claim_batch('mail', 'w1', 1, 300)", String.class);
+			this.jdbc.queryForObject("SELECT honker_ack(?, 'w1')", Long.class, third);
+		});
+		stamps.add(this.stats.changeStamp());
 		this.jdbc.queryForObject("SELECT honker_scheduler_pause('often')", Long.class);
 		stamps.add(this.stats.changeStamp());
 		this.jdbc.queryForObject("SELECT honker_stream_publish('orders', NULL, '{}')", Long.class);
@@ -211,6 +226,8 @@ class HonkerStatsTests {
 		assertThat(plan(HonkerStats.CHANGE_STAMP)).filteredOn(line -> line.contains("_honker_live"))
 			.hasSize(3)
 			.allMatch(line -> line.contains("COVERING INDEX _honker_live_processing_deadline"));
+		assertThat(plan(HonkerStats.NEXT_CLAIM)).anyMatch(line -> line.contains("USING INDEX _honker_live_claim"))
+			.noneMatch(line -> line.contains("TEMP B-TREE"));
 	}
 
 	private List<String> plan(String sql) {
