@@ -40,7 +40,7 @@ import java.util.stream.Stream;
  * The other modules' tests (the sample app, {@code honker-spring-boot-test}) use it too:
  * the autoconfigure module publishes this class alone as its {@code test-jar}.
  */
-public final class PostgresTestServer {
+public final class PostgresTestServer implements AutoCloseable {
 
 	/** The database user, trusted without a password. */
 	public static final String USER = "honker";
@@ -59,11 +59,18 @@ public final class PostgresTestServer {
 
 	private final int port;
 
-	private PostgresTestServer(Path binaries, Path directory, List<String> runAs, int port) {
+	private final List<String> listenAddresses;
+
+	private final List<String> trustedClients;
+
+	private PostgresTestServer(Path binaries, Path directory, List<String> runAs, int port,
+			List<String> listenAddresses, List<String> trustedClients) {
 		this.binaries = binaries;
 		this.directory = directory;
 		this.runAs = runAs;
 		this.port = port;
+		this.listenAddresses = listenAddresses;
+		this.trustedClients = trustedClients;
 	}
 
 	/**
@@ -74,9 +81,24 @@ public final class PostgresTestServer {
 	 */
 	public static synchronized PostgresTestServer get() {
 		if (instance == null) {
-			instance = start();
+			instance = start(List.of(), List.of());
 		}
 		return instance;
+	}
+
+	/**
+	 * Starts a server of its own, apart from the JVM's shared one, that listens on
+	 * further addresses of this host (such as the host end of a veth pair) besides
+	 * 127.0.0.1 and trusts the user {@value #USER} from further client addresses.
+	 * {@link #close()} stops it.
+	 * @param listenAddresses the further IPv4 addresses to listen on
+	 * @param trustedClients the further client IPv4 addresses to let in
+	 * @return the running server
+	 * @throws IllegalStateException if PostgreSQL's binaries are missing or the server
+	 * does not start
+	 */
+	public static PostgresTestServer startListeningOn(List<String> listenAddresses, List<String> trustedClients) {
+		return start(List.copyOf(listenAddresses), List.copyOf(trustedClients));
 	}
 
 	/**
@@ -84,6 +106,14 @@ public final class PostgresTestServer {
 	 * @return its JDBC URL, user included
 	 */
 	public String createDatabase() {
+		return jdbcUrl(createDatabaseName());
+	}
+
+	/**
+	 * Creates an empty database (Honker's schema not installed).
+	 * @return its name, for {@link #jdbcUrl(String, String)}
+	 */
+	public String createDatabaseName() {
 		String name = "honker_test_" + DATABASES.incrementAndGet();
 		try (Connection admin = DriverManager.getConnection(jdbcUrl("postgres"));
 				Statement statement = admin.createStatement()) {
@@ -92,7 +122,7 @@ public final class PostgresTestServer {
 		catch (SQLException ex) {
 			throw new IllegalStateException("cannot create the test database " + name, ex);
 		}
-		return jdbcUrl(name);
+		return name;
 	}
 
 	/**
@@ -101,7 +131,18 @@ public final class PostgresTestServer {
 	 * @return the URL, user included
 	 */
 	public String jdbcUrl(String database) {
-		return "jdbc:postgresql://127.0.0.1:" + this.port + "/" + database + "?user=" + USER;
+		return jdbcUrl("127.0.0.1", database);
+	}
+
+	/**
+	 * The JDBC URL of a database of this server at one of the addresses it listens on.
+	 * @param host 127.0.0.1 or one of the addresses given to
+	 * {@link #startListeningOn(List, List)}
+	 * @param database the database name
+	 * @return the URL, user included
+	 */
+	public String jdbcUrl(String host, String database) {
+		return "jdbc:postgresql://" + host + ":" + this.port + "/" + database + "?user=" + USER;
 	}
 
 	/**
@@ -112,13 +153,14 @@ public final class PostgresTestServer {
 		return this.port;
 	}
 
-	private static PostgresTestServer start() {
+	private static PostgresTestServer start(List<String> listenAddresses, List<String> trustedClients) {
 		Path binaries = findBinaries();
 		List<String> runAs = runAs();
 		IllegalStateException failure = null;
 		for (int attempt = 0; attempt < 3; attempt++) {
 			Path directory = createDirectory(runAs);
-			PostgresTestServer server = new PostgresTestServer(binaries, directory, runAs, freePort());
+			PostgresTestServer server = new PostgresTestServer(binaries, directory, runAs, freePort(), listenAddresses,
+					trustedClients);
 			try {
 				server.initAndStart();
 				Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "honker-postgres-test-server-stop"));
@@ -136,12 +178,17 @@ public final class PostgresTestServer {
 		Path data = this.directory.resolve("data");
 		run(List.of(this.binaries.resolve("initdb").toString(), "-D", data.toString(), "-U", USER, "--auth=trust", "-E",
 				"UTF8", "--locale=C", "--no-sync"));
-		String settings = String.join("\n", "", "port = " + this.port, "listen_addresses = '127.0.0.1'",
-				"unix_socket_directories = ''", "fsync = off", "synchronous_commit = off", "full_page_writes = off",
-				"max_connections = 400", "");
+		List<String> addresses = new ArrayList<>(List.of("127.0.0.1"));
+		addresses.addAll(this.listenAddresses);
+		String settings = String.join("\n", "", "port = " + this.port,
+				"listen_addresses = '" + String.join(",", addresses) + "'", "unix_socket_directories = ''",
+				"fsync = off", "synchronous_commit = off", "full_page_writes = off", "max_connections = 400", "");
+		StringBuilder clients = new StringBuilder("\n");
+		this.trustedClients.forEach((client) -> clients.append("host all " + USER + " " + client + "/32 trust\n"));
 		try {
 			Files.writeString(data.resolve("postgresql.conf"), settings, StandardCharsets.UTF_8,
 					StandardOpenOption.APPEND);
+			Files.writeString(data.resolve("pg_hba.conf"), clients, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -150,7 +197,16 @@ public final class PostgresTestServer {
 				this.directory.resolve("server.log").toString(), "-w", "-t", "60", "start"));
 	}
 
-	private void stop() {
+	/**
+	 * Stops the server and deletes its files; the JVM's shared server is stopped by a
+	 * shutdown hook instead.
+	 */
+	@Override
+	public void close() {
+		stop();
+	}
+
+	private synchronized void stop() {
 		Path data = this.directory.resolve("data");
 		if (Files.exists(data.resolve("postmaster.pid"))) {
 			try {

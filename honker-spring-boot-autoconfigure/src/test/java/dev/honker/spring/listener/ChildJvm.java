@@ -51,6 +51,21 @@ public final class ChildJvm implements AutoCloseable {
 	}
 
 	/**
+	 * Starts {@code main} with {@code args} behind a command prefix, such as
+	 * {@code ip netns exec <namespace>} (which then runs the JVM in place of itself),
+	 * writing its output to {@code log}.
+	 */
+	public static ChildJvm startBehind(List<String> prefix, Path log, Class<?> main, String... args)
+			throws IOException {
+		List<String> command = new ArrayList<>(prefix);
+		command.addAll(command(main, args));
+		ProcessBuilder builder = new ProcessBuilder(command);
+		builder.redirectErrorStream(true);
+		builder.redirectOutput(log.toFile());
+		return new ChildJvm(builder.start(), log);
+	}
+
+	/**
 	 * Starts {@code main} with {@code args}, its output readable line by line through
 	 * {@link #lines()}.
 	 */

@@ -23,8 +23,8 @@ import dev.honker.postgres.PostgresTestServer;
  * {@code spring.datasource.url}: three of them process 50,000 jobs, each exactly once, in
  * {@code AFTER_HANDLER} mode, claiming with {@code SKIP LOCKED} side by side; and the
  * jobs of a worker killed with {@code kill -9} are claimed again after the visibility
- * timeout and completed by another worker. The JVMs share the loopback interface rather
- * than separate network namespaces, which need privileges a CI runner may not give.
+ * timeout and completed by another worker. The JVMs share the loopback interface;
+ * {@link PostgresNetworkNamespaceTests} runs workers in network namespaces of their own.
  */
 class PostgresWorkersTests {
 
