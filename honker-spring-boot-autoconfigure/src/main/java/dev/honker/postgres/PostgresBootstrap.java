@@ -27,7 +27,7 @@ public final class PostgresBootstrap {
 	public static final String SCHEMA = "honker";
 
 	/** The schema version that {@link #script()} installs. */
-	public static final int SCHEMA_VERSION = 1;
+	public static final int SCHEMA_VERSION = 2;
 
 	/** The class-path location of the schema script. */
 	public static final String SCRIPT_LOCATION = "META-INF/honker/postgresql/honker-postgresql.sql";

@@ -1,6 +1,6 @@
 -- Honker for Spring Boot: the Honker tables and every honker_* function (and notify) on PostgreSQL.
 --
--- Schema version 1. Run the whole script in ONE transaction (Flyway and Liquibase do;
+-- Schema version 2 (upgrades version 1 in place). Run the whole script in ONE transaction (Flyway and Liquibase do;
 -- psql needs --single-transaction). It is idempotent: running it again, or concurrently
 -- from several processes, changes nothing. dev.honker.postgres.PostgresBootstrap runs it
 -- when the schema is missing or older. Everything lives in the schema "honker"; callers
@@ -171,8 +171,9 @@ BEGIN
 END $$;
 
 -- JSON values as the SQLite functions write them: strings with serde_json's escapes, null.
+-- STABLE like to_json, so that PostgreSQL inlines it instead of calling it row by row.
 CREATE OR REPLACE FUNCTION honker._json_text(value text) RETURNS text
-  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  LANGUAGE sql STABLE PARALLEL SAFE
   AS $$ SELECT CASE WHEN value IS NULL THEN 'null' ELSE to_json(value)::text END $$;
 
 CREATE OR REPLACE FUNCTION honker._json_number(value bigint) RETURNS text
@@ -310,10 +311,13 @@ BEGIN
     PERFORM honker._required(timeout_s IS NULL, 'honker_claim_batch', 3, 'timeout_s', 'Integer');
     PERFORM honker._relative('honker_claim_batch', 'timeout_s', timeout_s, now_s);
   END IF;
+  -- "state <> 'processing'" (a live job is pending otherwise) rather than "state = 'pending'":
+  -- then the condition does not imply the claim index's predicate, and the plan reads the
+  -- small _honker_live_exhausted index instead of walking every job of the queue on each claim.
   PERFORM honker._to_dead(ARRAY(
     SELECT l.id FROM honker._honker_live l
      WHERE l.queue = the_queue AND l.attempts >= l.max_attempts AND (l.expires_at IS NULL OR l.expires_at > now_s)
-       AND ((l.state = 'processing' AND l.claim_expires_at < now_s) OR (l.state = 'pending' AND l.run_at <= now_s))
+       AND ((l.state = 'processing' AND l.claim_expires_at < now_s) OR (l.state <> 'processing' AND l.run_at <= now_s))
      FOR UPDATE SKIP LOCKED), 'max attempts exceeded');
   IF n = 0 THEN
     RETURN '[]';
@@ -1205,4 +1209,4 @@ CREATE OR REPLACE FUNCTION honker.honker_scheduler_update(name text, cron_expr t
   LANGUAGE sql VOLATILE
   AS $$ SELECT honker.honker_scheduler_update(name, cron_expr, payload, priority, expires_s, touch_expires, NULL, 0) $$;
 
-INSERT INTO honker._honker_schema_version (version) VALUES (1) ON CONFLICT (version) DO NOTHING;
+INSERT INTO honker._honker_schema_version (version) VALUES (2) ON CONFLICT (version) DO NOTHING;

@@ -80,6 +80,26 @@ class PostgresBootstrapTests {
 	}
 
 	@Test
+	void upgradesAVersionOneSchemaInPlaceKeepingItsJobs() throws Exception {
+		String url = PostgresTestServer.get().createDatabase();
+		try (Connection connection = DriverManager.getConnection(url)) {
+			PostgresBootstrap.bootstrap(connection);
+			// what version 1 left: its version row, and _json_text declared IMMUTABLE
+			execute(connection, "UPDATE honker._honker_schema_version SET version = 1");
+			execute(connection, "ALTER FUNCTION honker._json_text(text) IMMUTABLE");
+			execute(connection, "INSERT INTO honker._honker_live (queue, payload) VALUES ('q', '{}')");
+			assertThat(PostgresBootstrap.installedVersion(connection)).isEqualTo(1);
+
+			PostgresBootstrap.bootstrap(connection);
+
+			assertThat(PostgresBootstrap.installedVersion(connection)).isEqualTo(2);
+			assertThat(queryString(connection, "SELECT provolatile FROM pg_proc WHERE proname = '_json_text'"))
+				.isEqualTo("s");
+			assertThat(queryLong(connection, "SELECT count(*) FROM honker._honker_live")).isEqualTo(1);
+		}
+	}
+
+	@Test
 	void theScriptRunTwiceChangesNothing() throws Exception {
 		try (Connection connection = PostgresTestDatabase.open()) {
 			long job = queryLong(connection, "SELECT honker_enqueue('q', '{}', NULL, NULL, 0, 3, NULL)");

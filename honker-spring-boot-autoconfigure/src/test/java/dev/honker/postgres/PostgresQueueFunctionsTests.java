@@ -4,11 +4,14 @@ import static dev.honker.sqlite.TestDatabase.execute;
 import static dev.honker.sqlite.TestDatabase.queryLong;
 import static dev.honker.sqlite.TestDatabase.queryRows;
 import static dev.honker.sqlite.TestDatabase.queryString;
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.honker.sqlite.TestDatabase;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -224,6 +228,30 @@ class PostgresQueueFunctionsTests {
 			}
 			finally {
 				connection.setAutoCommit(true);
+			}
+		}
+
+		@Test
+		void findsExhaustedJobsThroughTheirOwnIndexNotByWalkingTheQueue() throws Exception {
+			execute(connection, "SELECT count(honker_enqueue('q', '{}', NULL, NULL, 0, 3, NULL))"
+					+ " FROM generate_series(1, 5000)");
+			execute(connection, "LOAD 'auto_explain'");
+			execute(connection, "SET auto_explain.log_min_duration = 0");
+			execute(connection, "SET auto_explain.log_nested_statements = on");
+			execute(connection, "SET client_min_messages = log");
+			try (Statement statement = connection.createStatement()) {
+				statement.execute("SELECT honker_claim_batch('q', 'w', 32, 60)");
+				List<String> plans = new ArrayList<>();
+				for (SQLWarning plan = statement.getWarnings(); plan != null; plan = plan.getNextWarning()) {
+					plans.add(plan.getMessage());
+				}
+				assertThat(plans).filteredOn(plan -> plan.contains("l.attempts >= l.max_attempts"))
+					.singleElement(as(InstanceOfAssertFactories.STRING))
+					.contains("_honker_live_exhausted")
+					.doesNotContain("_honker_live_claim");
+			}
+			finally {
+				execute(connection, "SET client_min_messages = notice");
 			}
 		}
 

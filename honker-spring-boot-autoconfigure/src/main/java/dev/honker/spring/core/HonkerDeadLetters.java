@@ -4,6 +4,9 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -16,11 +19,13 @@ import org.springframework.util.Assert;
  * A requeued job goes back to {@code _honker_live} as a pending job with the same id,
  * queue, payload, priority, {@code max_attempts} and {@code created_at}, zero attempts,
  * and {@code run_at} now; its dead row is deleted in the same transaction. Nothing else
- * is written: no notification and no column or table that another Honker binding would
- * read, so to every binding the job looks like one enqueued with an explicit id. The id
- * is safe to reuse: {@code _honker_live}'s {@code AUTOINCREMENT} never hands out an id
- * twice, and a job is in only one of the two tables. A dead job that had expired comes
- * back without an expiry (the dead table does not keep one).
+ * is written: no notification row and no column or table that another Honker binding
+ * would read, so to every binding the job looks like one enqueued with an explicit id. On
+ * SQLite the commit itself wakes the listeners; on PostgreSQL the same transaction sends
+ * the queue's wake ({@code pg_notify}), as an enqueue does. The id is safe to reuse:
+ * {@code _honker_live}'s {@code AUTOINCREMENT} never hands out an id twice, and a job is
+ * in only one of the two tables. A dead job that had expired comes back without an expiry
+ * (the dead table does not keep one).
  *
  * <p>
  * Each method runs in a transaction of its own, or joins the current Spring transaction
@@ -43,6 +48,12 @@ public class HonkerDeadLetters {
 			DELETE FROM _honker_dead WHERE queue = ?1
 			AND id IN (SELECT id FROM _honker_live WHERE queue = ?1 AND state = 'pending' AND attempts = 0)""";
 
+	/** PostgreSQL: the wake that {@code honker_enqueue} sends, for a requeued job. */
+	private static final String WAKE_QUEUE_OF_JOB = "SELECT honker._wake('queue', queue) FROM _honker_live WHERE id = ?";
+
+	/** PostgreSQL: the wake that {@code honker_enqueue} sends, for a queue. */
+	private static final String WAKE_QUEUE = "SELECT honker._wake('queue', ?)";
+
 	private static final PositionalSql REQUEUE_POSITIONAL = PositionalSql.of(REQUEUE);
 
 	private static final PositionalSql REQUEUE_ALL_POSITIONAL = PositionalSql.of(REQUEUE_ALL);
@@ -52,6 +63,8 @@ public class HonkerDeadLetters {
 	private final JdbcTemplate jdbc;
 
 	private final TransactionTemplate transaction;
+
+	private volatile @Nullable HonkerDialect dialect;
 
 	/**
 	 * Creates the operations on a DataSource with the Honker schema.
@@ -75,6 +88,10 @@ public class HonkerDeadLetters {
 				return missing(jobId);
 			}
 			this.jdbc.update("DELETE FROM _honker_dead WHERE id = ?", jobId);
+			if (dialect() == HonkerDialect.POSTGRESQL) {
+				this.jdbc.query(WAKE_QUEUE_OF_JOB, row -> {
+				}, jobId);
+			}
 			return Result.DONE;
 		});
 	}
@@ -92,6 +109,10 @@ public class HonkerDeadLetters {
 		Integer count = this.transaction.execute(status -> {
 			int moved = this.jdbc.update(REQUEUE_ALL_POSITIONAL.sql(), REQUEUE_ALL_POSITIONAL.arguments(queue));
 			this.jdbc.update(DELETE_REQUEUED_POSITIONAL.sql(), DELETE_REQUEUED_POSITIONAL.arguments(queue));
+			if (moved > 0 && dialect() == HonkerDialect.POSTGRESQL) {
+				this.jdbc.query(WAKE_QUEUE, row -> {
+				}, queue);
+			}
 			return moved;
 		});
 		return (count != null) ? count : 0;
@@ -123,6 +144,16 @@ public class HonkerDeadLetters {
 					"queue must not be empty, got " + (queue == null ? "null" : "'" + queue + "'"));
 		}
 		return this.jdbc.update("DELETE FROM _honker_dead WHERE queue = ?", queue);
+	}
+
+	/** The database's dialect, read once. */
+	private HonkerDialect dialect() {
+		HonkerDialect known = this.dialect;
+		if (known == null) {
+			known = this.jdbc.execute((ConnectionCallback<HonkerDialect>) HonkerDialect::of);
+			this.dialect = known;
+		}
+		return known;
 	}
 
 	private Result missing(long jobId) {

@@ -15,16 +15,20 @@ import org.jspecify.annotations.Nullable;
 public enum HonkerDialect {
 
 	/** SQLite, with the embedded Java functions or the native extension. */
-	SQLITE("unixepoch()", "BEGIN IMMEDIATE", "SELECT value FROM json_each(?)",
+	SQLITE("unixepoch()", "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)", "BEGIN IMMEDIATE",
+			"SELECT value FROM json_each(?)",
 			"(SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = '_honker_live')", "PRAGMA query_only"),
 
 	/** PostgreSQL, with the functions of the {@code honker} schema. */
-	POSTGRESQL("CAST(floor(extract(epoch FROM clock_timestamp())) AS bigint)", "BEGIN",
+	POSTGRESQL("CAST(floor(extract(epoch FROM clock_timestamp())) AS bigint)",
+			"CAST(floor(extract(epoch FROM clock_timestamp()) * 1000) AS bigint)", "BEGIN",
 			"SELECT CAST(jsonb_array_elements_text(CAST(? AS jsonb)) AS bigint)",
 			"coalesce(pg_sequence_last_value(pg_get_serial_sequence('_honker_live', 'id')), 0)",
 			"SELECT CASE WHEN current_setting('transaction_read_only') = 'on' THEN 1 ELSE 0 END");
 
 	private final String now;
+
+	private final String nowMillis;
 
 	private final String beginWrite;
 
@@ -34,8 +38,10 @@ public enum HonkerDialect {
 
 	private final String readOnly;
 
-	HonkerDialect(String now, String beginWrite, String idsOfJsonArray, String highestJobId, String readOnly) {
+	HonkerDialect(String now, String nowMillis, String beginWrite, String idsOfJsonArray, String highestJobId,
+			String readOnly) {
 		this.now = now;
+		this.nowMillis = nowMillis;
 		this.beginWrite = beginWrite;
 		this.idsOfJsonArray = idsOfJsonArray;
 		this.highestJobId = highestJobId;
@@ -83,6 +89,14 @@ public enum HonkerDialect {
 	 */
 	public String now() {
 		return this.now;
+	}
+
+	/**
+	 * An SQL expression of the database's current time in Unix milliseconds, from the
+	 * same clock as {@link #now()}.
+	 */
+	public String nowMillis() {
+		return this.nowMillis;
 	}
 
 	/**

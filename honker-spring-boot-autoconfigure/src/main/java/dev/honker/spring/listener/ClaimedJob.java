@@ -17,4 +17,17 @@ record ClaimedJob(long id, String queue, String payload, String workerId, long a
 		return new HonkerJob(this.id, this.queue, this.attempts, this.maxAttempts, HonkerTime.toInstant(this.runAt),
 				HonkerTime.toInstant(this.claimExpiresAt), this.workerId);
 	}
+
+	/** This job with its {@code max_attempts} and {@code run_at}. */
+	ClaimedJob withDetails(long maxAttempts, long runAt) {
+		return new ClaimedJob(this.id, this.queue, this.payload, this.workerId, this.attempts, maxAttempts, runAt,
+				this.claimExpiresAt, this.traceContext);
+	}
+
+	/** This job with the trace context row stored at its enqueue, if any. */
+	ClaimedJob withTraceContext(JobTraceContexts.@Nullable Row row) {
+		return new ClaimedJob(this.id, this.queue, this.payload, this.workerId, this.attempts, this.maxAttempts,
+				this.runAt, this.claimExpiresAt, row);
+	}
+
 }

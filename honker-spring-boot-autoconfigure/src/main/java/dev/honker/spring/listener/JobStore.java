@@ -85,6 +85,14 @@ final class JobStore {
 	ClaimResult ackAndClaim(String queue, String workerId, List<Long> acks, int limit, long visibilitySeconds,
 			boolean acksMayWait) throws SQLException {
 		try (Connection connection = this.dataSource.getConnection()) {
+			if (dialect(connection) == HonkerDialect.POSTGRESQL) {
+				if (!connection.getAutoCommit()) {
+					connection.setAutoCommit(true);
+				}
+				PostgresClaims.Claimed claimed = PostgresClaims.ackAndClaim(connection, queue, workerId, acks, limit,
+						visibilitySeconds);
+				return new ClaimResult(withTraceContexts(connection, claimed.jobs()), claimed.acked(), false);
+			}
 			if ((acks.isEmpty() || acksMayWait) && (limit <= 0 || !claimable(connection, queue))) {
 				return new ClaimResult(List.of(), 0, !acks.isEmpty());
 			}
@@ -194,17 +202,25 @@ final class JobStore {
 		List<Long> ids = new ArrayList<>(array.size());
 		array.forEach(job -> ids.add(job.get("id").asLong()));
 		Map<Long, ClaimedJobDetails> details = ClaimedJobDetails.of(connection, ids, dialect.idsOfJsonArray());
-		Map<Long, JobTraceContexts.Row> traces = (this.traceContexts != null)
-				? this.traceContexts.findAll(connection, ids) : Map.of();
 		List<ClaimedJob> jobs = new ArrayList<>(ids.size());
 		for (JsonNode job : array) {
 			long id = job.get("id").asLong();
 			ClaimedJobDetails detail = details.getOrDefault(id, UNKNOWN);
 			jobs.add(new ClaimedJob(id, job.get("queue").asString(), job.get("payload").asString(),
 					job.get("worker_id").asString(), job.get("attempts").asLong(), detail.maxAttempts(), detail.runAt(),
-					job.get("claim_expires_at").asLong(), traces.get(id)));
+					job.get("claim_expires_at").asLong(), null));
 		}
-		return jobs;
+		return withTraceContexts(connection, jobs);
+	}
+
+	/** The jobs with their trace context rows, when this store reads them. */
+	private List<ClaimedJob> withTraceContexts(Connection connection, List<ClaimedJob> jobs) throws SQLException {
+		if (this.traceContexts == null || jobs.isEmpty()) {
+			return jobs;
+		}
+		Map<Long, JobTraceContexts.Row> traces = this.traceContexts.findAll(connection,
+				jobs.stream().map(ClaimedJob::id).toList());
+		return jobs.stream().map(job -> job.withTraceContext(traces.get(job.id()))).toList();
 	}
 
 	private <T> T immediate(Work<T> work) throws SQLException {

@@ -1,8 +1,8 @@
 package dev.honker.spring.scheduler;
 
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
@@ -59,6 +59,8 @@ public class HonkerSchedulerLeader implements SmartLifecycle {
 
 	private final RecentFires fires = new RecentFires(RECENT_FIRES);
 
+	private final DatabaseClock clock;
+
 	private final LeaderStore store;
 
 	private final Supplier<DatabaseWatcher> watcher;
@@ -90,11 +92,20 @@ public class HonkerSchedulerLeader implements SmartLifecycle {
 	 */
 	public HonkerSchedulerLeader(DataSource dataSource, Supplier<DatabaseWatcher> watcher, Duration lockTtl,
 			Duration renewInterval, BooleanSupplier enabled) {
+		this(dataSource, watcher, lockTtl, renewInterval, enabled, Clock.systemUTC());
+	}
+
+	/**
+	 * Creates a leader candidate on a host whose clock is {@code hostClock}.
+	 */
+	HonkerSchedulerLeader(DataSource dataSource, Supplier<DatabaseWatcher> watcher, Duration lockTtl,
+			Duration renewInterval, BooleanSupplier enabled, Clock hostClock) {
 		Assert.notNull(dataSource, "dataSource must not be null");
 		Assert.notNull(watcher, "watcher must not be null");
 		Assert.notNull(enabled, "enabled must not be null");
 		requireLease(lockTtl, renewInterval);
-		this.store = new LeaderStore(dataSource, LOCK_NAME);
+		this.clock = new DatabaseClock(hostClock);
+		this.store = new LeaderStore(dataSource, LOCK_NAME, this.clock);
 		this.watcher = watcher;
 		this.ttlSeconds = lockTtl.getSeconds();
 		this.renewInterval = renewInterval;
@@ -186,7 +197,7 @@ public class HonkerSchedulerLeader implements SmartLifecycle {
 	private void run(Subscription subscription) {
 		LOG.debug(() -> "Honker scheduler candidate " + this.owner + " started");
 		try (subscription) {
-			Instant renewAt = Instant.MIN;
+			long renewAt = Long.MIN_VALUE;
 			while (this.running) {
 				try {
 					renewAt = this.leader ? lead(subscription, renewAt) : follow(subscription);
@@ -214,54 +225,61 @@ public class HonkerSchedulerLeader implements SmartLifecycle {
 
 	/**
 	 * Takes the lock if it is free or its lease ran out; otherwise sleeps until the lease
-	 * ends or a commit.
-	 * @return when the new leader renews next
+	 * ends or a commit. Times are the database's (see {@link DatabaseClock}).
+	 * @return when the new leader renews next, in the database's Unix milliseconds
 	 */
-	private Instant follow(Subscription subscription) throws SQLException, InterruptedException {
+	private long follow(Subscription subscription) throws SQLException, InterruptedException {
 		LeaderStore.LockRow lock = this.store.lock();
-		long now = Instant.now().getEpochSecond();
-		if (lock == null || lock.expiresAt() <= now || lock.owner().equals(this.owner)) {
+		long now = this.clock.nowMillis();
+		if (lock == null || lock.expiresAt() <= Math.floorDiv(now, 1000) || lock.owner().equals(this.owner)) {
 			if (this.store.acquire(this.owner, this.ttlSeconds)) {
 				this.leader = true;
 				LOG.info(() -> "Honker scheduler: this process leads (lock '" + LOCK_NAME + "', owner " + this.owner
 						+ ")");
-				return Instant.MIN;
+				return Long.MIN_VALUE;
 			}
 			lock = this.store.lock();
 		}
-		Instant leaseEnd = (lock != null) ? Instant.ofEpochSecond(lock.expiresAt()) : null;
-		subscription.await(leaseEnd, Duration.ofSeconds(this.ttlSeconds));
-		return Instant.MIN;
+		long waitMillis = this.ttlSeconds * 1000;
+		if (lock != null) {
+			waitMillis = Math.min(waitMillis, lock.expiresAt() * 1000 - this.clock.nowMillis());
+		}
+		subscription.await(null, Duration.ofMillis(Math.max(waitMillis, 0)));
+		return Long.MIN_VALUE;
 	}
 
 	/**
 	 * Ticks when a boundary is due (renewing the lock in the same transaction), renews
-	 * when the renewal is due, then sleeps until the next of the two or a commit.
+	 * when the renewal is due, then sleeps until the next of the two or a commit. Times
+	 * are the database's (see {@link DatabaseClock}), so a boundary is due when the
+	 * database's clock reaches it, whatever this host's clock says.
+	 * @param renewAt when to renew, in the database's Unix milliseconds
 	 * @return when to renew next
 	 */
-	private Instant lead(Subscription subscription, Instant renewAt) throws SQLException, InterruptedException {
-		Instant now = Instant.now();
+	private long lead(Subscription subscription, long renewAt) throws SQLException, InterruptedException {
 		long soonest = this.store.soonest();
-		if (!now.isBefore(renewAt) || (soonest != 0 && soonest <= now.getEpochSecond())) {
-			LeaderStore.TickResult result = this.store.renewAndTick(this.owner, this.ttlSeconds, now.getEpochSecond());
+		long now = this.clock.nowMillis();
+		if (now >= renewAt || (soonest != 0 && soonest * 1000 <= now)) {
+			LeaderStore.TickResult result = this.store.renewAndTick(this.owner, this.ttlSeconds,
+					Math.floorDiv(now, 1000));
 			if (result == null) {
 				this.leader = false;
 				LOG.warn(() -> "Honker scheduler: lost the lock '" + LOCK_NAME + "' (owner " + this.owner
 						+ ") to another process; this process stops ticking");
-				return Instant.MIN;
+				return Long.MIN_VALUE;
 			}
 			if (!"[]".equals(result.fires())) {
 				LOG.debug(() -> "Honker scheduler fired " + result.fires());
 				this.fires.record(result.fires());
 			}
 			soonest = result.soonest();
-			renewAt = now.plus(this.renewInterval);
+			renewAt = now + this.renewInterval.toMillis();
 		}
-		Instant deadline = renewAt;
-		if (soonest != 0 && Instant.ofEpochSecond(soonest).isBefore(deadline)) {
-			deadline = Instant.ofEpochSecond(soonest);
+		long deadline = renewAt;
+		if (soonest != 0 && soonest * 1000 < deadline) {
+			deadline = soonest * 1000;
 		}
-		subscription.await(deadline, this.renewInterval);
+		subscription.await(null, Duration.ofMillis(Math.max(deadline - this.clock.nowMillis(), 0)));
 		return renewAt;
 	}
 

@@ -23,19 +23,32 @@ final class LeaderStore {
 
 	private final String lockName;
 
-	LeaderStore(DataSource dataSource, String lockName) {
+	private final DatabaseClock clock;
+
+	/**
+	 * A store whose reads of the lock and of the soonest boundary also read the
+	 * database's time into {@code clock}.
+	 */
+	LeaderStore(DataSource dataSource, String lockName, DatabaseClock clock) {
 		this.dataSource = dataSource;
 		this.lockName = lockName;
+		this.clock = clock;
 	}
 
 	/** Who holds the lock, or {@code null} if nobody does. */
 	@Nullable LockRow lock() throws SQLException {
 		try (Connection connection = this.dataSource.getConnection();
 				PreparedStatement select = connection
-					.prepareStatement("SELECT owner, expires_at FROM _honker_locks WHERE name = ?")) {
+					.prepareStatement("SELECT l.owner, l.expires_at, t.now_ms FROM (SELECT "
+							+ HonkerDialect.of(connection).nowMillis()
+							+ " AS now_ms) t LEFT JOIN _honker_locks l ON l.name = ?")) {
 			select.setString(1, this.lockName);
+			long before = this.clock.hostMillis();
 			try (ResultSet row = select.executeQuery()) {
-				return row.next() ? new LockRow(row.getString(1), row.getLong(2)) : null;
+				row.next();
+				this.clock.observe(row.getLong(3), before, this.clock.hostMillis());
+				String owner = row.getString(1);
+				return (owner != null) ? new LockRow(owner, row.getLong(2)) : null;
 			}
 		}
 	}
@@ -51,17 +64,21 @@ final class LeaderStore {
 	/** The earliest next boundary of an enabled schedule, in Unix seconds; 0 if none. */
 	long soonest() throws SQLException {
 		try (Connection connection = this.dataSource.getConnection();
-				Statement statement = connection.createStatement();
-				ResultSet row = statement.executeQuery("SELECT honker_scheduler_soonest()")) {
-			row.next();
-			return row.getLong(1);
+				Statement statement = connection.createStatement()) {
+			long before = this.clock.hostMillis();
+			try (ResultSet row = statement
+				.executeQuery("SELECT honker_scheduler_soonest(), " + HonkerDialect.of(connection).nowMillis())) {
+				row.next();
+				this.clock.observe(row.getLong(2), before, this.clock.hostMillis());
+				return row.getLong(1);
+			}
 		}
 	}
 
 	/**
 	 * In one transaction: renews the lock, and if it is still {@code owner}'s, fires
-	 * every boundary due at {@code now} (on PostgreSQL, at the database clock's now, so
-	 * that hosts with skewed clocks fire the same boundaries).
+	 * every boundary due at {@code now}, the database's time as the leader reads it (on
+	 * PostgreSQL the database clock's own now, read by the tick).
 	 * @return the outcome, or {@code null} when the lock was lost (nothing fired)
 	 */
 	@Nullable TickResult renewAndTick(String owner, long ttlSeconds, long now) throws SQLException {

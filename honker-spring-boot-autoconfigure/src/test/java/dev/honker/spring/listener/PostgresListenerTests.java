@@ -29,6 +29,7 @@ import dev.honker.postgres.PostgresTestServer;
 import dev.honker.spring.boot.autoconfigure.HonkerAutoConfiguration;
 import dev.honker.spring.boot.autoconfigure.HonkerListenerAutoConfiguration;
 import dev.honker.spring.boot.autoconfigure.HonkerPubSubAutoConfiguration;
+import dev.honker.spring.core.HonkerDeadLetters;
 import dev.honker.spring.core.HonkerStats;
 import dev.honker.spring.core.HonkerTemplate;
 import dev.honker.spring.core.JobOptions;
@@ -45,8 +46,8 @@ import dev.honker.spring.watch.PostgresDatabaseWatcher;
  * {@code spring.datasource.url=jdbc:postgresql:...}: the schema is bootstrapped, pooled
  * connections find the functions unqualified, jobs enqueued in a transaction reach the
  * listener in each acknowledgement mode when the transaction commits (woken by
- * {@code LISTEN}, since the idle poll is an hour) and never when it rolls back; and so do
- * notifications and stream events.
+ * {@code LISTEN}, since the idle poll is an hour) and never when it rolls back, and so do
+ * requeued dead jobs; and so do notifications and stream events.
  */
 class PostgresListenerTests {
 
@@ -111,6 +112,29 @@ class PostgresListenerTests {
 				assertThat(jdbc.queryForObject("SELECT last_error FROM _honker_dead WHERE id = ?", String.class, id))
 					.contains("always fails");
 			});
+	}
+
+	@Test
+	void requeuedDeadJobsWakeTheListenerLongBeforeItsIdlePoll() {
+		runner().withBean(Recording.class).run(context -> {
+			assertThat(context).hasNotFailed();
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			HonkerDeadLetters deadLetters = context.getBean(HonkerDeadLetters.class);
+			Recording listener = context.getBean(Recording.class);
+			for (long id = 1_000_001; id <= 1_000_003; id++) {
+				jdbc.update(
+						"INSERT INTO _honker_dead (id, queue, payload, priority, run_at, max_attempts, attempts,"
+								+ " last_error, created_at) VALUES (?, 'pg-jobs', 'dead', 0, 0, 3, 3, 'failed', 0)",
+						id);
+			}
+			// the listener's idle poll is an hour: only the requeue's own wake can bring
+			// these
+			assertThat(deadLetters.requeue(1_000_001)).isEqualTo(HonkerDeadLetters.Result.DONE);
+			await().atMost(LONG).until(() -> listener.jobs.size() == 1);
+			assertThat(deadLetters.requeueAll("pg-jobs")).isEqualTo(2);
+			await().atMost(LONG).until(() -> listener.jobs.size() == 3);
+			assertThat(listener.jobs).containsExactlyInAnyOrder(1_000_001L, 1_000_002L, 1_000_003L);
+		});
 	}
 
 	@Test

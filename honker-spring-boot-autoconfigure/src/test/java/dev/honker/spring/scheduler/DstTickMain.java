@@ -1,6 +1,7 @@
 package dev.honker.spring.scheduler;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.ZoneId;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -29,7 +30,8 @@ public final class DstTickMain {
 		try (HikariDataSource pool = HonkerTestPool.pool(Path.of(args[0]))) {
 			HonkerSchedules schedules = new HonkerSchedules(pool, JsonMapper.shared());
 			JdbcTemplate jdbc = new JdbcTemplate(pool);
-			LeaderStore store = new LeaderStore(pool, HonkerSchedulerLeader.LOCK_NAME);
+			LeaderStore store = new LeaderStore(pool, HonkerSchedulerLeader.LOCK_NAME,
+					new DatabaseClock(Clock.systemUTC()));
 			store.acquire("dst", 60);
 			for (int i = 1; i < args.length; i++) {
 				String[] scenario = args[i].split("\\|");
