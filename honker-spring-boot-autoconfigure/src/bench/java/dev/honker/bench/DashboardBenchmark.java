@@ -3,6 +3,8 @@ package dev.honker.bench;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,9 +15,15 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import com.sun.management.OperatingSystemMXBean;
 import com.zaxxer.hikari.HikariDataSource;
@@ -39,10 +47,12 @@ import dev.honker.spring.listener.HonkerTestPool;
  * <li>the overview's response time: {@code GET /honker/api/overview} over HTTP from this
  * JVM to the application, 3 warm-up then 15 measured requests, median and slowest;</li>
  * <li>the application's CPU with one page's live updates open and idle (an event stream
- * that no commit wakes) against none, in alternating 10-second windows, 3 of each, as
- * the process's CPU time over wall time (the HTTP client only waits), for an application
- * that runs a listener (its commit watcher polls anyway) and for one that runs none (the
- * open page starts the watcher).</li>
+ * that no commit of a job wakes) against none, in alternating 30-second windows, 3 of
+ * each, as the process's CPU time over wall time (the HTTP client only waits), for an
+ * application that runs a listener (its commit watcher polls anyway, and its scheduler
+ * leader renews its lock with a commit every 30 s) and for one that runs none (the open
+ * page starts the watcher); with each thread's share, to tell where a difference comes
+ * from.</li>
  * </ul>
  */
 public final class DashboardBenchmark {
@@ -55,7 +65,11 @@ public final class DashboardBenchmark {
 
 	private static final int REQUESTS = 15;
 
-	private static final Duration WINDOW = Duration.ofSeconds(10);
+	/**
+	 * As long as the scheduler leader's default lock renewal interval, so that every
+	 * window sees as many of its commits, whatever its phase.
+	 */
+	private static final Duration WINDOW = Duration.ofSeconds(30);
 
 	private static final int WINDOWS = 3;
 
@@ -108,8 +122,10 @@ public final class DashboardBenchmark {
 		HonkerDashboard dashboard = app.getBean(HonkerDashboard.class);
 		double[] none = new double[WINDOWS];
 		double[] open = new double[WINDOWS];
+		Map<String, Long> noneByThread = new TreeMap<>();
+		Map<String, Long> openByThread = new TreeMap<>();
 		for (int round = 0; round < WINDOWS; round++) {
-			none[round] = cpuPercent();
+			none[round] = cpuPercent(noneByThread);
 			HttpResponse<InputStream> events = http.send(
 					HttpRequest.newBuilder(URI.create(base(app) + "/api/events")).build(),
 					HttpResponse.BodyHandlers.ofInputStream());
@@ -118,15 +134,35 @@ public final class DashboardBenchmark {
 			if (dashboard.getLivePageCount() != 1) {
 				throw new IllegalStateException("expected one open page, got " + dashboard.getLivePageCount());
 			}
-			open[round] = cpuPercent();
+			open[round] = cpuPercent(openByThread);
 			stream.close();
 			awaitNoPage(dashboard);
 		}
 		double withoutPage = BenchDatabase.median(none);
 		double withPage = BenchDatabase.median(open);
 		System.out.printf("application CPU (%s), %d windows of %d s each: no page open %.2f%% of a core (%s),"
-				+ " one idle page open %.2f%% (%s): the idle page costs %+.2f%% of a core%n", label, WINDOWS,
-				WINDOW.toSeconds(), withoutPage, format(none), withPage, format(open), withPage - withoutPage);
+				+ " one idle page open %.2f%% (%s): the idle page costs %+.2f%% of a core"
+				+ " (target: nothing measurable)%n", label, WINDOWS, WINDOW.toSeconds(), withoutPage, format(none),
+				withPage, format(open), withPage - withoutPage);
+		System.out.println("  by thread, % of a core over all windows (page open / no page): "
+				+ byThread(openByThread, noneByThread));
+	}
+
+	/**
+	 * The threads that used the most CPU in either kind of window, in percent of a core
+	 * over all the windows of that kind.
+	 */
+	private static String byThread(Map<String, Long> open, Map<String, Long> none) {
+		Set<String> names = new TreeSet<>(open.keySet());
+		names.addAll(none.keySet());
+		double wall = WINDOW.toNanos() * (double) WINDOWS / 100;
+		return names.stream()
+			.sorted(Comparator.comparingLong(
+					(String name) -> -Math.max(open.getOrDefault(name, 0L), none.getOrDefault(name, 0L))))
+			.limit(6)
+			.map(name -> String.format("%s %.2f / %.2f", name, open.getOrDefault(name, 0L) / wall,
+					none.getOrDefault(name, 0L) / wall))
+			.collect(Collectors.joining("; "));
 	}
 
 	/**
@@ -183,13 +219,38 @@ public final class DashboardBenchmark {
 		throw new IllegalStateException("the event stream ended before its first event");
 	}
 
-	/** The process's CPU over the next window, in percent of one core. */
-	private static double cpuPercent() throws InterruptedException {
+	/**
+	 * The process's CPU over the next window, in percent of one core; adds each thread's
+	 * CPU time in the window to {@code byThread}, by thread name with digits as {@code N}.
+	 */
+	private static double cpuPercent(Map<String, Long> byThread) throws InterruptedException {
 		OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+		Map<Long, Long> threadsBefore = threadCpu();
 		long cpuBefore = os.getProcessCpuTime();
 		long wallBefore = System.nanoTime();
 		Thread.sleep(WINDOW.toMillis()); // the measuring window
-		return 100.0 * (os.getProcessCpuTime() - cpuBefore) / (System.nanoTime() - wallBefore);
+		double percent = 100.0 * (os.getProcessCpuTime() - cpuBefore) / (System.nanoTime() - wallBefore);
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		threadCpu().forEach((id, nanos) -> {
+			ThreadInfo info = threads.getThreadInfo(id);
+			if (info != null) {
+				byThread.merge(info.getThreadName().replaceAll("[0-9]+", "N"),
+						nanos - threadsBefore.getOrDefault(id, 0L), Long::sum);
+			}
+		});
+		return percent;
+	}
+
+	private static Map<Long, Long> threadCpu() {
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		Map<Long, Long> nanos = new HashMap<>();
+		for (long id : threads.getAllThreadIds()) {
+			long time = threads.getThreadCpuTime(id);
+			if (time >= 0) {
+				nanos.put(id, time);
+			}
+		}
+		return nanos;
 	}
 
 	private static ConfigurableApplicationContext start(Path file, Class<?>... more) {

@@ -144,6 +144,39 @@ public class HonkerStats {
 			  + (SELECT count(*) FROM _honker_live WHERE state = 'processing' AND claim_expires_at >= -9223372036854775808),
 			  (SELECT count(*) FROM _honker_dead)""";
 
+	/**
+	 * What {@link #changeStamp()} reads: the highest job id, the processing jobs' count
+	 * and sums of ids and claim deadlines (one covering scan of
+	 * {@code _honker_live_processing_deadline}), the dead jobs' count and highest id, and
+	 * sums over the small schedule and stream consumer tables.
+	 */
+	static final String CHANGE_STAMP = """
+			SELECT
+			  (SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = '_honker_live'),
+			  (SELECT count(*) FROM _honker_live WHERE state = 'processing'),
+			  (SELECT coalesce(sum(id), 0) FROM _honker_live WHERE state = 'processing'),
+			  (SELECT coalesce(sum(claim_expires_at), 0) FROM _honker_live WHERE state = 'processing'),
+			  (SELECT count(*) FROM _honker_dead),
+			  (SELECT coalesce(max(id), 0) FROM _honker_dead),
+			  (SELECT count(*) FROM _honker_scheduler_tasks),
+			  (SELECT coalesce(sum(next_fire_at), 0) + coalesce(sum(enabled), 0) FROM _honker_scheduler_tasks),
+			  (SELECT coalesce(max("offset"), 0) FROM _honker_stream),
+			  (SELECT coalesce(sum("offset"), 0) FROM _honker_stream_consumers)""";
+
+	/**
+	 * The job that a claim of a queue would take next, in the claim's own order (through
+	 * {@code _honker_live_claim}, stopping at the first match): every claim takes it, so
+	 * it changes with every claim, even one acknowledged in the same transaction.
+	 */
+	static final String NEXT_CLAIM = """
+			SELECT id FROM _honker_live
+			WHERE queue = ?1 AND state IN ('pending', 'processing') AND attempts < max_attempts
+			  AND (expires_at IS NULL OR expires_at > ?2)
+			  AND ((state = 'pending' AND run_at <= ?2) OR (state = 'processing' AND claim_expires_at < ?2))
+			ORDER BY priority DESC, run_at ASC, id ASC LIMIT 1""";
+
+	private static final PositionalSql NEXT_CLAIM_POSITIONAL = PositionalSql.of(NEXT_CLAIM);
+
 	private static final PositionalSql LIVE_COUNTS_POSITIONAL = PositionalSql.of(LIVE_COUNTS);
 
 	private static final PositionalSql PENDING_PAGE_POSITIONAL = PositionalSql.of(PENDING_PAGE);
@@ -155,6 +188,8 @@ public class HonkerStats {
 	private final JdbcTemplate jdbc;
 
 	private volatile @Nullable String countersSql;
+
+	private volatile @Nullable String changeStampSql;
 
 	private final Clock clock;
 
@@ -329,6 +364,39 @@ public class HonkerStats {
 				(row, index) -> new JobCounters(this.clock.instant(), row.getLong(1), row.getLong(2), row.getLong(3)));
 	}
 
+	/**
+	 * A reading that is cheap on a large backlog (it never counts pending jobs: one scan
+	 * of the processing jobs' index, seeks, and one seek per queue with live jobs) and
+	 * changes with almost every change that the statistics show: an enqueue, a claim (the
+	 * job each queue's next claim would take is part of it, so a claim acknowledged in
+	 * its own transaction counts too), an acknowledgement, a retry, a heartbeat, a job
+	 * sent to, requeued from or deleted from the dead table, a schedule fired, paused or
+	 * resumed, a stream event published or a consumer's offset saved. For callers that
+	 * refresh the statistics after commits and want to skip commits that changed none of
+	 * it, such as a scheduler leader's lock renewal. It does not change when a pending
+	 * job other than a queue's next is cancelled or deleted, nor with time passing alone
+	 * (delayed jobs falling due behind the next one, claims expiring): callers must still
+	 * refresh now and then.
+	 * @return an opaque text: two equal readings mean that none of the above happened in
+	 * between (as far as sums can tell)
+	 */
+	public String changeStamp() {
+		StringBuilder stamp = this.jdbc.queryForObject(changeStampSql(), (row, index) -> {
+			StringBuilder columns = new StringBuilder();
+			for (int column = 1; column <= row.getMetaData().getColumnCount(); column++) {
+				columns.append(row.getString(column)).append(' ');
+			}
+			return columns;
+		});
+		long now = nowSeconds();
+		for (String queue : liveQueueNames()) {
+			List<Long> next = this.jdbc.queryForList(NEXT_CLAIM_POSITIONAL.sql(), Long.class,
+					NEXT_CLAIM_POSITIONAL.arguments(queue, now));
+			stamp.append(queue).append(':').append(next.isEmpty() ? "-" : next.get(0)).append(' ');
+		}
+		return stamp.toString();
+	}
+
 	private static LiveJob liveJob(ResultSet row) throws SQLException {
 		return new LiveJob(row.getLong(1), row.getString(2), row.getString(3), row.getLong(4), instant(row, 5),
 				row.getLong(6), row.getLong(7), row.getString(8), instant(row, 9), instant(row, 10), row.getString(11));
@@ -363,6 +431,16 @@ public class HonkerStats {
 			HonkerDialect dialect = this.jdbc.execute((Connection connection) -> HonkerDialect.of(connection));
 			sql = COUNTERS.replace(HonkerDialect.SQLITE.highestJobId(), dialect.highestJobId());
 			this.countersSql = sql;
+		}
+		return sql;
+	}
+
+	private String changeStampSql() {
+		String sql = this.changeStampSql;
+		if (sql == null) {
+			HonkerDialect dialect = this.jdbc.execute((Connection connection) -> HonkerDialect.of(connection));
+			sql = CHANGE_STAMP.replace(HonkerDialect.SQLITE.highestJobId(), dialect.highestJobId());
+			this.changeStampSql = sql;
 		}
 		return sql;
 	}

@@ -1,7 +1,6 @@
 package dev.honker.spring.core;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -88,6 +87,15 @@ public class JobTraceContexts {
 
 	private volatile @Nullable HonkerDialect dialect;
 
+	/** The read of {@link #findAll}, in the dialect of the first connection it ran on. */
+	private volatile @Nullable String findAll;
+
+	/**
+	 * The statements of {@link #findAll}, prepared once per physical SQLite connection:
+	 * it runs in every claim transaction of every listener.
+	 */
+	private final StatementCache statements = new StatementCache();
+
 	/**
 	 * Creates the store on the application's DataSource, storing the context of every
 	 * observed enqueue.
@@ -135,21 +143,24 @@ public class JobTraceContexts {
 		if (jobIds.isEmpty()) {
 			return Map.of();
 		}
-		Map<Long, Row> rows = new HashMap<>();
-		HonkerDialect known = this.dialect;
-		if (known == null) {
-			known = HonkerDialect.of(connection);
+		String sql = this.findAll;
+		if (sql == null) {
+			HonkerDialect known = HonkerDialect.of(connection);
 			this.dialect = known;
+			sql = FIND_ALL.formatted(known.idsOfJsonArray());
+			this.findAll = sql;
 		}
-		try (PreparedStatement statement = connection.prepareStatement(FIND_ALL.formatted(known.idsOfJsonArray()))) {
-			statement.setString(1, SqliteSupport.jsonIds(jobIds));
+		String ids = SqliteSupport.jsonIds(jobIds);
+		return this.statements.run(connection, sql, (statement) -> {
+			statement.setString(1, ids);
+			Map<Long, Row> rows = new HashMap<>();
 			try (ResultSet result = statement.executeQuery()) {
 				while (result.next()) {
 					rows.put(result.getLong(1), new Row(result.getString(2), result.getLong(3)));
 				}
 			}
-		}
-		return rows;
+			return rows;
+		});
 	}
 
 	/**

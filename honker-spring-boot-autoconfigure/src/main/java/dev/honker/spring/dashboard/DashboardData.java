@@ -11,6 +11,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
 import dev.honker.spring.core.DeadJobPage;
 import dev.honker.spring.core.HonkerStats;
 import dev.honker.spring.core.JobCursor;
@@ -47,6 +51,8 @@ final class DashboardData {
 	static final Duration WORKER_MEMORY = Duration.ofMinutes(10);
 
 	static final int DEFAULT_PAGE_SIZE = 25;
+
+	private static final Log logger = LogFactory.getLog(DashboardData.class);
 
 	private final HonkerStats stats;
 
@@ -87,6 +93,23 @@ final class DashboardData {
 			.toList();
 		return new Overview(this.clock.millis(), new ArrayList<>(queues.values()), this.throughput.buckets(), workers(),
 				listenerRows, schedules, topics());
+	}
+
+	/**
+	 * The statistics' {@linkplain HonkerStats#changeStamp() change stamp}, or
+	 * {@code null} when it cannot be read (a schema without one of its tables, a failed
+	 * read): the caller then refreshes as if it changed.
+	 */
+	@Nullable String changeStamp() {
+		try {
+			return this.stats.changeStamp();
+		}
+		catch (RuntimeException ex) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Honker dashboard: reading the change stamp failed: " + ex.getMessage());
+			}
+			return null;
+		}
 	}
 
 	/**

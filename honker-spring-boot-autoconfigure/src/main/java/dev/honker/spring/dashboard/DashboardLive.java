@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -20,9 +21,13 @@ import dev.honker.spring.web.HonkerEvents;
  * by the {@link HonkerEvents} thread (a {@linkplain HonkerEvents.Feed feed} of it), which
  * the commit watcher wakes: there is one events thread and one watcher subscription for
  * the dashboard and the application's own event streams. After a commit (in any process)
- * it builds the overview once, at most once per update interval, and sends it to every
- * page. While nothing commits it sends only a comment every {@link #KEEP_ALIVE}, to
- * notice pages that went away, and reads nothing.
+ * it reads a cheap {@linkplain dev.honker.spring.core.HonkerStats#changeStamp() change
+ * stamp} of the job tables, at most once per update interval, and only when that changed
+ * (or after {@link #REFRESH_UNCHANGED_AFTER} without a refresh, for the changes the stamp
+ * does not see), builds the overview and sends it to every page: a commit that touched no
+ * job, such as the scheduler leader's lock renewal every 30 s, costs one cheap read
+ * instead of the overview's counts. While nothing commits it sends only a comment every
+ * {@link #KEEP_ALIVE}, to notice pages that went away, and reads nothing.
  */
 final class DashboardLive implements HonkerEvents.Feed {
 
@@ -32,11 +37,20 @@ final class DashboardLive implements HonkerEvents.Feed {
 
 	static final String EVENT = "overview";
 
+	/**
+	 * How long after the last refresh a commit refreshes the pages even though the change
+	 * stamp did not change, for the changes it does not see (a cancelled pending job,
+	 * time passing).
+	 */
+	static final Duration REFRESH_UNCHANGED_AFTER = Duration.ofMinutes(5);
+
 	private static final Log logger = LogFactory.getLog(DashboardLive.class);
 
 	private final HonkerEvents events;
 
 	private final Supplier<String> overview;
+
+	private final Supplier<@Nullable String> changeStamp;
 
 	private final Duration updateInterval;
 
@@ -44,7 +58,18 @@ final class DashboardLive implements HonkerEvents.Feed {
 
 	private volatile boolean stopped;
 
-	private volatile long commitsSeen;
+	private volatile long refreshes;
+
+	private volatile long changeChecks;
+
+	/** The change stamp read before the overview last sent to the pages. */
+	private volatile @Nullable String lastStamp;
+
+	/** When {@link #lastStamp} was read. */
+	private volatile Instant stampedAt = Instant.EPOCH;
+
+	/** Set by {@link #signal()}: refresh even if the change stamp did not change. */
+	private final AtomicBoolean forced = new AtomicBoolean();
 
 	private boolean feeding;
 
@@ -58,11 +83,15 @@ final class DashboardLive implements HonkerEvents.Feed {
 	 * Creates the live updates.
 	 * @param events the events thread that calls this feed after commits
 	 * @param overview builds the overview's JSON text
+	 * @param changeStamp reads the change stamp, or returns {@code null} when it cannot
+	 * (every commit then refreshes)
 	 * @param updateInterval the shortest time between two updates
 	 */
-	DashboardLive(HonkerEvents events, Supplier<String> overview, Duration updateInterval) {
+	DashboardLive(HonkerEvents events, Supplier<String> overview, Supplier<@Nullable String> changeStamp,
+			Duration updateInterval) {
 		this.events = events;
 		this.overview = overview;
+		this.changeStamp = changeStamp;
 		this.updateInterval = updateInterval;
 	}
 
@@ -76,24 +105,40 @@ final class DashboardLive implements HonkerEvents.Feed {
 				page.error(new IllegalStateException("the application is stopping"));
 				return;
 			}
+			boolean first = this.pages.isEmpty();
+			String stamp = this.changeStamp.get();
 			this.pages.add(page);
 			if (send(page, this.overview.get())) {
+				if (first) {
+					this.lastStamp = stamp;
+					this.stampedAt = Instant.now();
+				}
 				feed();
 			}
 		}, STREAM_TIMEOUT);
 	}
 
-	/** Sends an update soon, as if a commit happened. */
+	/** Sends an update soon, even if the change stamp did not change. */
 	void signal() {
+		this.forced.set(true);
 		this.events.wake();
 	}
 
 	/**
-	 * How many wakes (one or more commits each) the feed has seen while pages were open;
-	 * compare two readings to tell whether anything committed in between.
+	 * How many times the feed refreshed the open pages after a change; compare two
+	 * readings to tell whether the job tables changed in between (as far as the change
+	 * stamp tells).
 	 */
-	long commitsSeen() {
-		return this.commitsSeen;
+	long refreshes() {
+		return this.refreshes;
+	}
+
+	/**
+	 * How many times the feed read the change stamp after commits, whether or not it then
+	 * refreshed the pages.
+	 */
+	long changeChecks() {
+		return this.changeChecks;
 	}
 
 	/** The number of open pages. */
@@ -133,16 +178,24 @@ final class DashboardLive implements HonkerEvents.Feed {
 		}
 		Instant now = Instant.now();
 		if (committed) {
-			this.commitsSeen++;
 			this.updatePending = true;
 		}
 		Instant earliest = this.lastUpdate.plus(this.updateInterval);
 		if (this.updatePending && !now.isBefore(earliest)) {
 			this.updatePending = false;
-			this.lastUpdate = now;
-			String json = this.overview.get();
-			this.pages.forEach(page -> send(page, json));
-			this.nextKeepAlive = Instant.now().plus(KEEP_ALIVE);
+			boolean forced = this.forced.getAndSet(false);
+			String stamp = this.changeStamp.get();
+			this.changeChecks++;
+			if (forced || stamp == null || !stamp.equals(this.lastStamp)
+					|| !now.isBefore(this.stampedAt.plus(REFRESH_UNCHANGED_AFTER))) {
+				this.lastStamp = stamp;
+				this.stampedAt = now;
+				this.refreshes++;
+				this.lastUpdate = now;
+				String json = this.overview.get();
+				this.pages.forEach(page -> send(page, json));
+				this.nextKeepAlive = Instant.now().plus(KEEP_ALIVE);
+			}
 		}
 		else if (!now.isBefore(this.nextKeepAlive)) {
 			this.pages.forEach(this::keepAlive);

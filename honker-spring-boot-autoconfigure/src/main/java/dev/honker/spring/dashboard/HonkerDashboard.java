@@ -50,8 +50,9 @@ import dev.honker.spring.web.HonkerEvents;
  *
  * <p>
  * As a lifecycle, it reads {@link HonkerStats#counters()} every 10 seconds for the
- * throughput chart, while someone looks: while a page has live updates open and something
- * committed since the last reading, or within 5 minutes of a read of the JSON API.
+ * throughput chart, while someone looks: while a page has live updates open and they were
+ * refreshed after a change since the last reading, or within 5 minutes of a read of the
+ * JSON API.
  */
 public class HonkerDashboard implements SmartLifecycle {
 
@@ -77,7 +78,7 @@ public class HonkerDashboard implements SmartLifecycle {
 
 	private volatile Instant lastRead = Instant.EPOCH;
 
-	private long commitsAtLastSample = -1;
+	private long refreshesAtLastSample = -1;
 
 	/**
 	 * Creates the dashboard.
@@ -108,7 +109,13 @@ public class HonkerDashboard implements SmartLifecycle {
 		this.data = new DashboardData(stats, listeners, leader, this.throughput, Clock.systemUTC());
 		this.api = new DashboardApi(this.data, deadLetters, listeners, schedules);
 		this.pages = new DashboardPages(basePath);
-		this.live = (events != null) ? new DashboardLive(events, this.api::overviewJson, updateInterval) : null;
+		this.live = (events != null)
+				? new DashboardLive(events, this.api::overviewJson, this.data::changeStamp, updateInterval) : null;
+	}
+
+	/** The live updates of the pages, or {@code null} when the page polls. */
+	@Nullable DashboardLive live() {
+		return this.live;
 	}
 
 	/**
@@ -207,17 +214,18 @@ public class HonkerDashboard implements SmartLifecycle {
 
 	/**
 	 * Closes a throughput bucket: reads the counters while someone looks at the
-	 * dashboard, and only if something committed when a page's live updates tell.
+	 * dashboard, and, while a page has live updates open, only if they were refreshed
+	 * after a change since the last reading.
 	 */
 	private void sampleThroughput() {
 		Instant now = Instant.now();
 		if (this.live != null && this.live.pageCount() > 0) {
-			long commits = this.live.commitsSeen();
-			if (commits == this.commitsAtLastSample) {
+			long refreshes = this.live.refreshes();
+			if (refreshes == this.refreshesAtLastSample) {
 				this.throughput.unchanged(now);
 				return;
 			}
-			this.commitsAtLastSample = commits;
+			this.refreshesAtLastSample = refreshes;
 		}
 		else if (Duration.between(this.lastRead, now).compareTo(VIEWED_WITHIN) > 0) {
 			this.throughput.pause();

@@ -24,7 +24,8 @@ import dev.honker.spring.observation.HonkerObservation;
  * stored at enqueue, so the span continues the enqueueing trace, in whichever process
  * enqueued it; the containers of {@link HonkerListenerContainerFactory} read those
  * contexts in the claim transaction, one query per claimed batch. Runs first among the
- * interceptors, and so ends last.
+ * interceptors, and so ends last. The observation stops before its scope closes, so that
+ * the handlers of the stop (meters, span end) see the job's span as the current one.
  */
 public class ObservationJobInterceptor implements JobInterceptor, Ordered {
 
@@ -81,8 +82,15 @@ public class ObservationJobInterceptor implements JobInterceptor, Ordered {
 		if (context.failure() != null) {
 			running.observation().error(context.failure());
 		}
-		running.scope().close();
-		running.observation().stop();
+		// Stopped while still in scope: a tracing-aware meter handler records the meters
+		// in the span's scope, and with the span already current it opens no second scope
+		// (nor copies the log correlation entries again) for every job.
+		try {
+			running.observation().stop();
+		}
+		finally {
+			running.scope().close();
+		}
 	}
 
 	/** The store whose contexts this interceptor continues, or {@code null}. */

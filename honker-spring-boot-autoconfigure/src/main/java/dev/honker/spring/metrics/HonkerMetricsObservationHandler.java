@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Function;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
@@ -60,6 +63,9 @@ public class HonkerMetricsObservationHandler implements MeterObservationHandler<
 	 */
 	private final Map<MeterKey, Meter> meters = new ConcurrentHashMap<>();
 
+	/** The meters of jobs, by queue, then by listener. */
+	private final Map<String, Map<String, JobMeters>> jobMeters = new ConcurrentHashMap<>();
+
 	/**
 	 * Creates the handler.
 	 * @param registry the registry the meters go to
@@ -82,13 +88,14 @@ public class HonkerMetricsObservationHandler implements MeterObservationHandler<
 	public void onStart(Observation.Context context) {
 		if (context instanceof HonkerJobContext job) {
 			job.put(STARTED, System.nanoTime());
+			JobMeters meters = jobMeters(job);
 			if (job.getRunAt() != null && job.getClaimedAt() != null) {
-				timer(WAIT, job, null).record(nonNegative(Duration.between(job.getRunAt(), job.getClaimedAt())));
+				meters.waiting().record(nonNegativeNanos(job.getRunAt(), job.getClaimedAt()), TimeUnit.NANOSECONDS);
 			}
 			Instant enqueuedAt = job.getEnqueuedAt();
 			if (enqueuedAt != null && job.getAttempt() == 1 && job.getRunAt() != null
 					&& !job.getRunAt().isAfter(enqueuedAt)) {
-				timer(WAKE_LATENCY, job, null).record(nonNegative(Duration.between(enqueuedAt, job.getClaimedAt())));
+				meters.wakeLatency().record(nonNegativeNanos(enqueuedAt, job.getClaimedAt()), TimeUnit.NANOSECONDS);
 			}
 		}
 	}
@@ -101,21 +108,14 @@ public class HonkerMetricsObservationHandler implements MeterObservationHandler<
 			}
 		}
 		else if (context instanceof HonkerJobContext job && job.getOutcome() != null) {
-			String counter = switch (job.getOutcome()) {
-				case SUCCESS -> "honker.jobs.completed";
-				case RETRY -> "honker.jobs.retried";
-				case DEAD -> "honker.jobs.dead";
-				case MOVED, DISCARDED, ABANDONED -> null;
-			};
+			JobMeters meters = jobMeters(job);
+			Counter counter = meters.counter(job.getOutcome());
 			if (counter != null) {
-				Counter found = (Counter) this.meters.computeIfAbsent(
-						new MeterKey(counter, job.getQueue(), job.getListenerId(), null),
-						key -> Counter.builder(key.name()).tags(key.tags()).register(this.registry));
-				found.increment();
+				counter.increment();
 			}
 			Long started = job.get(STARTED);
 			if (started != null) {
-				timer(DURATION, job, job.getOutcome().tag()).record(Duration.ofNanos(System.nanoTime() - started));
+				meters.duration(job.getOutcome()).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
 			}
 		}
 	}
@@ -125,7 +125,7 @@ public class HonkerMetricsObservationHandler implements MeterObservationHandler<
 	 * transaction: jobs rolled back with their transaction were never enqueued.
 	 */
 	private void countEnqueuedOnCommit(String queue, int jobs) {
-		Counter counter = (Counter) this.meters.computeIfAbsent(new MeterKey(ENQUEUED, queue, null, null),
+		Counter counter = (Counter) meter(new MeterKey(ENQUEUED, queue, null, null),
 				key -> Counter.builder(key.name())
 					.description("Jobs enqueued")
 					.tags(key.tags())
@@ -145,16 +145,36 @@ public class HonkerMetricsObservationHandler implements MeterObservationHandler<
 		}
 	}
 
-	private Timer timer(String name, HonkerJobContext job, @Nullable String outcome) {
-		return (Timer) this.meters.computeIfAbsent(new MeterKey(name, job.getQueue(), job.getListenerId(), outcome),
-				key -> Timer.builder(name)
+	/**
+	 * The meters of a job's queue and listener, registered on the first job of that pair
+	 * and then found by two map reads, without a key object or a registry lookup per job.
+	 */
+	private JobMeters jobMeters(HonkerJobContext job) {
+		Map<String, JobMeters> ofQueue = this.jobMeters.get(job.getQueue());
+		if (ofQueue == null) {
+			ofQueue = this.jobMeters.computeIfAbsent(job.getQueue(), (queue) -> new ConcurrentHashMap<>());
+		}
+		JobMeters found = ofQueue.get(job.getListenerId());
+		if (found == null) {
+			found = ofQueue.computeIfAbsent(job.getListenerId(), (listener) -> new JobMeters(job.getQueue(), listener));
+		}
+		return found;
+	}
+
+	private Meter meter(MeterKey key, Function<MeterKey, Meter> register) {
+		return this.meters.computeIfAbsent(key, register);
+	}
+
+	private Timer timer(String name, String queue, String listener, @Nullable String outcome) {
+		return (Timer) meter(new MeterKey(name, queue, listener, outcome),
+				(key) -> Timer.builder(name)
 					.description(TIMER_DESCRIPTIONS.get(name))
 					.tags(key.tags())
 					.register(this.registry));
 	}
 
-	private static Duration nonNegative(Duration duration) {
-		return duration.isNegative() ? Duration.ZERO : duration;
+	private static long nonNegativeNanos(Instant from, Instant to) {
+		return Math.max(0, Duration.between(from, to).toNanos());
 	}
 
 	private static final String ENQUEUED = "honker.jobs.enqueued";
@@ -167,6 +187,81 @@ public class HonkerMetricsObservationHandler implements MeterObservationHandler<
 
 	private static final Map<String, String> TIMER_DESCRIPTIONS = Map.of(WAIT, "Time from a job's run_at to its claim",
 			WAKE_LATENCY, "Time from a due job's enqueue to its claim", DURATION, "Time a listener's handler took");
+
+	/**
+	 * The meters of the jobs of one queue and listener, each registered on its first use:
+	 * the wait and wake latency timers, and by outcome the duration timer and the
+	 * counter.
+	 */
+	private final class JobMeters {
+
+		private final String queue;
+
+		private final String listener;
+
+		private final Timer waiting;
+
+		private final AtomicReferenceArray<Timer> durations = new AtomicReferenceArray<>(
+				HonkerJobContext.Outcome.values().length);
+
+		private final AtomicReferenceArray<Counter> counters = new AtomicReferenceArray<>(
+				HonkerJobContext.Outcome.values().length);
+
+		private volatile @Nullable Timer wakeLatency;
+
+		JobMeters(String queue, String listener) {
+			this.queue = queue;
+			this.listener = listener;
+			this.waiting = timer(WAIT, queue, listener, null);
+		}
+
+		Timer waiting() {
+			return this.waiting;
+		}
+
+		Timer wakeLatency() {
+			Timer timer = this.wakeLatency;
+			if (timer == null) {
+				timer = timer(WAKE_LATENCY, this.queue, this.listener, null);
+				this.wakeLatency = timer;
+			}
+			return timer;
+		}
+
+		Timer duration(HonkerJobContext.Outcome outcome) {
+			Timer timer = this.durations.get(outcome.ordinal());
+			if (timer == null) {
+				timer = timer(DURATION, this.queue, this.listener, outcome.tag());
+				this.durations.set(outcome.ordinal(), timer);
+			}
+			return timer;
+		}
+
+		/**
+		 * The counter of an outcome, or {@code null} for outcomes that are not counted.
+		 */
+		@Nullable Counter counter(HonkerJobContext.Outcome outcome) {
+			String name = switch (outcome) {
+				case SUCCESS -> "honker.jobs.completed";
+				case RETRY -> "honker.jobs.retried";
+				case DEAD -> "honker.jobs.dead";
+				case MOVED, DISCARDED, ABANDONED -> null;
+			};
+			if (name == null) {
+				return null;
+			}
+			Counter counter = this.counters.get(outcome.ordinal());
+			if (counter == null) {
+				counter = (Counter) meter(new MeterKey(name, this.queue, this.listener, null),
+						(key) -> Counter.builder(key.name())
+							.tags(key.tags())
+							.register(HonkerMetricsObservationHandler.this.registry));
+				this.counters.set(outcome.ordinal(), counter);
+			}
+			return counter;
+		}
+
+	}
 
 	/** A meter's name and tags; {@code null} tags are absent. */
 	private record MeterKey(String name, String queue, @Nullable String listener, @Nullable String outcome) {

@@ -4,6 +4,7 @@ import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 import java.util.Map;
 
+import io.micrometer.common.KeyValues;
 import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.ReceiverContext;
 
@@ -30,6 +31,12 @@ public class HonkerJobContext extends ReceiverContext<Map<String, String>> {
 	private final @Nullable Instant enqueuedAt;
 
 	private @Nullable Outcome outcome;
+
+	/**
+	 * The job's high-cardinality key values of the default convention, built on the
+	 * observation's start and reused on its stop.
+	 */
+	private @Nullable KeyValues jobKeyValues;
 
 	/**
 	 * Creates the context of a claimed job.
@@ -103,6 +110,14 @@ public class HonkerJobContext extends ReceiverContext<Map<String, String>> {
 	 */
 	public void setOutcome(Outcome outcome) {
 		this.outcome = outcome;
+	}
+
+	@Nullable KeyValues jobKeyValues() {
+		return this.jobKeyValues;
+	}
+
+	void jobKeyValues(KeyValues keyValues) {
+		this.jobKeyValues = keyValues;
 	}
 
 	/** How a run of a job ended, the {@code outcome} tag of metrics and observations. */

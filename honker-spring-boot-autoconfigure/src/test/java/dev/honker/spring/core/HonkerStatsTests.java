@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.honker.spring.listener.HonkerTestPool;
 
@@ -170,6 +172,62 @@ class HonkerStatsTests {
 			.containsExactly("SEARCH _honker_dead USING COVERING INDEX honker_spring_dead_queue (queue=?)");
 		assertThat(this.stats.queue("q1").dead()).isEqualTo(17);
 		assertThat(this.stats.queues()).extracting(QueueStats::dead).containsExactly(16L, 17L, 17L);
+	}
+
+	@Test
+	void changeStampChangesWithJobsSchedulesAndStreamsButNotWithALockRenewal() {
+		this.jdbc.queryForObject("SELECT honker_scheduler_register('often', 'pings', '@every 10s', '{}', 0, NULL)",
+				Long.class);
+		List<String> stamps = new ArrayList<>();
+		stamps.add(this.stats.changeStamp());
+		long first = this.jdbc.queryForObject("SELECT honker_enqueue('mail', '{}', NULL, NULL, 0, 3, NULL)",
+				Long.class);
+		stamps.add(this.stats.changeStamp());
+		this.jdbc.queryForObject("SELECT honker_enqueue('mail', '{}', NULL, NULL, 0, 3, NULL)", Long.class);
+		stamps.add(this.stats.changeStamp());
+		this.jdbc.queryForObject("SELECT honker_claim_batch('mail', 'w1', 1, 300)", String.class);
+		stamps.add(this.stats.changeStamp());
+		this.jdbc.queryForObject("SELECT honker_heartbeat(?, 'w1', 900)", Long.class, first);
+		stamps.add(this.stats.changeStamp());
+		// an acknowledgement and a claim that leave as many jobs processing
+		this.jdbc.queryForObject("SELECT honker_ack(?, 'w1')", Long.class, first);
+		this.jdbc.queryForObject("SELECT honker_claim_batch('mail', 'w1', 1, 900)", String.class);
+		stamps.add(this.stats.changeStamp());
+		this.jdbc.queryForObject("SELECT honker_fail(?, 'w1', 'boom')", Long.class, first + 1);
+		stamps.add(this.stats.changeStamp());
+		new HonkerDeadLetters(this.pool).requeue(first + 1);
+		stamps.add(this.stats.changeStamp());
+		// a claim and its acknowledgement between two readings
+		this.jdbc.queryForObject("SELECT honker_claim_batch('mail', 'w1', 1, 300)", String.class);
+		this.jdbc.queryForObject("SELECT honker_ack(?, 'w1')", Long.class, first + 1);
+		stamps.add(this.stats.changeStamp());
+		// a claim acknowledged in its own transaction
+		long third = this.jdbc.queryForObject("SELECT honker_enqueue('mail', '{}', NULL, NULL, 0, 3, NULL)",
+				Long.class);
+		stamps.add(this.stats.changeStamp());
+		new TransactionTemplate(new JdbcTransactionManager(this.pool)).executeWithoutResult(status -> {
+			this.jdbc.queryForObject("SELECT honker_claim_batch('mail', 'w1', 1, 300)", String.class);
+			this.jdbc.queryForObject("SELECT honker_ack(?, 'w1')", Long.class, third);
+		});
+		stamps.add(this.stats.changeStamp());
+		this.jdbc.queryForObject("SELECT honker_scheduler_pause('often')", Long.class);
+		stamps.add(this.stats.changeStamp());
+		this.jdbc.queryForObject("SELECT honker_stream_publish('orders', NULL, '{}')", Long.class);
+		stamps.add(this.stats.changeStamp());
+		this.jdbc.queryForObject("SELECT honker_stream_save_offset('billing', 'orders', 1)", Long.class);
+		stamps.add(this.stats.changeStamp());
+		for (int i = 1; i < stamps.size(); i++) {
+			assertThat(stamps.get(i)).as("after change %d", i).isNotEqualTo(stamps.get(i - 1));
+		}
+		String before = this.stats.changeStamp();
+		this.jdbc.queryForObject("SELECT honker_lock_acquire('honker-scheduler', 'leader', 60)", Long.class);
+		this.jdbc.queryForObject("SELECT honker_lock_renew('honker-scheduler', 'leader', 60)", Long.class);
+		assertThat(this.stats.changeStamp()).as("after a lock renewal").isEqualTo(before);
+		assertThat(plan(HonkerStats.CHANGE_STAMP)).filteredOn(line -> line.contains("_honker_live"))
+			.hasSize(3)
+			.allMatch(line -> line.contains("COVERING INDEX _honker_live_processing_deadline"));
+		assertThat(plan(HonkerStats.NEXT_CLAIM)).anyMatch(line -> line.contains("USING INDEX _honker_live_claim"))
+			.noneMatch(line -> line.contains("TEMP B-TREE"));
 	}
 
 	private List<String> plan(String sql) {

@@ -49,4 +49,27 @@ class JobTraceContextsTests {
 		});
 	}
 
+	@Test
+	void findAllPreparesItsReadOncePerConnectionAndSeesRowsWrittenSince() {
+		TemplateContexts.runner(this.directory.resolve("app.db")).run(context -> {
+			DataSource dataSource = context.getBean(DataSource.class);
+			JobTraceContexts contexts = new JobTraceContexts(dataSource, JsonMapper.shared());
+			contexts.createTable();
+			JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+			for (long id = 1; id <= 3; id++) {
+				try (Connection connection = dataSource.getConnection()) {
+					assertThat(contexts.findAll(connection, List.of(id))).as("job %d before its row", id).isEmpty();
+				}
+				jdbc.update("INSERT INTO " + JobTraceContexts.TABLE + " VALUES (?, ?, ?)", id, "{\"b3\":\"1-2-1\"}",
+						id);
+				try (Connection connection = dataSource.getConnection()) {
+					connection.setAutoCommit(false);
+					assertThat(contexts.findAll(connection, List.of(1L, 2L, 3L)).keySet()).as("after job %d's row", id)
+						.hasSize((int) id);
+					connection.commit();
+				}
+			}
+		});
+	}
+
 }

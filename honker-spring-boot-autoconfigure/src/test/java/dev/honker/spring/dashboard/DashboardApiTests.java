@@ -24,10 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.honker.spring.core.HonkerTemplate;
 import dev.honker.spring.core.JobOptions;
 import dev.honker.spring.listener.HonkerListenerEndpointRegistry;
+import dev.honker.spring.scheduler.HonkerSchedulerLeader;
 import dev.honker.spring.scheduler.HonkerSchedules;
 import dev.honker.spring.scheduler.ScheduleDefinition;
 
@@ -236,6 +238,44 @@ class DashboardApiTests {
 	@Test
 	void theEventStreamSendsTheOverviewAfterACommit() throws Exception {
 		pauseListener("mailer");
+		LinkedBlockingQueue<String> data = openEvents();
+		String initial = data.poll(30, TimeUnit.SECONDS);
+		assertThat(initial).contains("\"queues\":[", "\"name\":\"emails\"", "\"pending\":0");
+		assertThat(this.context.getBean(HonkerDashboard.class).getLivePageCount()).isEqualTo(1);
+		this.honker.enqueue("emails", "live");
+		// other commits (the scheduler leader taking its lock) may send an update first
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		String update = "";
+		while (!update.contains("\"name\":\"emails\",\"pending\":1") && System.nanoTime() < deadline) {
+			String next = data.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+			update = (next != null) ? next : update;
+		}
+		assertThat(update).contains("\"name\":\"emails\",\"pending\":1");
+	}
+
+	@Test
+	void aCommitThatChangesNoJobSendsNoUpdate() throws Exception {
+		pauseListener("mailer");
+		LinkedBlockingQueue<String> data = openEvents();
+		assertThat(data.poll(30, TimeUnit.SECONDS)).contains("\"name\":\"emails\",\"pending\":0");
+		DashboardLive live = this.context.getBean(HonkerDashboard.class).live();
+		await().atMost(LONG).until(() -> this.context.getBean(HonkerSchedulerLeader.class).isLeader());
+		long checks = live.changeChecks();
+		long refreshes = live.refreshes();
+		data.clear();
+		JdbcTemplate jdbc = this.context.getBean(JdbcTemplate.class);
+		assertThat(jdbc.queryForObject("SELECT honker_lock_acquire('report-export', 'test', 60)", Long.class))
+			.isEqualTo(1);
+		await().atMost(LONG).until(() -> live.changeChecks() > checks);
+		assertThat(live.refreshes()).as("refreshes after a lock was taken").isEqualTo(refreshes);
+		assertThat(data).as("updates sent after a lock was taken").isEmpty();
+		this.honker.enqueue("emails", "live");
+		assertThat(data.poll(30, TimeUnit.SECONDS)).contains("\"name\":\"emails\",\"pending\":1");
+		assertThat(live.refreshes()).isEqualTo(refreshes + 1);
+	}
+
+	/** Opens the page's event stream; its {@code data} lines go to the queue returned. */
+	private LinkedBlockingQueue<String> openEvents() throws Exception {
 		HttpRequest request = HttpRequest.newBuilder(URI.create(this.base + "/api/events"))
 			.header("Accept", "text/event-stream")
 			.build();
@@ -258,18 +298,7 @@ class DashboardApiTests {
 		});
 		reader.setDaemon(true);
 		reader.start();
-		String initial = data.poll(30, TimeUnit.SECONDS);
-		assertThat(initial).contains("\"queues\":[", "\"name\":\"emails\"", "\"pending\":0");
-		assertThat(this.context.getBean(HonkerDashboard.class).getLivePageCount()).isEqualTo(1);
-		this.honker.enqueue("emails", "live");
-		// other commits (the scheduler leader taking its lock) may send an update first
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-		String update = "";
-		while (!update.contains("\"name\":\"emails\",\"pending\":1") && System.nanoTime() < deadline) {
-			String next = data.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-			update = (next != null) ? next : update;
-		}
-		assertThat(update).contains("\"name\":\"emails\",\"pending\":1");
+		return data;
 	}
 
 	private void pauseListener(String id) {
