@@ -21,7 +21,10 @@ import java.util.stream.Stream;
 /**
  * A real PostgreSQL server for the tests, started once per JVM from Debian's
  * {@code postgresql} package ({@code /usr/lib/postgresql/<version>/bin}; {@code .ci/run}
- * installs it) and stopped by a shutdown hook.
+ * installs it) and stopped by a shutdown hook. A JVM killed before its hook ran (such as
+ * a test fork that Surefire kills when it exits too slowly) leaves its server running:
+ * each server's directory names the JVM that owns it ({@value #OWNER_FILE}), and the next
+ * start stops and deletes the servers whose JVM is gone.
  *
  * <p>
  * The server runs {@code initdb} and {@code pg_ctl} in a temporary directory, listens on
@@ -46,6 +49,10 @@ public final class PostgresTestServer implements AutoCloseable {
 	public static final String USER = "honker";
 
 	private static final Path DEBIAN_ROOT = Path.of("/usr/lib/postgresql");
+
+	private static final String DIRECTORY_PREFIX = "honker-postgres";
+
+	private static final String OWNER_FILE = "owner.pid";
 
 	private static final AtomicInteger DATABASES = new AtomicInteger();
 
@@ -156,6 +163,7 @@ public final class PostgresTestServer implements AutoCloseable {
 	private static PostgresTestServer start(List<String> listenAddresses, List<String> trustedClients) {
 		Path binaries = findBinaries();
 		List<String> runAs = runAs();
+		stopOrphans(binaries, runAs);
 		IllegalStateException failure = null;
 		for (int attempt = 0; attempt < 3; attempt++) {
 			Path directory = createDirectory(runAs);
@@ -312,10 +320,50 @@ public final class PostgresTestServer implements AutoCloseable {
 		}
 	}
 
-	/** A temporary directory that the server's user owns. */
+	/**
+	 * Stops and deletes the servers of this machine whose owning JVM is gone. A server
+	 * another JVM is starting or stopping at the same time may fail to stop here; that
+	 * JVM deals with it.
+	 */
+	private static void stopOrphans(Path binaries, List<String> runAs) {
+		Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
+		try (Stream<Path> directories = Files.list(temporary)) {
+			for (Path directory : directories
+				.filter((path) -> path.getFileName().toString().startsWith(DIRECTORY_PREFIX))
+				.filter((path) -> Files.isRegularFile(path.resolve(OWNER_FILE)))
+				.toList()) {
+				if (!ownerIsAlive(directory)) {
+					try {
+						new PostgresTestServer(binaries, directory, runAs, 0, List.of(), List.of()).stop();
+					}
+					catch (IllegalStateException | UncheckedIOException ex) {
+						// stopped or deleted meanwhile by another JVM
+					}
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot list " + temporary, ex);
+		}
+	}
+
+	private static boolean ownerIsAlive(Path directory) {
+		try {
+			long pid = Long.parseLong(Files.readString(directory.resolve(OWNER_FILE)).strip());
+			return ProcessHandle.of(pid).isPresent();
+		}
+		catch (IOException | NumberFormatException ex) {
+			return true;
+		}
+	}
+
+	/**
+	 * A temporary directory that the server's user owns, naming this JVM as its owner.
+	 */
 	private static Path createDirectory(List<String> runAs) {
 		try {
-			Path directory = Files.createTempDirectory("honker-postgres");
+			Path directory = Files.createTempDirectory(DIRECTORY_PREFIX);
+			Files.writeString(directory.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
 			if (!runAs.isEmpty()) {
 				String user = runAs.get(2);
 				Process chown = new ProcessBuilder("chown", user, directory.toString()).inheritIO().start();

@@ -15,9 +15,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.jdbc.core.JdbcTemplate;
-import com.zaxxer.hikari.HikariDataSource;
-
 import dev.honker.postgres.PostgresTestServer;
 
 /**
@@ -39,11 +36,9 @@ class PostgresNetworkNamespaceTests {
 	@TempDir
 	Path dir;
 
-	private String database;
+	private String databaseName;
 
-	private HikariDataSource pool;
-
-	private JdbcTemplate jdbc;
+	private PostgresWorkerDatabase database;
 
 	@BeforeAll
 	static void createNamespacesAndServer() {
@@ -68,17 +63,13 @@ class PostgresNetworkNamespaceTests {
 
 	@BeforeEach
 	void createDatabase() {
-		this.database = server.createDatabaseName();
-		this.pool = PostgresTestPool.pool(server.jdbcUrl(this.database));
-		this.jdbc = new JdbcTemplate(this.pool);
-		this.jdbc
-			.execute("CREATE TABLE effects (job_id BIGINT NOT NULL, attempt BIGINT NOT NULL, pid BIGINT NOT NULL)");
-		this.jdbc.execute("CREATE TABLE started (job_id BIGINT NOT NULL, pid BIGINT NOT NULL)");
+		this.databaseName = server.createDatabaseName();
+		this.database = new PostgresWorkerDatabase(server.jdbcUrl(this.databaseName));
 	}
 
 	@AfterEach
-	void closePool() {
-		this.pool.close();
+	void closeDatabase() {
+		this.database.close();
 	}
 
 	@Test
@@ -91,9 +82,7 @@ class PostgresNetworkNamespaceTests {
 						"--honker.listener.concurrency=4"));
 			}
 			await().atMost(LONG).until(() -> running(workers) && clientAddresses().size() == 2);
-			this.jdbc
-				.queryForObject("SELECT count(honker_enqueue('shared', '{\"n\":' || n || '}', NULL, NULL, 0, 3, NULL))"
-						+ " FROM generate_series(1, ?) AS n", Long.class, jobs);
+			this.database.enqueue("shared", 1, jobs);
 			await().atMost(LONG)
 				.pollInterval(Duration.ofMillis(500))
 				.until(() -> count("SELECT count(*) FROM _honker_live") == 0);
@@ -106,16 +95,12 @@ class PostgresNetworkNamespaceTests {
 		finally {
 			workers.forEach(ChildJvm::close);
 		}
-		assertThat(count("SELECT count(*) FROM effects")).isEqualTo(jobs);
-		assertThat(count("SELECT count(DISTINCT job_id) FROM effects")).isEqualTo(jobs);
-		assertThat(count("SELECT count(*) FROM effects WHERE attempt <> 1")).isZero();
-		assertThat(count("SELECT count(*) FROM _honker_dead")).isZero();
-		assertThat(count("SELECT count(DISTINCT pid) FROM effects")).as("both workers took jobs").isEqualTo(2);
+		this.database.assertEachJobRanOnceOnItsFirstAttempt(jobs, 2);
 	}
 
 	@Test
 	void claimsOfAWorkerKilledWithSigkillAreCompletedByTheWorkerInTheOtherNamespace() throws Exception {
-		enqueue("crash", 0, 2);
+		this.database.enqueue("crash", 0, 2);
 		long killedPid;
 		long survivorPid;
 		try (ChildJvm blocked = worker(0, "crash", "block", "--honker.listener.visibility-timeout=2s",
@@ -124,7 +109,7 @@ class PostgresNetworkNamespaceTests {
 			await().atMost(LONG).until(() -> running(List.of(blocked)) && count("SELECT count(*) FROM started") == 2);
 			try (ChildJvm survivor = worker(1, "crash", "effect", "--honker.listener.visibility-timeout=2s")) {
 				survivorPid = survivor.handle().pid();
-				enqueue("crash", 2, 3);
+				this.database.enqueue("crash", 2, 3);
 				await().atMost(LONG).until(() -> count("SELECT count(*) FROM effects") == 3);
 				assertThat(count("SELECT count(*) FROM _honker_live WHERE state = 'processing' AND worker_id LIKE '%:"
 						+ killedPid + ":worker:%'"))
@@ -150,18 +135,11 @@ class PostgresNetworkNamespaceTests {
 	 */
 	private ChildJvm worker(int host, String queue, String mode, String... more) throws Exception {
 		List<String> args = new ArrayList<>(
-				List.of("--spring.datasource.url=" + server.jdbcUrl(namespaces.hostAddress(host), this.database),
+				List.of("--spring.datasource.url=" + server.jdbcUrl(namespaces.hostAddress(host), this.databaseName),
 						"--worker.queue=" + queue, "--worker.mode=" + mode));
 		args.addAll(List.of(more));
 		return ChildJvm.startBehind(namespaces.command(host), this.dir.resolve("worker-" + host + ".log"),
 				WorkerMain.class, args.toArray(String[]::new));
-	}
-
-	private void enqueue(String queue, int from, int count) {
-		for (int n = from; n < from + count; n++) {
-			this.jdbc.queryForObject("SELECT honker_enqueue(?, ?, NULL, NULL, 0, 3, NULL)", Long.class, queue,
-					"{\"n\":" + n + "}");
-		}
 	}
 
 	/** True if every worker runs; fails with the log of one that exited. */
@@ -178,13 +156,13 @@ class PostgresNetworkNamespaceTests {
 	 * The addresses that connections to the test database come from, other than loopback.
 	 */
 	private List<String> clientAddresses() {
-		return this.jdbc.queryForList("SELECT DISTINCT host(client_addr) FROM pg_stat_activity"
-				+ " WHERE datname = current_database() AND client_addr <> '127.0.0.1'", String.class);
+		return this.database.jdbc()
+			.queryForList("SELECT DISTINCT host(client_addr) FROM pg_stat_activity"
+					+ " WHERE datname = current_database() AND client_addr <> '127.0.0.1'", String.class);
 	}
 
 	private long count(String sql) {
-		Long value = this.jdbc.queryForObject(sql, Long.class);
-		return (value != null) ? value : 0;
+		return this.database.count(sql);
 	}
 
 }

@@ -13,9 +13,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.jdbc.core.JdbcTemplate;
-import com.zaxxer.hikari.HikariDataSource;
-
 import dev.honker.postgres.PostgresTestServer;
 
 /**
@@ -35,23 +32,17 @@ class PostgresWorkersTests {
 
 	private String url;
 
-	private HikariDataSource pool;
-
-	private JdbcTemplate jdbc;
+	private PostgresWorkerDatabase database;
 
 	@BeforeEach
 	void createDatabase() {
 		this.url = PostgresTestServer.get().createDatabase();
-		this.pool = PostgresTestPool.pool(this.url);
-		this.jdbc = new JdbcTemplate(this.pool);
-		this.jdbc
-			.execute("CREATE TABLE effects (job_id BIGINT NOT NULL, attempt BIGINT NOT NULL, pid BIGINT NOT NULL)");
-		this.jdbc.execute("CREATE TABLE started (job_id BIGINT NOT NULL, pid BIGINT NOT NULL)");
+		this.database = new PostgresWorkerDatabase(this.url);
 	}
 
 	@AfterEach
-	void closePool() {
-		this.pool.close();
+	void closeDatabase() {
+		this.database.close();
 	}
 
 	@Test
@@ -63,9 +54,7 @@ class PostgresWorkersTests {
 				workers.add(worker("worker-" + i, "bulk", "effect", "--honker.listener.ack-mode=AFTER_HANDLER",
 						"--honker.listener.concurrency=4"));
 			}
-			this.jdbc
-				.queryForObject("SELECT count(honker_enqueue('bulk', '{\"n\":' || n || '}', NULL, NULL, 0, 3, NULL))"
-						+ " FROM generate_series(1, ?) AS n", Long.class, jobs);
+			this.database.enqueue("bulk", 1, jobs);
 			await().atMost(LONG)
 				.pollInterval(Duration.ofSeconds(1))
 				.until(() -> count("SELECT count(*) FROM _honker_live") == 0);
@@ -76,19 +65,12 @@ class PostgresWorkersTests {
 		finally {
 			workers.forEach(ChildJvm::close);
 		}
-		assertThat(count("SELECT count(*) FROM effects")).isEqualTo(jobs);
-		assertThat(count("SELECT count(DISTINCT job_id) FROM effects")).isEqualTo(jobs);
-		assertThat(count("SELECT count(*) FROM effects WHERE attempt <> 1")).isZero();
-		assertThat(count("SELECT count(*) FROM _honker_dead")).isZero();
-		assertThat(count("SELECT count(DISTINCT pid) FROM effects")).as("every worker took jobs").isEqualTo(3);
+		this.database.assertEachJobRanOnceOnItsFirstAttempt(jobs, 3);
 	}
 
 	@Test
 	void jobsOfAWorkerKilledWithSigkillAreReclaimedAfterTheVisibilityTimeout() throws Exception {
-		for (int i = 0; i < 5; i++) {
-			this.jdbc.queryForObject("SELECT honker_enqueue('crash', ?, NULL, NULL, 0, 3, NULL)", Long.class,
-					"{\"n\":" + i + "}");
-		}
+		this.database.enqueue("crash", 0, 5);
 		long killedPid;
 		try (ChildJvm blocked = worker("blocked", "crash", "block", "--honker.listener.visibility-timeout=2s",
 				"--honker.listener.concurrency=2")) {
@@ -119,8 +101,7 @@ class PostgresWorkersTests {
 	}
 
 	private long count(String sql) {
-		Long value = this.jdbc.queryForObject(sql, Long.class);
-		return (value != null) ? value : 0;
+		return this.database.count(sql);
 	}
 
 }
