@@ -67,7 +67,7 @@ public final class WakePathBreakdownBenchmark {
 		try (Connection connection = BenchDatabase.connect(file)) {
 			System.out.printf(Locale.ROOT,
 					"commit-to-handler path step by step, ms; %d samples per round after %d warm-up; worker concurrency"
-							+ " 4, background WAL checkpoint off (the default); %d cores, load average at start %s%n",
+							+ " 4, background WAL checkpoint on (the default); %d cores, load average at start %s%n",
 					SAMPLES, WARM_UP, Runtime.getRuntime().availableProcessors(),
 					ListenerWakeLatencyBenchmark.loadAverage());
 			for (int round = 0; round < ROUNDS; round++) {

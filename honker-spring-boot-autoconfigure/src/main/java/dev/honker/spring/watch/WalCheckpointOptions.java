@@ -17,10 +17,10 @@ package dev.honker.spring.watch;
 public record WalCheckpointOptions(boolean enabled, int autoCheckpointPages) {
 
 	/**
-	 * Off (an opt-in: on the build machine it measured no gain, see the README), with
-	 * SQLite's default automatic checkpoint at 1,000 pages.
+	 * On, with SQLite's default automatic checkpoint at 1,000 pages: on a quiet machine it
+	 * took the listener's commit-to-handler p99 from 4.2 to 2.8 ms (see the README).
 	 */
-	public static final WalCheckpointOptions DEFAULTS = new WalCheckpointOptions(false, 1_000);
+	public static final WalCheckpointOptions DEFAULTS = new WalCheckpointOptions(true, 1_000);
 
 	/** Whether background checkpoints run. */
 	boolean active() {

@@ -293,7 +293,12 @@ class CommitWatcherTests {
 							"background WAL checkpoint (PASSIVE) every ~750 pages, before wal_autocheckpoint's 1000"));
 			}
 			try (Subscription subscription = watcher().subscribe()) {
-				assertThat(((CommitWatcher) subscription.watcher()).checkpointer()).as("off by default").isNull();
+				assertThat(((CommitWatcher) subscription.watcher()).checkpointer()).as("on by default").isNotNull();
+			}
+			try (Subscription subscription = new SqliteDatabaseWatcher(this.file,
+					WatcherOptions.DEFAULTS.withCheckpoints(new WalCheckpointOptions(false, 1_000)))
+				.subscribe()) {
+				assertThat(((CommitWatcher) subscription.watcher()).checkpointer()).as("turned off").isNull();
 				assertThat(lines.list).map(ILoggingEvent::getFormattedMessage)
 					.anySatisfy((line) -> assertThat(line).contains("watched.db", "background WAL checkpoint off"));
 			}

@@ -262,10 +262,10 @@ public class HonkerProperties {
 		 * Whether a JVM that runs the watcher (a worker) also checkpoints the WAL from a
 		 * thread of its own (PRAGMA wal_checkpoint(PASSIVE), in WAL mode only), each time
 		 * three quarters of the application's wal_autocheckpoint pages have been written,
-		 * so that commits rarely run SQLite's automatic checkpoint themselves. Off when
+		 * so that commits rarely run SQLite's automatic checkpoint themselves. Never when
 		 * wal_autocheckpoint is 0.
 		 */
-		private boolean backgroundCheckpoint;
+		private boolean backgroundCheckpoint = true;
 
 		public WatcherMode getMode() {
 			return this.mode;

@@ -158,10 +158,8 @@ class HonkerListenerAutoConfigurationTests {
 	}
 
 	@Test
-	void backgroundCheckpointIsSizedByThePoolsWalAutocheckpointAndCanBeTurnedOff() {
-		sqlite()
-			.withPropertyValues("honker.watcher.background-checkpoint=true",
-					"spring.datasource.hikari.connection-init-sql=PRAGMA wal_autocheckpoint=400")
+	void backgroundCheckpointIsOnByDefaultSizedByThePoolsWalAutocheckpointAndCanBeTurnedOff() {
+		sqlite().withPropertyValues("spring.datasource.hikari.connection-init-sql=PRAGMA wal_autocheckpoint=400")
 			.run(context -> assertThat(
 					((SqliteDatabaseWatcher) context.getBean(DatabaseWatcher.class)).options().checkpoints())
 				.isEqualTo(new WalCheckpointOptions(true, 400)));
