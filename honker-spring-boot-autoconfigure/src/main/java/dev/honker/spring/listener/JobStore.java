@@ -78,7 +78,10 @@ final class JobStore {
 	 * it only reads: no write transaction, so the wakes of every commit to the database
 	 * (most of them not for this queue) never compete for SQLite's write lock. With
 	 * {@code acksMayWait}, the acknowledgements too wait for a claim: with no job to
-	 * claim, nothing is written and the result says the acknowledgements wait.
+	 * claim, nothing is written and the result says the acknowledgements wait. That is
+	 * the SQLite path; on PostgreSQL the acknowledgements and the claim are one round
+	 * trip, written together whatever {@code acksMayWait} says (see
+	 * {@link PostgresClaims}).
 	 * @return the claimed jobs, and how many of {@code acks} were still held by this
 	 * worker
 	 */
