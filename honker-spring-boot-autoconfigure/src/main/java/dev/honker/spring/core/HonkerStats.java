@@ -187,9 +187,7 @@ public class HonkerStats {
 
 	private final JdbcTemplate jdbc;
 
-	private volatile @Nullable String countersSql;
-
-	private volatile @Nullable String changeStampSql;
+	private volatile @Nullable HonkerDialect dialect;
 
 	private final Clock clock;
 
@@ -360,7 +358,7 @@ public class HonkerStats {
 	 * table's smallest b-tree ({@value #DEAD_QUEUE_INDEX_NAME} when it exists).
 	 */
 	public JobCounters counters() {
-		return this.jdbc.queryForObject(countersSql(),
+		return this.jdbc.queryForObject(inDialect(COUNTERS),
 				(row, index) -> new JobCounters(this.clock.instant(), row.getLong(1), row.getLong(2), row.getLong(3)));
 	}
 
@@ -381,7 +379,7 @@ public class HonkerStats {
 	 * between (as far as sums can tell)
 	 */
 	public String changeStamp() {
-		StringBuilder stamp = this.jdbc.queryForObject(changeStampSql(), (row, index) -> {
+		StringBuilder stamp = this.jdbc.queryForObject(inDialect(CHANGE_STAMP), (row, index) -> {
 			StringBuilder columns = new StringBuilder();
 			for (int column = 1; column <= row.getMetaData().getColumnCount(); column++) {
 				columns.append(row.getString(column)).append(' ');
@@ -424,25 +422,18 @@ public class HonkerStats {
 		}, LIVE_COUNTS_POSITIONAL.arguments(queue, now));
 	}
 
-	/** {@link #COUNTERS} with the database's way of reading the highest job id. */
-	private String countersSql() {
-		String sql = this.countersSql;
-		if (sql == null) {
-			HonkerDialect dialect = this.jdbc.execute((Connection connection) -> HonkerDialect.of(connection));
-			sql = COUNTERS.replace(HonkerDialect.SQLITE.highestJobId(), dialect.highestJobId());
-			this.countersSql = sql;
+	/**
+	 * {@code sql}, written with SQLite's way of reading the highest job id, in the
+	 * database's own way; the database is asked once.
+	 */
+	private String inDialect(String sql) {
+		HonkerDialect dialect = this.dialect;
+		if (dialect == null) {
+			dialect = this.jdbc.execute((Connection connection) -> HonkerDialect.of(connection));
+			this.dialect = dialect;
 		}
-		return sql;
-	}
-
-	private String changeStampSql() {
-		String sql = this.changeStampSql;
-		if (sql == null) {
-			HonkerDialect dialect = this.jdbc.execute((Connection connection) -> HonkerDialect.of(connection));
-			sql = CHANGE_STAMP.replace(HonkerDialect.SQLITE.highestJobId(), dialect.highestJobId());
-			this.changeStampSql = sql;
-		}
-		return sql;
+		return (dialect == HonkerDialect.SQLITE) ? sql
+				: sql.replace(HonkerDialect.SQLITE.highestJobId(), dialect.highestJobId());
 	}
 
 	private long nowSeconds() {
