@@ -23,7 +23,8 @@ import dev.honker.spring.core.JobTraceContexts;
 import dev.honker.spring.core.StatementCache;
 import dev.honker.sqlite.ClaimedJobDetails;
 import dev.honker.sqlite.SqliteSupport;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -58,9 +59,6 @@ final class JobStore {
 	private static final Map<HonkerDialect, String> CLAIMABLE_BY_DIALECT = new EnumMap<>(
 			Map.of(HonkerDialect.SQLITE, CLAIMABLE.formatted(HonkerDialect.SQLITE.now()), HonkerDialect.POSTGRESQL,
 					CLAIMABLE.formatted(HonkerDialect.POSTGRESQL.now())));
-
-	/** The details of a job that is no longer live when they are read: none. */
-	private static final ClaimedJobDetails UNKNOWN = new ClaimedJobDetails(0, 0);
 
 	private final DataSource dataSource;
 
@@ -208,23 +206,62 @@ final class JobStore {
 
 	/** The jobs of a claim's JSON on SQLite, with their details and trace contexts. */
 	private List<ClaimedJob> parse(Connection connection, String claimed) throws SQLException {
-		JsonNode array = JsonMapper.shared().readTree(claimed);
-		if (array.isEmpty()) {
-			return List.of();
+		List<ClaimedJob> jobs = readClaimed(claimed);
+		if (jobs.isEmpty()) {
+			return jobs;
 		}
-		List<Long> ids = new ArrayList<>(array.size());
-		array.forEach(job -> ids.add(job.get("id").asLong()));
+		List<Long> ids = new ArrayList<>(jobs.size());
+		jobs.forEach(job -> ids.add(job.id()));
 		Map<Long, ClaimedJobDetails> details = this.statements.run(connection, SQLITE_DETAILS,
 				(select) -> ClaimedJobDetails.read(select, ids));
-		List<ClaimedJob> jobs = new ArrayList<>(ids.size());
-		for (JsonNode job : array) {
-			long id = job.get("id").asLong();
-			ClaimedJobDetails detail = details.getOrDefault(id, UNKNOWN);
-			jobs.add(new ClaimedJob(id, job.get("queue").asString(), job.get("payload").asString(),
-					job.get("worker_id").asString(), job.get("attempts").asLong(), detail.maxAttempts(), detail.runAt(),
-					job.get("claim_expires_at").asLong(), null));
-		}
+		jobs.replaceAll(job -> {
+			ClaimedJobDetails detail = details.get(job.id());
+			return (detail != null) ? job.withDetails(detail.maxAttempts(), detail.runAt()) : job;
+		});
 		return withTraceContexts(connection, jobs);
+	}
+
+	/**
+	 * The jobs of {@code honker_claim_batch}'s JSON array, in its order, without their
+	 * details (0 until read); read as a stream, without a tree per job.
+	 */
+	static List<ClaimedJob> readClaimed(String claimed) {
+		List<ClaimedJob> jobs = new ArrayList<>();
+		try (JsonParser parser = JsonMapper.shared().createParser(claimed)) {
+			if (parser.nextToken() != JsonToken.START_ARRAY) {
+				throw new IllegalStateException("honker_claim_batch returned no JSON array: " + claimed);
+			}
+			while (parser.nextToken() == JsonToken.START_OBJECT) {
+				jobs.add(readJob(parser));
+			}
+		}
+		return jobs;
+	}
+
+	private static ClaimedJob readJob(JsonParser parser) {
+		long id = 0;
+		long attempts = 0;
+		long claimExpiresAt = 0;
+		@Nullable String queue = null;
+		@Nullable String payload = null;
+		@Nullable String workerId = null;
+		for (String name = parser.nextName(); name != null; name = parser.nextName()) {
+			parser.nextToken();
+			switch (name) {
+				case "id" -> id = parser.getValueAsLong();
+				case "queue" -> queue = parser.getValueAsString();
+				case "payload" -> payload = parser.getValueAsString();
+				case "worker_id" -> workerId = parser.getValueAsString();
+				case "attempts" -> attempts = parser.getValueAsLong();
+				case "claim_expires_at" -> claimExpiresAt = parser.getValueAsLong();
+				default -> parser.skipChildren();
+			}
+		}
+		if (queue == null || payload == null || workerId == null) {
+			throw new IllegalStateException(
+					"honker_claim_batch returned job " + id + " without its queue, payload or worker_id");
+		}
+		return new ClaimedJob(id, queue, payload, workerId, attempts, 0, 0, claimExpiresAt, null);
 	}
 
 	/** The jobs with their trace context rows, when this store reads them. */

@@ -8,11 +8,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * {@link JobStore#ackAndClaim} takes SQLite's write lock only when there is something to
  * acknowledge, claim or dead-letter; acknowledgements allowed to wait for a claim are
- * written only with one.
+ * written only with one; claimed jobs carry what the claim's JSON and the details read
+ * say, pass after pass on the same pooled connections.
  */
 class JobStoreTests extends PooledDatabaseTests {
 
@@ -79,6 +81,55 @@ class JobStoreTests extends PooledDatabaseTests {
 		assertThat(
 				HonkerTestPool.queryLong(this.pool, "SELECT count(*) FROM _honker_live WHERE id = ?", finished.get(0)))
 			.isZero();
+	}
+
+	@Test
+	void claimedJobsCarryTheClaimAndTheirDetailsPassAfterPass() throws Exception {
+		JobStore store = new JobStore(this.pool);
+		for (int pass = 0; pass < 3; pass++) {
+			long first = HonkerTestPool.enqueue(this.pool, "q", "{\"n\":" + pass + "}", 3);
+			long second = HonkerTestPool.enqueue(this.pool, "q", "\"text\"", 7);
+			long now = HonkerTestPool.queryLong(this.pool, "SELECT unixepoch()");
+			List<ClaimedJob> claimed = store.ackAndClaim("q", "w", List.of(), 4, 30, false).jobs();
+			assertThat(claimed).extracting(ClaimedJob::id).containsExactly(first, second);
+			ClaimedJob job = claimed.get(0);
+			assertThat(job.queue()).isEqualTo("q");
+			assertThat(job.payload()).isEqualTo("{\"n\":" + pass + "}");
+			assertThat(job.workerId()).isEqualTo("w");
+			assertThat(job.attempts()).isOne();
+			assertThat(job.maxAttempts()).isEqualTo(3);
+			// enqueued before now was read, claimed after; a loaded machine may take
+			// seconds
+			assertThat(job.runAt()).isBetween(now - 60, now);
+			assertThat(job.claimExpiresAt()).isBetween(now + 30, now + 90);
+			assertThat(claimed.get(1).payload()).isEqualTo("\"text\"");
+			assertThat(claimed.get(1).maxAttempts()).isEqualTo(7);
+			JobStore.ClaimResult acked = store.ackAndClaim("q", "w", List.of(first, second), 0, 30, false);
+			assertThat(acked.acked()).isEqualTo(2);
+		}
+	}
+
+	@Test
+	void theClaimsJsonIsReadInOrderSkippingFieldsItDoesNotUse() {
+		List<ClaimedJob> jobs = JobStore.readClaimed("""
+				[{"id":2,"queue":"q","payload":"{\\"a\\":[1,{}]}","worker_id":"w","attempts":1,
+				  "claim_expires_at":100,"extra":{"nested":[1,2,{"x":null}]}},
+				 {"claim_expires_at":101,"attempts":2,"worker_id":"w","payload":"[]","queue":"q","id":1}]""");
+		assertThat(jobs).extracting(ClaimedJob::id).containsExactly(2L, 1L);
+		assertThat(jobs.get(0).payload()).isEqualTo("{\"a\":[1,{}]}");
+		assertThat(jobs.get(0).claimExpiresAt()).isEqualTo(100);
+		assertThat(jobs.get(1).attempts()).isEqualTo(2);
+		assertThat(jobs.get(1).payload()).isEqualTo("[]");
+		assertThat(JobStore.readClaimed("[]")).isEmpty();
+	}
+
+	@Test
+	void aClaimJsonWithoutAPayloadIsAClearError() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> JobStore.readClaimed("[{\"id\":5,\"queue\":\"q\",\"worker_id\":\"w\"}]"))
+			.withMessage("honker_claim_batch returned job 5 without its queue, payload or worker_id");
+		assertThatIllegalStateException().isThrownBy(() -> JobStore.readClaimed("{}"))
+			.withMessageContaining("no JSON array");
 	}
 
 }
