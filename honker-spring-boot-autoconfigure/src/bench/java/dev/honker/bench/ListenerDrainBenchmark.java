@@ -2,6 +2,9 @@ package dev.honker.bench;
 
 import static org.awaitility.Awaitility.await;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -45,7 +48,8 @@ import tools.jackson.databind.JsonNode;
  * transaction) with no Spring, no thread hand-off and no handler. Also the listener with
  * {@code honker.watcher.background-checkpoint=false} (on by default), to show what the
  * background WAL checkpoint costs or saves on a drain. WAL mode, {@code synchronous=NORMAL}. Prints jobs
- * per second per round and the medians.
+ * per second per round and the medians, and, for information, the CPU time per job of the
+ * raw loop's thread and of the listener's claim thread, handler threads and watcher.
  */
 public final class ListenerDrainBenchmark {
 
@@ -72,11 +76,13 @@ public final class ListenerDrainBenchmark {
 		double[] ratio = new double[ROUNDS];
 		double[] withoutCheckpoint = new double[ROUNDS];
 		double[] checkpointRatio = new double[ROUNDS];
+		double[] cpuRatio = new double[ROUNDS];
 		System.out.printf("drain %,d queued jobs, %d handler threads, no-op handler; %d cores, load average at start"
 				+ " %s%n", BACKLOG, CONCURRENCY, Runtime.getRuntime().availableProcessors(),
 				ListenerWakeLatencyBenchmark.loadAverage());
 		for (int round = 0; round < ROUNDS; round++) {
-			baseline[round] = rawDrain(directory.resolve("raw-" + round + ".db"));
+			double[] raw = rawDrain(directory.resolve("raw-" + round + ".db"));
+			baseline[round] = raw[0];
 			double[] rates = listenerDrain(directory.resolve("listener-" + round + ".db"), true);
 			withoutCheckpoint[round] = listenerDrain(directory.resolve("no-checkpoint-" + round + ".db"), false)[0];
 			listener[round] = rates[0];
@@ -84,12 +90,14 @@ public final class ListenerDrainBenchmark {
 			last[round] = rates[2];
 			ratio[round] = listener[round] / baseline[round];
 			checkpointRatio[round] = listener[round] / withoutCheckpoint[round];
+			cpuRatio[round] = raw[1] / rates[3];
 			System.out.printf(
 					"round %d: @HonkerListener %,.0f jobs/s (first %,d: %,.0f/s, last %,d: %,.0f/s) | raw single-thread"
 							+ " claim(%d)+ack_batch %,.0f jobs/s | listener without the background checkpoint %,.0f"
-							+ " jobs/s%n",
+							+ " jobs/s | CPU us per job: raw loop %.2f; listener's claim thread %.2f, handler threads"
+							+ " %.2f, watcher %.2f%n",
 					round + 1, listener[round], EDGE, first[round], EDGE, last[round], RAW_BATCH, baseline[round],
-					withoutCheckpoint[round]);
+					withoutCheckpoint[round], raw[1], rates[3], rates[4], rates[5]);
 		}
 		System.out.printf(
 				"median: @HonkerListener %,.0f jobs/s (first %,d: %,.0f/s, last %,d: %,.0f/s), raw loop %,.0f jobs/s,"
@@ -100,9 +108,16 @@ public final class ListenerDrainBenchmark {
 						+ " average at end %s%n",
 				median(listener), median(withoutCheckpoint), median(checkpointRatio),
 				ListenerWakeLatencyBenchmark.loadAverage());
+		System.out.printf("raw loop CPU per job / listener's claim thread CPU per job = %.2fx (median of per-round"
+				+ " ratios; for information: thread CPU time is steadier than elapsed time on a busy machine, and"
+				+ " the claim thread is what bounds a drain of fast handlers)%n", median(cpuRatio));
 	}
 
-	/** Jobs per second overall, over the first {@link #EDGE} and over the last. */
+	/**
+	 * Jobs per second overall, over the first {@link #EDGE} and over the last; then CPU
+	 * microseconds per job of the claim thread, of the handler threads and of the
+	 * watcher.
+	 */
 	private static double[] listenerDrain(Path file, boolean backgroundCheckpoint) throws Exception {
 		fill(file);
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(DrainApplication.class)
@@ -126,22 +141,48 @@ public final class ListenerDrainBenchmark {
 				.pollInterval(Duration.ofMillis(1))
 				.until(() -> count(reader, "SELECT count(*) FROM _honker_live") == 0);
 			long nanos = System.nanoTime() - start;
+			double[] cpu = listenerCpuMicrosPerJob();
 			if (counter.handled.get() != BACKLOG || count(reader, "SELECT count(*) FROM _honker_dead") != 0) {
 				throw new IllegalStateException("handled " + counter.handled.get() + " jobs, expected " + BACKLOG);
 			}
 			return new double[] { BACKLOG * 1e9 / nanos, EDGE * 1e9 / (counter.firstEdge - start),
-					EDGE * 1e9 / (counter.lastHandled - counter.lastEdge) };
+					EDGE * 1e9 / (counter.lastHandled - counter.lastEdge), cpu[0], cpu[1], cpu[2] };
 		}
 	}
 
-	private static double rawDrain(Path file) throws SQLException {
+	/**
+	 * CPU microseconds per job of the listener's claim thread, its handler threads and
+	 * the commit watcher, while they still run.
+	 */
+	private static double[] listenerCpuMicrosPerJob() {
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		double[] micros = new double[3];
+		for (ThreadInfo thread : threads.getThreadInfo(threads.getAllThreadIds())) {
+			if (thread == null) {
+				continue;
+			}
+			String name = thread.getThreadName();
+			int kind = name.equals("honker-listener-drain") ? 0
+					: (name.startsWith("honker-drain-") && !name.contains("heartbeat")) ? 1
+							: name.startsWith("honker-watcher-") ? 2 : -1;
+			if (kind >= 0) {
+				micros[kind] += threads.getThreadCpuTime(thread.getThreadId()) / 1e3 / BACKLOG;
+			}
+		}
+		return micros;
+	}
+
+	/** Jobs per second, and the loop thread's CPU microseconds per job. */
+	private static double[] rawDrain(Path file) throws SQLException {
 		fill(file);
 		try (Connection connection = BenchDatabase.connect(file);
 				Statement statement = connection.createStatement();
 				PreparedStatement ack = connection.prepareStatement("SELECT honker_ack_batch(?, 'raw')");
 				PreparedStatement claim = connection
 					.prepareStatement("SELECT honker_claim_batch('drain', 'raw', " + RAW_BATCH + ", 300)")) {
+			ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 			long start = System.nanoTime();
+			long cpuStart = threads.getCurrentThreadCpuTime();
 			long done = 0;
 			List<Long> previous = List.of();
 			while (true) {
@@ -158,10 +199,11 @@ public final class ListenerDrainBenchmark {
 				previous = claimed;
 			}
 			long nanos = System.nanoTime() - start;
+			long cpu = threads.getCurrentThreadCpuTime() - cpuStart;
 			if (done != BACKLOG) {
 				throw new IllegalStateException("acked " + done + " jobs, expected " + BACKLOG);
 			}
-			return BACKLOG * 1e9 / nanos;
+			return new double[] { BACKLOG * 1e9 / nanos, cpu / 1e3 / BACKLOG };
 		}
 	}
 
