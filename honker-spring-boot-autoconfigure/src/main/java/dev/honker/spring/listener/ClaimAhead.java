@@ -15,13 +15,15 @@ import java.util.concurrent.TimeUnit;
  * slow handler never holds jobs that another worker could run.
  *
  * <p>
- * The loop claims again when the jobs waiting for a handler thread fall below the
- * {@link #lowWater() low-water mark}: the jobs the handler threads finish during one
- * claim pass, so the next claim commits before they run dry; at least
- * {@code concurrency}, at most the claim ahead. Fast handlers thereby keep the claim
- * thread claiming back to back in batches as large as the claim ahead, and the handlers
- * run while it claims; slow ones are claimed for when a thread is about to become free,
- * as before there was a pace.
+ * The loop {@linkplain #shouldClaim claims again} when the jobs waiting for a handler
+ * thread fall below the {@link #lowWater() low-water mark}: the jobs the handler threads
+ * finish during one claim pass, so the next claim commits before they run dry; at least
+ * {@code concurrency}, at most the claim ahead. It also waits until half the claim ahead
+ * is free, so that handlers faster than the claims get batches of that size rather than a
+ * full batch followed by the few jobs that finished while it was being dispatched. Fast
+ * handlers thereby keep the claim thread claiming back to back, and run while it claims;
+ * slow ones are claimed for as soon as a thread is about to become free, as before there
+ * was a pace.
  *
  * <p>
  * Handler threads record their run times at once without a lock: a sample lost to a race
@@ -56,6 +58,16 @@ final class ClaimAhead {
 	/** Records the time of a claim pass that claimed jobs, from its start to dispatch. */
 	void passTook(long nanos) {
 		this.passNanos = average(this.passNanos, nanos);
+	}
+
+	/**
+	 * Whether to claim now: fewer jobs wait than the low-water mark, and at least half
+	 * the claim ahead (at least one job) is free.
+	 * @param waiting the claimed jobs that no handler thread has taken yet
+	 * @param held all the jobs the loop holds, waiting or running
+	 */
+	boolean shouldClaim(int waiting, int held) {
+		return waiting < lowWater() && capacity() - held >= Math.max(1, claimAhead() / 2);
 	}
 
 	/**

@@ -36,15 +36,16 @@ import org.jspecify.annotations.Nullable;
  * {@link ClaimAhead}: {@code concurrency} plus a claim ahead for handlers that finish
  * quickly (what they finish in a few milliseconds, never anything for a slow handler),
  * and a new claim as soon as the claimed jobs that wait for a handler thread fall below
- * what the handlers finish during one pass, so that fast handlers get their next batch
- * before they run dry and the claim thread claims while they run. Claimed jobs wait in a
- * buffer; a handler thread that finishes a job takes the next one from it without a
- * hand-off, and wakes this thread when the buffer is below that mark.
+ * what the handlers finish during one pass (once half the claim ahead is free), so that
+ * fast handlers get their next batch before they run dry and the claim thread claims
+ * while they run. Claimed jobs wait in a buffer; a handler thread that finishes a job
+ * takes the next one from it without a hand-off, and wakes this thread when it is time to
+ * claim.
  *
  * <p>
  * The acknowledgements of finished jobs go with the next claim's transaction, waiting for
- * it at most {@value #ACK_LINGER_MILLIS} ms after the first of them: while the buffer is
- * not low, and when the queue has nothing to claim at that moment (a read tells whether
+ * it at most {@value #ACK_LINGER_MILLIS} ms after the first of them: while it is not time
+ * to claim, and when the queue has nothing to claim at that moment (a read tells whether
  * there is anything to claim). A worker fed one job at a time then commits once per job
  * instead of twice (a claim, then an acknowledgement alone), which halves its write
  * transactions, its share of checkpoints and the time it holds the write lock against
@@ -219,10 +220,10 @@ final class ClaimLoop extends SubscribedRun {
 	private @Nullable Instant pass() throws SQLException, InterruptedException {
 		settle();
 		long start = System.nanoTime();
-		boolean low = this.buffered.get() < this.claimAhead.lowWater();
+		boolean low = this.claimAhead.shouldClaim(this.buffered.get(), this.inFlight.size());
 		boolean paused = this.paused.getAsBoolean();
 		if (!low && !paused && !this.succeeded.isEmpty() && acksMayWait()) {
-			// the acknowledgements go with the claim that the buffer running low brings
+			// the acknowledgements go with the next claim, which the handlers ask for
 			return null;
 		}
 		int free = (paused || !low) ? 0 : this.claimAhead.capacity() - this.inFlight.size();
@@ -250,7 +251,7 @@ final class ClaimLoop extends SubscribedRun {
 
 	/**
 	 * Whether the acknowledgements of finished jobs may wait for the next claim (when the
-	 * queue has nothing to claim now, or the buffer is not low yet): the loop is not
+	 * queue has nothing to claim now, or it is not time to claim yet): the loop is not
 	 * stopping, and the first waiting acknowledgement has waited less than
 	 * {@link #ACK_LINGER_MILLIS} ms.
 	 */
@@ -405,7 +406,7 @@ final class ClaimLoop extends SubscribedRun {
 			running.handlerThread(null);
 			this.claimAhead.handlerRan(System.nanoTime() - start);
 			this.inFlight.remove(job.id());
-			if (this.buffered.get() < this.claimAhead.lowWater()) {
+			if (this.claimAhead.shouldClaim(this.buffered.get(), this.inFlight.size())) {
 				this.subscription.signal();
 			}
 		}

@@ -68,6 +68,34 @@ class ClaimAheadSizingTests {
 	}
 
 	@Test
+	void anIdleLoopClaimsAtOnceBeforeAndAfterAHandlerHasFinished() {
+		ClaimAhead sizing = new ClaimAhead(4);
+		assertThat(sizing.shouldClaim(0, 0)).isTrue();
+		sizing.handlerRan(micros(2));
+		sizing.passTook(micros(500));
+		assertThat(sizing.shouldClaim(0, 0)).isTrue();
+	}
+
+	@Test
+	void aSlowHandlerIsClaimedForAsSoonAsOneThreadIsFree() {
+		ClaimAhead sizing = new ClaimAhead(4);
+		sizing.handlerRan(micros(20_000));
+		assertThat(sizing.shouldClaim(0, 3)).isTrue();
+		assertThat(sizing.shouldClaim(0, 4)).as("every thread busy").isFalse();
+	}
+
+	@Test
+	void fastHandlersAreClaimedForOnceHalfTheClaimAheadIsFree() {
+		ClaimAhead sizing = new ClaimAhead(4);
+		sizing.handlerRan(micros(2));
+		sizing.passTook(micros(1_000));
+		int half = 4 * ClaimAhead.MAX_PER_THREAD / 2;
+		assertThat(sizing.shouldClaim(0, sizing.capacity() - half + 1)).as("a batch just dispatched").isFalse();
+		assertThat(sizing.shouldClaim(0, sizing.capacity() - half)).isTrue();
+		assertThat(sizing.shouldClaim(sizing.lowWater(), 0)).as("a pass worth of jobs still waiting").isFalse();
+	}
+
+	@Test
 	void paceIsAMovingAverageOfAnEighth() {
 		ClaimAhead sizing = new ClaimAhead(1);
 		sizing.handlerRan(micros(1_000));
