@@ -1,7 +1,7 @@
 package dev.honker.spring.metrics;
 
-import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -189,7 +189,7 @@ public class HonkerMetricsObservationHandler implements MeterObservationHandler<
 	}
 
 	private static long nonNegativeNanos(Instant from, Instant to) {
-		return Math.max(0, Duration.between(from, to).toNanos());
+		return Math.max(0, ChronoUnit.NANOS.between(from, to));
 	}
 
 	private static final String ENQUEUED = "honker.jobs.enqueued";
