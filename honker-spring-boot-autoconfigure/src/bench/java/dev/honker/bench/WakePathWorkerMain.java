@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.sqlite.SQLiteConnection;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
@@ -258,6 +259,11 @@ public class WakePathWorkerMain {
 
 		@Override
 		public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+			if (method.getName().equals("isWrapperFor") && args[0] == SQLiteConnection.class) {
+				// The listener then prepares its claim on this proxy, where it is seen,
+				// instead of reusing one prepared on the physical connection.
+				return false;
+			}
 			Object result = call(this.target, method, args);
 			if (method.getName().equals("createStatement")) {
 				Statement statement = (Statement) result;

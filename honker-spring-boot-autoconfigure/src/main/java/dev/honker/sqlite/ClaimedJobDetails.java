@@ -46,13 +46,36 @@ public record ClaimedJobDetails(long maxAttempts, long runAt) {
 	 */
 	public static Map<Long, ClaimedJobDetails> of(Connection connection, Collection<Long> ids, String idsOfJsonArray)
 			throws SQLException {
+		try (PreparedStatement select = connection.prepareStatement(select(idsOfJsonArray))) {
+			return read(select, ids);
+		}
+	}
+
+	/**
+	 * The query that {@link #read} runs, for a caller that prepares it once and reuses
+	 * it.
+	 * @param idsOfJsonArray a subquery of the integers of the JSON array bound to its
+	 * single {@code ?}, such as SQLite's {@code SELECT value FROM json_each(?)}
+	 * @return the SQL of the query
+	 */
+	public static String select(String idsOfJsonArray) {
+		return SELECT.formatted(idsOfJsonArray);
+	}
+
+	/**
+	 * Reads the details of claimed jobs with a statement prepared from {@link #select}.
+	 * @param select the prepared query, left open
+	 * @param ids the claimed job ids
+	 * @return the details by job id; a job no longer live is missing
+	 * @throws SQLException if the query fails
+	 */
+	public static Map<Long, ClaimedJobDetails> read(PreparedStatement select, Collection<Long> ids)
+			throws SQLException {
 		Map<Long, ClaimedJobDetails> details = new HashMap<>();
-		try (PreparedStatement select = connection.prepareStatement(SELECT.formatted(idsOfJsonArray))) {
-			select.setString(1, SqliteSupport.jsonIds(ids));
-			try (ResultSet rows = select.executeQuery()) {
-				while (rows.next()) {
-					details.put(rows.getLong(1), new ClaimedJobDetails(rows.getLong(2), rows.getLong(3)));
-				}
+		select.setString(1, SqliteSupport.jsonIds(ids));
+		try (ResultSet rows = select.executeQuery()) {
+			while (rows.next()) {
+				details.put(rows.getLong(1), new ClaimedJobDetails(rows.getLong(2), rows.getLong(3)));
 			}
 		}
 		return details;

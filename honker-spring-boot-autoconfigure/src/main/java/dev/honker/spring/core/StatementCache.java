@@ -13,9 +13,10 @@ import dev.honker.sqlite.SqliteSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The prepared statements of {@link HonkerTemplate}'s calls, kept open on each physical
- * SQLite connection and reused, so a call does not prepare and finalize its
- * {@code SELECT honker_...(?)} every time.
+ * Prepared statements that Honker runs again and again (the calls of
+ * {@link HonkerTemplate}, a listener's claim pass, the trace context reads), kept open on
+ * each physical SQLite connection and reused, so a call does not prepare and finalize its
+ * {@code SELECT honker_...(?)} every time. Each user of the cache holds its own instance.
  *
  * <p>
  * A statement is prepared on the physical sqlite-jdbc connection, not on the pool's
@@ -35,15 +36,21 @@ import org.jspecify.annotations.Nullable;
  * A connection that does not unwrap to a sqlite-jdbc connection gets a statement per
  * call, closed after it.
  */
-final class StatementCache {
+public final class StatementCache {
 
 	private final Map<SQLiteConnection, Map<String, PreparedStatement>> statements = new ConcurrentHashMap<>();
 
 	/**
 	 * Runs work with the statement for {@code sql} on the physical connection behind
 	 * {@code connection}. The work must close any result set it opens.
+	 * @param <T> the work's result
+	 * @param connection a connection, typically a pool's proxy
+	 * @param sql the statement's SQL
+	 * @param work what to do with the statement
+	 * @return the work's result
+	 * @throws SQLException if preparing or the work fails
 	 */
-	<T> T run(Connection connection, String sql, PreparedStatementCallback<T> work) throws SQLException {
+	public <T> T run(Connection connection, String sql, PreparedStatementCallback<T> work) throws SQLException {
 		SQLiteConnection physical = physical(connection);
 		if (physical == null) {
 			try (PreparedStatement statement = connection.prepareStatement(sql)) {

@@ -32,21 +32,24 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * Each pass acknowledges the jobs that finished since the last pass and claims up to the
- * free capacity, in one transaction. The capacity is {@code concurrency} plus a claim
- * ahead for handlers that finish quickly: as many jobs as the handler threads finish in
- * {@value #CLAIM_AHEAD_HORIZON_MILLIS} ms at their average pace, at most
- * {@value #MAX_CLAIM_AHEAD_PER_THREAD} per thread, so a slow handler never holds jobs
- * that another worker could run. Claimed jobs wait in a buffer; a handler thread that
- * finishes a job takes the next one from it without a hand-off, and wakes this thread
- * only when the buffer runs low, which is when it claims again and acknowledges what
- * finished (or after {@value #ACK_LINGER_MILLIS} ms at the latest). When the queue has
- * nothing to claim at that moment, the acknowledgements wait, for at most
- * {@value #ACK_LINGER_MILLIS} ms after the first of them, for the next claim's
- * transaction (a read tells whether there is anything to claim): a worker fed one job at
- * a time then commits once per job instead of twice (a claim, then an acknowledgement
- * alone), which halves its write transactions, its share of checkpoints and the time it
- * holds the write lock against producers. When the queue has fewer claimable jobs than
- * the capacity, the thread sleeps until the next commit, until
+ * free capacity, in one transaction. The capacity and the moment to claim again come from
+ * {@link ClaimAhead}: {@code concurrency} plus a claim ahead for handlers that finish
+ * quickly (what they finish in a few milliseconds, never anything for a slow handler),
+ * and a new claim as soon as the claimed jobs that wait for a handler thread fall below
+ * what the handlers finish during one pass, so that fast handlers get their next batch
+ * before they run dry and the claim thread claims while they run. Claimed jobs wait in a
+ * buffer; a handler thread that finishes a job takes the next one from it without a
+ * hand-off, and wakes this thread when the buffer is below that mark.
+ *
+ * <p>
+ * The acknowledgements of finished jobs go with the next claim's transaction, waiting for
+ * it at most {@value #ACK_LINGER_MILLIS} ms after the first of them: while the buffer is
+ * not low, and when the queue has nothing to claim at that moment (a read tells whether
+ * there is anything to claim). A worker fed one job at a time then commits once per job
+ * instead of twice (a claim, then an acknowledgement alone), which halves its write
+ * transactions, its share of checkpoints and the time it holds the write lock against
+ * producers; a draining worker commits once per batch. When the queue has fewer claimable
+ * jobs than the capacity, the thread sleeps until the next commit, until
  * {@code honker_queue_next_claim_at} (a delayed job falls due or a claim expires), or at
  * most the idle poll interval. A job still waiting or running after a third of the
  * visibility timeout gets heartbeats, about every third of it. A pass that fails (a busy
@@ -73,18 +76,9 @@ final class ClaimLoop extends SubscribedRun {
 
 	private static final long SETTLE_NANOS = 200_000;
 
-	static final long CLAIM_AHEAD_HORIZON_MILLIS = 5;
-
-	static final int MAX_CLAIM_AHEAD_PER_THREAD = 8;
-
 	static final long ACK_LINGER_MILLIS = 20;
 
-	private static final long CLAIM_AHEAD_HORIZON_NANOS = TimeUnit.MILLISECONDS.toNanos(CLAIM_AHEAD_HORIZON_MILLIS);
-
 	private static final long ACK_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(ACK_LINGER_MILLIS);
-
-	/** No handler has finished yet: claim no more than the handler threads. */
-	private static final long UNKNOWN_PACE = -1;
 
 	private final ListenerSettings settings;
 
@@ -113,11 +107,13 @@ final class ClaimLoop extends SubscribedRun {
 	/** Claimed jobs that no handler thread has taken yet. */
 	private final Queue<ClaimedJob> buffer = new ConcurrentLinkedQueue<>();
 
+	/** The size of {@link #buffer}, which a {@link ConcurrentLinkedQueue} counts O(n). */
+	private final AtomicInteger buffered = new AtomicInteger();
+
 	/** Handler threads taking jobs from the buffer; at most {@code concurrency}. */
 	private final AtomicInteger workers = new AtomicInteger();
 
-	/** A moving average of the handlers' run time, or {@link #UNKNOWN_PACE}. */
-	private volatile long handlerNanos = UNKNOWN_PACE;
+	private final ClaimAhead claimAhead;
 
 	private volatile boolean abandoned;
 
@@ -140,6 +136,7 @@ final class ClaimLoop extends SubscribedRun {
 		this.paused = paused;
 		this.onFailure = onFailure;
 		this.handlers = handlers;
+		this.claimAhead = new ClaimAhead(settings.concurrency());
 		CustomizableThreadFactory heartbeatThreads = new CustomizableThreadFactory(
 				"honker-" + settings.id() + "-heartbeat-");
 		heartbeatThreads.setDaemon(true);
@@ -221,13 +218,19 @@ final class ClaimLoop extends SubscribedRun {
 	 */
 	private @Nullable Instant pass() throws SQLException, InterruptedException {
 		settle();
-		boolean low = this.buffer.size() < this.settings.concurrency();
-		int free = (this.paused.getAsBoolean() || !low) ? 0 : capacity() - this.inFlight.size();
+		long start = System.nanoTime();
+		boolean low = this.buffered.get() < this.claimAhead.lowWater();
+		boolean paused = this.paused.getAsBoolean();
+		if (!low && !paused && !this.succeeded.isEmpty() && acksMayWait()) {
+			// the acknowledgements go with the claim that the buffer running low brings
+			return null;
+		}
+		int free = (paused || !low) ? 0 : this.claimAhead.capacity() - this.inFlight.size();
 		List<Long> acks = takeSucceeded();
 		if (acks.isEmpty() && free <= 0) {
 			return null;
 		}
-		boolean acksMayWait = !acks.isEmpty() && acksMayWait(free);
+		boolean acksMayWait = !acks.isEmpty() && free > 0 && acksMayWait();
 		JobStore.ClaimResult result = ackAndClaim(acks, free, acksMayWait);
 		if (result.acksWaiting()) {
 			this.succeeded.addAll(acks);
@@ -239,17 +242,20 @@ final class ClaimLoop extends SubscribedRun {
 		List<ClaimedJob> claimed = result.jobs();
 		claimed.forEach(this::dispatch);
 		startWorkers();
+		if (!claimed.isEmpty()) {
+			this.claimAhead.passTook(System.nanoTime() - start);
+		}
 		return free > 0 && claimed.size() < free ? nextDeadline() : null;
 	}
 
 	/**
-	 * Whether the acknowledgements of finished jobs may wait for the next claim, if the
-	 * queue has nothing to claim now: the loop is not stopping, a claim could take jobs,
-	 * and the first waiting acknowledgement has waited less than
+	 * Whether the acknowledgements of finished jobs may wait for the next claim (when the
+	 * queue has nothing to claim now, or the buffer is not low yet): the loop is not
+	 * stopping, and the first waiting acknowledgement has waited less than
 	 * {@link #ACK_LINGER_MILLIS} ms.
 	 */
-	private boolean acksMayWait(int free) {
-		if (isStopping() || free <= 0) {
+	private boolean acksMayWait() {
+		if (isStopping()) {
 			return false;
 		}
 		long now = System.nanoTime();
@@ -264,20 +270,6 @@ final class ClaimLoop extends SubscribedRun {
 	private Instant ackDeadline() {
 		long waited = (this.acksWaitingSince == 0) ? 0 : System.nanoTime() - this.acksWaitingSince;
 		return Instant.now().plusNanos(Math.max(0, ACK_LINGER_NANOS - waited));
-	}
-
-	/**
-	 * {@code concurrency}, plus the jobs the handler threads finish within the
-	 * claim-ahead horizon at their average pace.
-	 */
-	private int capacity() {
-		int concurrency = this.settings.concurrency();
-		long pace = this.handlerNanos;
-		if (pace == UNKNOWN_PACE) {
-			return concurrency;
-		}
-		long ahead = concurrency * (CLAIM_AHEAD_HORIZON_NANOS / Math.max(pace, 1));
-		return concurrency + (int) Math.min(ahead, (long) concurrency * MAX_CLAIM_AHEAD_PER_THREAD);
 	}
 
 	/**
@@ -338,6 +330,7 @@ final class ClaimLoop extends SubscribedRun {
 
 	private void dispatch(ClaimedJob job) {
 		this.inFlight.put(job.id(), new Running(job, System.nanoTime()));
+		this.buffered.incrementAndGet();
 		this.buffer.add(job);
 	}
 
@@ -350,7 +343,7 @@ final class ClaimLoop extends SubscribedRun {
 			catch (RejectedExecutionException ex) {
 				this.workers.decrementAndGet();
 				List<Long> rejected = new ArrayList<>();
-				for (ClaimedJob job = this.buffer.poll(); job != null; job = this.buffer.poll()) {
+				for (ClaimedJob job = takeBuffered(); job != null; job = takeBuffered()) {
 					this.inFlight.remove(job.id());
 					rejected.add(job.id());
 				}
@@ -384,8 +377,16 @@ final class ClaimLoop extends SubscribedRun {
 		while (!this.buffer.isEmpty() && !this.abandoned && takeWorkerSlot());
 	}
 
-	private ClaimedJob nextJob() {
-		return this.abandoned ? null : this.buffer.poll();
+	private @Nullable ClaimedJob nextJob() {
+		return this.abandoned ? null : takeBuffered();
+	}
+
+	private @Nullable ClaimedJob takeBuffered() {
+		ClaimedJob job = this.buffer.poll();
+		if (job != null) {
+			this.buffered.decrementAndGet();
+		}
+		return job;
 	}
 
 	private void runJob(ClaimedJob job) {
@@ -402,18 +403,12 @@ final class ClaimLoop extends SubscribedRun {
 		}
 		finally {
 			running.handlerThread(null);
-			recordPace(System.nanoTime() - start);
+			this.claimAhead.handlerRan(System.nanoTime() - start);
 			this.inFlight.remove(job.id());
-			if (this.buffer.size() < this.settings.concurrency()) {
+			if (this.buffered.get() < this.claimAhead.lowWater()) {
 				this.subscription.signal();
 			}
 		}
-	}
-
-	/** Updates the moving average of handler run time (an eighth of each new one). */
-	private void recordPace(long nanos) {
-		long pace = this.handlerNanos;
-		this.handlerNanos = (pace == UNKNOWN_PACE) ? nanos : pace + (nanos - pace) / 8;
 	}
 
 	/**

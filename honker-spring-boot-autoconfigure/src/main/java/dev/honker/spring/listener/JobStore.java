@@ -20,7 +20,7 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
 
 import dev.honker.spring.core.HonkerDialect;
 import dev.honker.spring.core.JobTraceContexts;
-import org.jspecify.annotations.Nullable;
+import dev.honker.spring.core.StatementCache;
 import dev.honker.sqlite.ClaimedJobDetails;
 import dev.honker.sqlite.SqliteSupport;
 import tools.jackson.databind.JsonNode;
@@ -31,13 +31,22 @@ import tools.jackson.databind.json.JsonMapper;
  * connection of the application's DataSource. Writes run in their own transaction, on
  * SQLite a {@code BEGIN IMMEDIATE} one, so they wait for the write lock up front instead
  * of failing to upgrade a read; the one exception is {@link #ackInCurrentTransaction},
- * which joins the caller's Spring transaction.
+ * which joins the caller's Spring transaction. The statements of the claim pass on SQLite
+ * are prepared once per physical connection and reused (see {@link StatementCache}).
  */
 final class JobStore {
 
 	private static final long LOCK_POLL_NANOS = 200_000;
 
 	private static final String ACK = "SELECT honker_ack(?, ?)";
+
+	private static final String ACK_BATCH = "SELECT honker_ack_batch(?, ?)";
+
+	private static final String CLAIM_BATCH = "SELECT honker_claim_batch(?, ?, ?, ?)";
+
+	private static final String BUSY_TIMEOUT = "PRAGMA busy_timeout";
+
+	private static final String SQLITE_DETAILS = ClaimedJobDetails.select(HonkerDialect.SQLITE.idsOfJsonArray());
 
 	private static final String CLAIMABLE = """
 			SELECT CASE WHEN EXISTS (SELECT 1 FROM _honker_live
@@ -56,6 +65,9 @@ final class JobStore {
 	private final DataSource dataSource;
 
 	private final @Nullable JobTraceContexts traceContexts;
+
+	/** The claim pass's statements on SQLite. */
+	private final StatementCache statements = new StatementCache();
 
 	private volatile @Nullable HonkerDialect dialect;
 
@@ -99,28 +111,25 @@ final class JobStore {
 			if ((acks.isEmpty() || acksMayWait) && (limit <= 0 || !claimable(connection, queue))) {
 				return new ClaimResult(List.of(), 0, !acks.isEmpty());
 			}
-			HonkerDialect dialect = dialect(connection);
 			return immediate(connection, transaction -> {
 				long acked = 0;
 				if (!acks.isEmpty()) {
-					acked = queryLong(transaction, "SELECT honker_ack_batch(?, ?)", SqliteSupport.jsonIds(acks),
-							workerId);
+					acked = cachedLong(transaction, ACK_BATCH, SqliteSupport.jsonIds(acks), workerId);
 				}
 				if (limit <= 0) {
 					return new ClaimResult(List.of(), acked, false);
 				}
-				String claimed;
-				try (PreparedStatement claim = transaction.prepareStatement("SELECT honker_claim_batch(?, ?, ?, ?)")) {
+				String claimed = this.statements.run(transaction, CLAIM_BATCH, (claim) -> {
 					claim.setString(1, queue);
 					claim.setString(2, workerId);
 					claim.setLong(3, limit);
 					claim.setLong(4, visibilitySeconds);
 					try (ResultSet row = claim.executeQuery()) {
 						row.next();
-						claimed = row.getString(1);
+						return row.getString(1);
 					}
-				}
-				return new ClaimResult(parse(transaction, dialect, claimed), acked, false);
+				});
+				return new ClaimResult(parse(transaction, claimed), acked, false);
 			});
 		}
 	}
@@ -134,7 +143,7 @@ final class JobStore {
 		if (!connection.getAutoCommit()) {
 			connection.setAutoCommit(true);
 		}
-		return queryLong(connection, CLAIMABLE_BY_DIALECT.get(dialect(connection)), queue, queue) == 1;
+		return cachedLong(connection, CLAIMABLE_BY_DIALECT.get(dialect(connection)), queue, queue) == 1;
 	}
 
 	/**
@@ -197,14 +206,16 @@ final class JobStore {
 		}
 	}
 
-	private List<ClaimedJob> parse(Connection connection, HonkerDialect dialect, String claimed) throws SQLException {
+	/** The jobs of a claim's JSON on SQLite, with their details and trace contexts. */
+	private List<ClaimedJob> parse(Connection connection, String claimed) throws SQLException {
 		JsonNode array = JsonMapper.shared().readTree(claimed);
 		if (array.isEmpty()) {
 			return List.of();
 		}
 		List<Long> ids = new ArrayList<>(array.size());
 		array.forEach(job -> ids.add(job.get("id").asLong()));
-		Map<Long, ClaimedJobDetails> details = ClaimedJobDetails.of(connection, ids, dialect.idsOfJsonArray());
+		Map<Long, ClaimedJobDetails> details = this.statements.run(connection, SQLITE_DETAILS,
+				(select) -> ClaimedJobDetails.read(select, ids));
 		List<ClaimedJob> jobs = new ArrayList<>(ids.size());
 		for (JsonNode job : array) {
 			long id = job.get("id").asLong();
@@ -238,7 +249,7 @@ final class JobStore {
 		}
 		HonkerDialect dialect = dialect(connection);
 		if (dialect == HonkerDialect.SQLITE) {
-			beginImmediate(connection);
+			beginImmediate(connection, (int) cachedLong(connection, BUSY_TIMEOUT));
 		}
 		else {
 			execute(connection, dialect.beginWrite());
@@ -278,9 +289,8 @@ final class JobStore {
 	 * long as the connection's own {@code busy_timeout} allows, then the last
 	 * {@code SQLITE_BUSY} is thrown.
 	 */
-	private static void beginImmediate(Connection connection) throws SQLException {
+	private static void beginImmediate(Connection connection, int busyTimeoutMillis) throws SQLException {
 		SQLiteConnection sqlite = connection.unwrap(SQLiteConnection.class);
-		int busyTimeoutMillis = (int) queryLong(connection, "PRAGMA busy_timeout");
 		sqlite.setBusyTimeout(0);
 		try {
 			long deadline = System.nanoTime() + busyTimeoutMillis * 1_000_000L;
@@ -310,19 +320,28 @@ final class JobStore {
 
 	private static long queryLong(Connection connection, String sql, Object... arguments) throws SQLException {
 		try (PreparedStatement statement = connection.prepareStatement(sql)) {
-			for (int i = 0; i < arguments.length; i++) {
-				Object argument = arguments[i];
-				if (argument instanceof Long number) {
-					statement.setLong(i + 1, number);
-				}
-				else {
-					statement.setString(i + 1, (String) argument);
-				}
+			return singleLong(statement, arguments);
+		}
+	}
+
+	/** {@link #queryLong}, with the statement reused on the physical connection. */
+	private long cachedLong(Connection connection, String sql, Object... arguments) throws SQLException {
+		return this.statements.run(connection, sql, (statement) -> singleLong(statement, arguments));
+	}
+
+	private static long singleLong(PreparedStatement statement, Object... arguments) throws SQLException {
+		for (int i = 0; i < arguments.length; i++) {
+			Object argument = arguments[i];
+			if (argument instanceof Long number) {
+				statement.setLong(i + 1, number);
 			}
-			try (ResultSet row = statement.executeQuery()) {
-				row.next();
-				return row.getLong(1);
+			else {
+				statement.setString(i + 1, (String) argument);
 			}
+		}
+		try (ResultSet row = statement.executeQuery()) {
+			row.next();
+			return row.getLong(1);
 		}
 	}
 
