@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -23,7 +26,11 @@ import dev.honker.spring.listener.WorkerMain;
  * (Linux) over 10 s after a 5 s warm-up, as a share of one core. Baseline, measured in
  * the same run: the same application with {@code honker.enabled=false} (no watcher, no
  * listener), and a JVM that only sleeps a millisecond at a time ({@link SleepLoopMain}),
- * the floor of any 1 ms poller on this machine.
+ * the floor of any 1 ms poller on this machine. For the events-mode worker and the app
+ * without Honker it also prints where the CPU went, by group of threads
+ * ({@link ThreadGroupCpu}: Honker's watcher, checkpoint, claim thread and other threads,
+ * Hikari, the JVM's JIT compilers, GC and other threads), from each thread's
+ * {@code /proc/<pid>/task/<tid>/schedstat} over the same window.
  */
 public final class IdleWorkerCpuBenchmark {
 
@@ -48,33 +55,62 @@ public final class IdleWorkerCpuBenchmark {
 		double[] poll = new double[ROUNDS];
 		double[] baseline = new double[ROUNDS];
 		double[] sleeper = new double[ROUNDS];
+		List<Map<String, Double>> eventsGroups = new ArrayList<>();
+		List<Map<String, Double>> baselineGroups = new ArrayList<>();
 		System.out.printf("idle worker process CPU, %ds after %ds warm-up%n", MEASURE.toSeconds(), WARM_UP.toSeconds());
 		for (int round = 0; round < ROUNDS; round++) {
-			events[round] = idleCpu(file, "--honker.watcher.mode=events");
-			poll[round] = idleCpu(file, "--honker.watcher.mode=poll --honker.watcher.poll-interval=1ms");
-			baseline[round] = idleCpu(file, "--honker.enabled=false --worker.keep-alive=true");
-			sleeper[round] = idleCpu(SleepLoopMain.class);
-			System.out.printf(
+			Measurement eventsRound = idleCpu(file, "--honker.watcher.mode=events");
+			poll[round] = idleCpu(file, "--honker.watcher.mode=poll --honker.watcher.poll-interval=1ms").percent();
+			Measurement baselineRound = idleCpu(file, "--honker.enabled=false --worker.keep-alive=true");
+			sleeper[round] = measure(SleepLoopMain.class).percent();
+			events[round] = eventsRound.percent();
+			baseline[round] = baselineRound.percent();
+			eventsGroups.add(eventsRound.byGroup());
+			baselineGroups.add(baselineRound.byGroup());
+			System.out.printf(Locale.ROOT,
 					"round %d: worker, events mode %.2f%% of one core | worker, 1 ms poll %.2f%% | same app without"
-							+ " Honker %.2f%% | 1 ms sleep loop %.2f%%%n",
-					round + 1, events[round], poll[round], baseline[round], sleeper[round]);
+							+ " Honker %.2f%% | 1 ms sleep loop %.2f%%; load average %s%n",
+					round + 1, events[round], poll[round], baseline[round], sleeper[round],
+					ListenerWakeLatencyBenchmark.loadAverage());
+			System.out.println("  by thread group, events-mode worker: " + ThreadGroupCpu.describe(eventsRound.byGroup()));
+			System.out.println("  by thread group, app without Honker: " + ThreadGroupCpu.describe(baselineRound.byGroup()));
 		}
 		double without = median(baseline);
-		System.out.printf(
+		System.out.printf(Locale.ROOT,
 				"median: idle worker, events mode %.2f%% of one core (target 0.5%%), 1 ms poll mode %.2f%% (target 3%%),"
 						+ " without Honker %.2f%%, bare 1 ms sleep loop %.2f%%%n",
 				median(events), median(poll), without, median(sleeper));
+		System.out.println("median by thread group (% of one core, schedstat), events-mode worker: "
+				+ ThreadGroupCpu.describe(medianByGroup(eventsGroups)));
+		System.out.println("median by thread group (% of one core, schedstat), app without Honker: "
+				+ ThreadGroupCpu.describe(medianByGroup(baselineGroups)));
 	}
 
-	private static double idleCpu(Path file, String settings) throws Exception {
+	private static Map<String, Double> medianByGroup(List<Map<String, Double>> rounds) {
+		Map<String, Double> medians = new LinkedHashMap<>();
+		for (String group : ThreadGroupCpu.groups()) {
+			medians.put(group, median(rounds.stream().mapToDouble((round) -> round.get(group)).toArray()));
+		}
+		return medians;
+	}
+
+	private static Measurement idleCpu(Path file, String settings) throws Exception {
 		List<String> args = new ArrayList<>(List.of("--worker.db=" + file, "--worker.queue=idle", "--worker.mode=noop",
 				"--logging.level.root=WARN"));
 		args.addAll(List.of(settings.split(" ")));
-		return idleCpu(WorkerMain.class, args.toArray(String[]::new));
+		return measure(WorkerMain.class, args.toArray(String[]::new));
 	}
 
 	/** The CPU share of one core the idle child JVM {@code main} uses, after a warm-up. */
 	static double idleCpu(Class<?> main, String... args) throws Exception {
+		return measure(main, args).percent();
+	}
+
+	/**
+	 * The CPU share of one core the idle child JVM {@code main} uses after a warm-up, in
+	 * all and by group of threads.
+	 */
+	private static Measurement measure(Class<?> main, String... args) throws Exception {
 		try (ChildJvm child = ChildJvm.startPiped(main, args)) {
 			CountDownLatch ready = new CountDownLatch(1);
 			Thread reader = new Thread(() -> drain(child.lines(), ready), "idle-bench-output");
@@ -86,13 +122,23 @@ public final class IdleWorkerCpuBenchmark {
 			// Not synchronisation: the worker is idle by design, and these are the
 			// warm-up and measuring windows.
 			Thread.sleep(WARM_UP.toMillis());
+			long pid = child.handle().pid();
+			Map<String, ThreadGroupCpu.Sample> threadsBefore = ThreadGroupCpu.snapshot(pid);
 			long cpuBefore = cpuNanos(child);
 			long before = System.nanoTime();
 			Thread.sleep(MEASURE.toMillis());
 			long cpuAfter = cpuNanos(child);
 			long after = System.nanoTime();
-			return 100.0 * (cpuAfter - cpuBefore) / (after - before);
+			Map<String, ThreadGroupCpu.Sample> threadsAfter = ThreadGroupCpu.snapshot(pid);
+			return new Measurement(100.0 * (cpuAfter - cpuBefore) / (after - before),
+					ThreadGroupCpu.percentByGroup(threadsBefore, threadsAfter, after - before));
 		}
+	}
+
+	/**
+	 * A process's CPU over the window in percent of one core, and each thread group's.
+	 */
+	private record Measurement(double percent, Map<String, Double> byGroup) {
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package dev.honker.bench;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -53,7 +55,8 @@ import dev.honker.spring.watch.Subscription;
  * auto-configuration and one {@code @HonkerListener} (queue {@code wake-path},
  * concurrency 4, ack mode from {@code honker.listener.ack-mode}) whose handler prints,
  * as its first action, {@code handled <job> <first line> <wake> <claim start> <lock>
- * <claim commit> <handler thread>}, each a {@code System.nanoTime()}:
+ * <claim commit> <handler thread> <collections>}, each a {@code System.nanoTime()} but
+ * the last, the number of garbage collections the JVM has run so far:
  * <ul>
  * <li>wake: the latest wake, before the claim started, of a second subscription to the
  * application's commit watcher (woken by the same {@code data_version} change as the
@@ -154,9 +157,17 @@ public class WakePathWorkerMain {
 				return;
 			}
 			System.out.println("handled " + job.id() + " " + firstLine + " " + wakeBefore(claim[0]) + " " + claim[0]
-					+ " " + claim[1] + " " + claim[2] + " " + handlerThread);
+					+ " " + claim[1] + " " + claim[2] + " " + handlerThread + " " + collections());
 		}
 
+	}
+
+	/** The garbage collections of every collector of this JVM so far. */
+	private static long collections() {
+		return ManagementFactory.getGarbageCollectorMXBeans()
+			.stream()
+			.mapToLong(GarbageCollectorMXBean::getCollectionCount)
+			.sum();
 	}
 
 	/** The latest probe wake at or before {@code nanos}, or 0. */

@@ -23,12 +23,12 @@ public record WatcherOptions(WatcherMode mode, Duration pollInterval, Duration s
 		Duration identityCheckInterval, WalCheckpointOptions checkpoints) {
 
 	/**
-	 * The defaults: file events where available, otherwise a poll every millisecond; a 50
-	 * millisecond safety poll; the file's identity checked every 100 milliseconds; no
-	 * background WAL checkpoint.
+	 * The defaults: file events where available, otherwise a poll every millisecond; a
+	 * 100 millisecond safety poll; the file's identity checked every 100 milliseconds
+	 * (both on the same wake in events mode); no background WAL checkpoint.
 	 */
 	public static final WatcherOptions DEFAULTS = new WatcherOptions(WatcherMode.AUTO, Duration.ofMillis(1),
-			Duration.ofMillis(50), Duration.ofMillis(100), WalCheckpointOptions.DEFAULTS);
+			Duration.ofMillis(100), Duration.ofMillis(100), WalCheckpointOptions.DEFAULTS);
 
 	/**
 	 * Validates the settings.

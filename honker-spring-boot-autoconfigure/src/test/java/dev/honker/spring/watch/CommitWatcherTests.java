@@ -289,7 +289,7 @@ class CommitWatcherTests {
 			try (Subscription subscription = watcher(WatcherMode.EVENTS).subscribe()) {
 				assertThat(lines.list).map(ILoggingEvent::getFormattedMessage)
 					.anySatisfy((line) -> assertThat(line).contains("watched.db", "in events mode",
-							"on each file event", "every 50 ms as a safety poll", "journal mode wal",
+							"on each file event", "every 100 ms as a safety poll", "journal mode wal",
 							"background WAL checkpoint (PASSIVE) every ~750 pages, before wal_autocheckpoint's 1000"));
 			}
 			try (Subscription subscription = watcher().subscribe()) {

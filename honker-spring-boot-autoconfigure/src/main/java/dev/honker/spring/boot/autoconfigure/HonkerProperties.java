@@ -249,9 +249,10 @@ public class HonkerProperties {
 
 		/**
 		 * How often the watcher reads PRAGMA data_version in events mode when no file
-		 * event arrives: the longest a missed event can delay a wake.
+		 * event arrives: the longest a missed event can delay a wake. Each such read
+		 * wakes an idle worker, which is most of its idle CPU.
 		 */
-		private Duration safetyPollInterval = Duration.ofMillis(50);
+		private Duration safetyPollInterval = Duration.ofMillis(100);
 
 		/**
 		 * How often the watcher checks that the database file has not been replaced.
