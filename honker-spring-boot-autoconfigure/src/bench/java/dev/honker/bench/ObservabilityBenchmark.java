@@ -1,12 +1,15 @@
 package dev.honker.bench;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 
 import com.sun.management.OperatingSystemMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -73,7 +76,10 @@ import static org.awaitility.Awaitility.await;
  * Prints each round, the medians and the ratios (targets: enqueue at most 1.15x, drain at
  * least 0.9x). On a busy machine the elapsed times swing with the other processes, so it
  * also prints CPU time ratios: the enqueuing thread's CPU time per transaction, and the
- * whole process's CPU time per drained job (as jobs per CPU second).
+ * whole process's CPU time per drained job (as jobs per CPU second); and, for
+ * information, the drain's CPU time per job on the listener's claim thread (serial: the
+ * pace of the drain), on its handler threads, and on the other threads (compiler, garbage
+ * collector).
  */
 public final class ObservabilityBenchmark {
 
@@ -112,7 +118,8 @@ public final class ObservabilityBenchmark {
 			double[][][] enqueue = rounds(apps, WARM_UP_ROUNDS, ENQUEUE_ROUNDS, ObservabilityBenchmark::enqueueRound,
 					"enqueue", "%.1f us/tx (thread CPU %.1f us/tx)");
 			double[][][] drain = rounds(apps, DRAIN_WARM_UP_ROUNDS, DRAIN_ROUNDS, ObservabilityBenchmark::drain,
-					"drain", "%,.0f jobs/s (%,.0f jobs per CPU second)");
+					"drain", "%,.0f jobs/s (%,.0f jobs per CPU second; CPU per job: claim thread %.1f us,"
+							+ " handler threads %.1f us, other threads %.1f us)");
 			double[][] micros = enqueue[0];
 			double[][] cpu = enqueue[1];
 			double[][] rates = drain[0];
@@ -131,6 +138,12 @@ public final class ObservabilityBenchmark {
 					"drain jobs per CPU second median (steadier on a busy machine): plain %,.0f, observed %,.0f: %.2fx%n",
 					BenchDatabase.median(cpuRates[0]), BenchDatabase.median(cpuRates[1]),
 					BenchDatabase.median(cpuRates[1]) / BenchDatabase.median(cpuRates[0]));
+			System.out.printf(
+					"drain CPU per job by thread, median (information): claim thread plain %.1f us, observed %.1f us;"
+							+ " handler threads plain %.1f us, observed %.1f us; other threads plain %.1f us, observed %.1f us%n",
+					BenchDatabase.median(drain[2][0]), BenchDatabase.median(drain[2][1]),
+					BenchDatabase.median(drain[3][0]), BenchDatabase.median(drain[3][1]),
+					BenchDatabase.median(drain[4][0]), BenchDatabase.median(drain[4][1]));
 			System.out.printf(
 					"every trace sampled (information): enqueue %.1f us/tx: %.2fx (thread CPU %.2fx); drain %,.0f jobs/s: %.2fx%n",
 					BenchDatabase.median(micros[2]), BenchDatabase.median(micros[2]) / enqueuePlain,
@@ -209,8 +222,9 @@ public final class ObservabilityBenchmark {
 	}
 
 	/**
-	 * Jobs per second draining {@link #BACKLOG} jobs, and jobs per second of the process's
-	 * CPU time.
+	 * Jobs per second draining {@link #BACKLOG} jobs, jobs per second of the process's CPU
+	 * time, and the CPU time per job of the listener's claim thread, of its handler
+	 * threads and of the other threads (compiler, garbage collector, the rest).
 	 */
 	private static double[] drain(ConfigurableApplicationContext context) {
 		HonkerTemplate honker = context.getBean(HonkerTemplate.class);
@@ -226,6 +240,7 @@ public final class ObservabilityBenchmark {
 		counter.reset();
 		HonkerListenerEndpointRegistry registry = context.getBean(HonkerListenerEndpointRegistry.class);
 		OperatingSystemMXBean system = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+		Map<Long, Long> threadsBefore = threadCpu();
 		long startCpu = system.getProcessCpuTime();
 		long start = System.nanoTime();
 		registry.getListenerContainer("drain").start();
@@ -235,9 +250,47 @@ public final class ObservabilityBenchmark {
 					&& jdbc.queryForObject("SELECT count(*) FROM _honker_live", Long.class) == 0);
 		long nanos = System.nanoTime() - start;
 		long cpuNanos = system.getProcessCpuTime() - startCpu;
+		double[] byThread = cpuByThread(threadsBefore, threadCpu());
 		registry.getListenerContainer("drain").stop();
 		clean(context);
-		return new double[] { BACKLOG * 1e9 / nanos, BACKLOG * 1e9 / cpuNanos };
+		return new double[] { BACKLOG * 1e9 / nanos, BACKLOG * 1e9 / cpuNanos, byThread[0] / 1e3 / BACKLOG,
+				byThread[1] / 1e3 / BACKLOG, (cpuNanos - byThread[0] - byThread[1]) / 1e3 / BACKLOG };
+	}
+
+	/** The CPU time of each live thread, by id. */
+	private static Map<Long, Long> threadCpu() {
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		Map<Long, Long> cpu = new HashMap<>();
+		for (long id : threads.getAllThreadIds()) {
+			long nanos = threads.getThreadCpuTime(id);
+			if (nanos >= 0) {
+				cpu.put(id, nanos);
+			}
+		}
+		return cpu;
+	}
+
+	/**
+	 * The CPU nanoseconds between two readings of the drain listener's claim thread and of
+	 * its handler threads (threads that ended in between are not counted).
+	 */
+	private static double[] cpuByThread(Map<Long, Long> before, Map<Long, Long> after) {
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		double[] nanos = new double[2];
+		after.forEach((id, cpu) -> {
+			ThreadInfo info = threads.getThreadInfo(id);
+			if (info != null) {
+				String name = info.getThreadName();
+				long used = cpu - before.getOrDefault(id, 0L);
+				if (name.equals("honker-listener-drain")) {
+					nanos[0] += used;
+				}
+				else if (name.matches("honker-drain-\\d+")) {
+					nanos[1] += used;
+				}
+			}
+		});
+		return nanos;
 	}
 
 	/** Empties the trace context table of ended jobs and truncates the WAL. */

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.StringJoiner;
@@ -197,29 +198,54 @@ public class HonkerTemplate implements HonkerOperations {
 			return insertRows(queue, payloads, options);
 		}
 		HonkerEnqueueContext context = new HonkerEnqueueContext(queue);
-		Observation observation = HonkerObservation.ENQUEUE.observation(this.observationConvention,
-				DefaultHonkerEnqueueObservationConvention.INSTANCE, () -> context, this.observationRegistry);
-		return observation.observe(() -> {
-			if (this.traceContexts == null || context.getCarrier().isEmpty()
-					|| !this.traceContexts.storesCurrentTrace()) {
-				context.setJobIds(insertRows(queue, payloads, options));
+		Observation observation = HonkerObservation.ENQUEUE
+			.observation(this.observationConvention, DefaultHonkerEnqueueObservationConvention.INSTANCE, () -> context,
+					this.observationRegistry)
+			.start();
+		// Stopped while still in scope, as Observation.observe would not: a tracing-aware
+		// meter handler then finds the enqueue's span current and opens no second scope
+		// (nor copies the log correlation entries again) for every enqueue.
+		Observation.Scope scope = observation.openScope();
+		try {
+			long[] ids = insertRowsObserved(queue, payloads, options, context);
+			context.setJobIds(ids);
+			return ids;
+		}
+		catch (RuntimeException | Error ex) {
+			observation.error(ex);
+			throw ex;
+		}
+		finally {
+			try {
+				observation.stop();
 			}
-			else if (TransactionSynchronizationManager.isActualTransactionActive()) {
-				insertRowsAndTraceContext(queue, payloads, options, context);
+			finally {
+				scope.close();
 			}
-			else {
-				this.traceTransaction
-					.executeWithoutResult(status -> insertRowsAndTraceContext(queue, payloads, options, context));
-			}
-			return context.getJobIds();
-		});
+		}
 	}
 
-	private void insertRowsAndTraceContext(String queue, String[] payloads, JobOptions options,
+	/**
+	 * Inserts the jobs, and their trace context beside them when the enqueue's
+	 * observation produced one that the store keeps.
+	 */
+	private long[] insertRowsObserved(String queue, String[] payloads, JobOptions options,
 			HonkerEnqueueContext context) {
+		JobTraceContexts contexts = this.traceContexts;
+		if (contexts == null || context.getCarrier().isEmpty() || !contexts.storesCurrentTrace()) {
+			return insertRows(queue, payloads, options);
+		}
+		if (TransactionSynchronizationManager.isActualTransactionActive()) {
+			return insertRowsAndTraceContext(queue, payloads, options, context.getCarrier());
+		}
+		return this.traceTransaction
+			.execute(status -> insertRowsAndTraceContext(queue, payloads, options, context.getCarrier()));
+	}
+
+	private long[] insertRowsAndTraceContext(String queue, String[] payloads, JobOptions options,
+			Map<String, String> carrier) {
 		long[] ids = insertRows(queue, payloads, options);
-		context.setJobIds(ids);
-		String entries = this.traceContexts.write(context.getCarrier());
+		String entries = this.traceContexts.write(carrier);
 		long now = System.currentTimeMillis();
 		for (long id : ids) {
 			update(JobTraceContexts.INSERT, statement -> {
@@ -228,6 +254,7 @@ public class HonkerTemplate implements HonkerOperations {
 				statement.setLong(3, now);
 			});
 		}
+		return ids;
 	}
 
 	private long[] insertRows(String queue, String[] payloads, JobOptions options) {

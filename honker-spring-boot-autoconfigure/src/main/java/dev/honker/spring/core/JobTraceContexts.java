@@ -17,6 +17,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectReader;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.Assert;
@@ -54,6 +55,20 @@ public class JobTraceContexts {
 	static final String INSERT = "INSERT INTO " + TABLE + " (job_id, context, enqueued_at) VALUES (?, ?, ?)"
 			+ " ON CONFLICT (job_id) DO UPDATE SET context = excluded.context, enqueued_at = excluded.enqueued_at";
 
+	/**
+	 * The rows of a range of ids: the read of {@link #findAll} when the jobs' ids are
+	 * close together, as a claimed batch's usually are; one seek and a short scan of the
+	 * primary key.
+	 */
+	private static final String FIND_RANGE = "SELECT job_id, context, enqueued_at FROM " + TABLE
+			+ " WHERE job_id BETWEEN ? AND ?";
+
+	/**
+	 * How many ids per job {@link #findAll} may scan through in a range instead of
+	 * looking each job up.
+	 */
+	private static final int RANGE_PER_JOB = 4;
+
 	/** The rows of the ids of a JSON array, read in the dialect's way. */
 	private static final String FIND_ALL = "SELECT job_id, context, enqueued_at FROM " + TABLE
 			+ " WHERE job_id IN (%s)";
@@ -82,6 +97,12 @@ public class JobTraceContexts {
 	private final JdbcTemplate jdbc;
 
 	private final ObjectMapper mapper;
+
+	/**
+	 * The reader of the context entries, its deserializer resolved once instead of for
+	 * every job of every listener.
+	 */
+	private final ObjectReader entries;
 
 	private final BooleanSupplier storeCurrentTrace;
 
@@ -120,6 +141,7 @@ public class JobTraceContexts {
 		Assert.notNull(storeCurrentTrace, "storeCurrentTrace must not be null");
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.mapper = mapper;
+		this.entries = mapper.readerFor(ENTRIES);
 		this.storeCurrentTrace = storeCurrentTrace;
 	}
 
@@ -131,7 +153,10 @@ public class JobTraceContexts {
 	/**
 	 * The stored rows of some jobs, read on the caller's connection (for example in the
 	 * transaction that claimed them); the contexts are parsed later, with
-	 * {@link #parse(Row)}, by whoever needs them.
+	 * {@link #parse(Row)}, by whoever needs them. Ids close together (a claimed batch's,
+	 * usually) are read with one scan of their range of the primary key, others by a
+	 * lookup of each id; either statement is prepared once per physical SQLite
+	 * connection.
 	 * @param connection the connection to read on
 	 * @param jobIds the job ids
 	 * @return the rows by job id; jobs without a row are absent
@@ -142,6 +167,15 @@ public class JobTraceContexts {
 		Assert.notNull(jobIds, "jobIds must not be null");
 		if (jobIds.isEmpty()) {
 			return Map.of();
+		}
+		long lowest = Long.MAX_VALUE;
+		long highest = Long.MIN_VALUE;
+		for (long id : jobIds) {
+			lowest = Math.min(lowest, id);
+			highest = Math.max(highest, id);
+		}
+		if (highest - lowest < (long) RANGE_PER_JOB * jobIds.size()) {
+			return findInRange(connection, jobIds, lowest, highest);
 		}
 		String sql = this.findAll;
 		if (sql == null) {
@@ -164,13 +198,40 @@ public class JobTraceContexts {
 	}
 
 	/**
+	 * The rows of the jobs whose ids lie between {@code lowest} and {@code highest}, a
+	 * range at most {@link #RANGE_PER_JOB} times as wide as there are jobs: one range
+	 * read, keeping the rows of these jobs only.
+	 */
+	private Map<Long, Row> findInRange(Connection connection, Collection<Long> jobIds, long lowest, long highest)
+			throws SQLException {
+		boolean[] wanted = new boolean[(int) (highest - lowest + 1)];
+		for (long id : jobIds) {
+			wanted[(int) (id - lowest)] = true;
+		}
+		return this.statements.run(connection, FIND_RANGE, (statement) -> {
+			statement.setLong(1, lowest);
+			statement.setLong(2, highest);
+			Map<Long, Row> rows = new HashMap<>();
+			try (ResultSet result = statement.executeQuery()) {
+				while (result.next()) {
+					long id = result.getLong(1);
+					if (wanted[(int) (id - lowest)]) {
+						rows.put(id, new Row(result.getString(2), result.getLong(3)));
+					}
+				}
+			}
+			return rows;
+		});
+	}
+
+	/**
 	 * Parses a row read by {@link #findAll}.
 	 * @param row the row
 	 * @return its context
 	 */
 	public StoredContext parse(Row row) {
 		Assert.notNull(row, "row must not be null");
-		return new StoredContext(this.mapper.readValue(row.context(), ENTRIES), Instant.ofEpochMilli(row.enqueuedAt()));
+		return new StoredContext(this.entries.readValue(row.context()), Instant.ofEpochMilli(row.enqueuedAt()));
 	}
 
 	/**

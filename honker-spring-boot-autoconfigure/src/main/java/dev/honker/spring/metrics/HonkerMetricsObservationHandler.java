@@ -1,7 +1,7 @@
 package dev.honker.spring.metrics;
 
-import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +63,9 @@ public class HonkerMetricsObservationHandler implements MeterObservationHandler<
 	 */
 	private final Map<MeterKey, Meter> meters = new ConcurrentHashMap<>();
 
+	/** The counters of enqueued jobs, by queue. */
+	private final Map<String, Counter> enqueued = new ConcurrentHashMap<>();
+
 	/** The meters of jobs, by queue, then by listener. */
 	private final Map<String, Map<String, JobMeters>> jobMeters = new ConcurrentHashMap<>();
 
@@ -104,7 +107,7 @@ public class HonkerMetricsObservationHandler implements MeterObservationHandler<
 	public void onStop(Observation.Context context) {
 		if (context instanceof HonkerEnqueueContext enqueue) {
 			if (enqueue.getError() == null) {
-				countEnqueuedOnCommit(enqueue.getQueue(), enqueue.getJobIds().length);
+				countEnqueuedOnCommit(enqueue.getQueue(), enqueue.getJobCount());
 			}
 		}
 		else if (context instanceof HonkerJobContext job && job.getOutcome() != null) {
@@ -125,11 +128,7 @@ public class HonkerMetricsObservationHandler implements MeterObservationHandler<
 	 * transaction: jobs rolled back with their transaction were never enqueued.
 	 */
 	private void countEnqueuedOnCommit(String queue, int jobs) {
-		Counter counter = (Counter) meter(new MeterKey(ENQUEUED, queue, null, null),
-				key -> Counter.builder(key.name())
-					.description("Jobs enqueued")
-					.tags(key.tags())
-					.register(this.registry));
+		Counter counter = enqueuedCounter(queue);
 		if (TransactionSynchronizationManager.isSynchronizationActive()) {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 
@@ -143,6 +142,22 @@ public class HonkerMetricsObservationHandler implements MeterObservationHandler<
 		else {
 			counter.increment(jobs);
 		}
+	}
+
+	/**
+	 * The counter of a queue's enqueued jobs, registered on its first enqueue and then
+	 * found by one map read.
+	 */
+	private Counter enqueuedCounter(String queue) {
+		Counter counter = this.enqueued.get(queue);
+		if (counter == null) {
+			counter = this.enqueued.computeIfAbsent(queue,
+					(name) -> Counter.builder(ENQUEUED)
+						.description("Jobs enqueued")
+						.tags(Tags.of("queue", name))
+						.register(this.registry));
+		}
+		return counter;
 	}
 
 	/**
@@ -174,7 +189,7 @@ public class HonkerMetricsObservationHandler implements MeterObservationHandler<
 	}
 
 	private static long nonNegativeNanos(Instant from, Instant to) {
-		return Math.max(0, Duration.between(from, to).toNanos());
+		return Math.max(0, ChronoUnit.NANOS.between(from, to));
 	}
 
 	private static final String ENQUEUED = "honker.jobs.enqueued";

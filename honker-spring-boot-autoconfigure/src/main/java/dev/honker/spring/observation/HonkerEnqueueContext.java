@@ -42,6 +42,11 @@ public class HonkerEnqueueContext extends SenderContext<Map<String, String>> {
 		return (this.jobIds.length > 0) ? this.jobIds[0] : 0;
 	}
 
+	/** The number of new jobs; 0 before the rows were written. */
+	public int getJobCount() {
+		return this.jobIds.length;
+	}
+
 	/** The ids of the new jobs, in payload order; empty before the rows were written. */
 	public long[] getJobIds() {
 		return this.jobIds.clone();

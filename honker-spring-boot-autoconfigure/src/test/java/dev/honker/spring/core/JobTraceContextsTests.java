@@ -50,6 +50,31 @@ class JobTraceContextsTests {
 	}
 
 	@Test
+	void findAllReadsCloseAndScatteredIdsAlikeAndOnlyTheRowsOfTheGivenJobs() {
+		TemplateContexts.runner(this.directory.resolve("app.db")).run(context -> {
+			DataSource dataSource = context.getBean(DataSource.class);
+			JobTraceContexts contexts = new JobTraceContexts(dataSource, JsonMapper.shared());
+			contexts.createTable();
+			JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+			for (long id : new long[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1_000, 1_000_000 }) {
+				jdbc.update("INSERT INTO " + JobTraceContexts.TABLE + " VALUES (?, ?, ?)", id,
+						"{\"b3\":\"" + id + "\"}", id);
+			}
+			try (Connection connection = dataSource.getConnection()) {
+				assertThat(contexts.findAll(connection, List.of(6L, 2L, 4L))).as("close ids, others between them")
+					.containsOnlyKeys(2L, 4L, 6L)
+					.hasEntrySatisfying(4L, row -> assertThat(row.context()).isEqualTo("{\"b3\":\"4\"}"));
+				assertThat(contexts.findAll(connection, List.of(10L, 11L, 12L))).as("close ids at the end")
+					.containsOnlyKeys(10L);
+				assertThat(contexts.findAll(connection, List.of(1L, 1_000L, 999_999L, 1_000_000L))).as("scattered ids")
+					.containsOnlyKeys(1L, 1_000L, 1_000_000L);
+				assertThat(contexts.findAll(connection, List.of(9L, 1_000L))).as("two ids far apart")
+					.containsOnlyKeys(9L, 1_000L);
+			}
+		});
+	}
+
+	@Test
 	void findAllPreparesItsReadOncePerConnectionAndSeesRowsWrittenSince() {
 		TemplateContexts.runner(this.directory.resolve("app.db")).run(context -> {
 			DataSource dataSource = context.getBean(DataSource.class);
