@@ -16,7 +16,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -225,13 +224,13 @@ public final class DashboardBenchmark {
 	 */
 	private static double cpuPercent(Map<String, Long> byThread) throws InterruptedException {
 		OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-		Map<Long, Long> threadsBefore = threadCpu();
+		Map<Long, Long> threadsBefore = ProcessCpu.threadsOfThisJvm();
 		long cpuBefore = os.getProcessCpuTime();
 		long wallBefore = System.nanoTime();
 		Thread.sleep(WINDOW.toMillis()); // the measuring window
 		double percent = 100.0 * (os.getProcessCpuTime() - cpuBefore) / (System.nanoTime() - wallBefore);
 		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-		threadCpu().forEach((id, nanos) -> {
+		ProcessCpu.threadsOfThisJvm().forEach((id, nanos) -> {
 			ThreadInfo info = threads.getThreadInfo(id);
 			if (info != null) {
 				byThread.merge(info.getThreadName().replaceAll("[0-9]+", "N"),
@@ -241,17 +240,6 @@ public final class DashboardBenchmark {
 		return percent;
 	}
 
-	private static Map<Long, Long> threadCpu() {
-		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-		Map<Long, Long> nanos = new HashMap<>();
-		for (long id : threads.getAllThreadIds()) {
-			long time = threads.getThreadCpuTime(id);
-			if (time >= 0) {
-				nanos.put(id, time);
-			}
-		}
-		return nanos;
-	}
 
 	private static ConfigurableApplicationContext start(Path file, Class<?>... more) {
 		Class<?>[] sources = new Class<?>[more.length + 1];

@@ -8,7 +8,6 @@ import com.sun.management.OperatingSystemMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -240,7 +239,7 @@ public final class ObservabilityBenchmark {
 		counter.reset();
 		HonkerListenerEndpointRegistry registry = context.getBean(HonkerListenerEndpointRegistry.class);
 		OperatingSystemMXBean system = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-		Map<Long, Long> threadsBefore = threadCpu();
+		Map<Long, Long> threadsBefore = ProcessCpu.threadsOfThisJvm();
 		long startCpu = system.getProcessCpuTime();
 		long start = System.nanoTime();
 		registry.getListenerContainer("drain").start();
@@ -250,24 +249,11 @@ public final class ObservabilityBenchmark {
 					&& jdbc.queryForObject("SELECT count(*) FROM _honker_live", Long.class) == 0);
 		long nanos = System.nanoTime() - start;
 		long cpuNanos = system.getProcessCpuTime() - startCpu;
-		double[] byThread = cpuByThread(threadsBefore, threadCpu());
+		double[] byThread = cpuByThread(threadsBefore, ProcessCpu.threadsOfThisJvm());
 		registry.getListenerContainer("drain").stop();
 		clean(context);
 		return new double[] { BACKLOG * 1e9 / nanos, BACKLOG * 1e9 / cpuNanos, byThread[0] / 1e3 / BACKLOG,
 				byThread[1] / 1e3 / BACKLOG, (cpuNanos - byThread[0] - byThread[1]) / 1e3 / BACKLOG };
-	}
-
-	/** The CPU time of each live thread, by id. */
-	private static Map<Long, Long> threadCpu() {
-		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-		Map<Long, Long> cpu = new HashMap<>();
-		for (long id : threads.getAllThreadIds()) {
-			long nanos = threads.getThreadCpuTime(id);
-			if (nanos >= 0) {
-				cpu.put(id, nanos);
-			}
-		}
-		return cpu;
 	}
 
 	/**

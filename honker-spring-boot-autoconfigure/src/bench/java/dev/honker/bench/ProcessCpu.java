@@ -2,14 +2,19 @@ package dev.honker.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * CPU time of processes from {@code /proc/<pid>/stat} (Linux), in clock ticks of 10 ms:
  * user plus system time, and optionally the time of the children the process has
- * already reaped (how a PostgreSQL server keeps the CPU of its ended backends).
+ * already reaped (how a PostgreSQL server keeps the CPU of its ended backends); and the
+ * CPU time of this JVM's own threads.
  */
 final class ProcessCpu {
 
@@ -48,6 +53,19 @@ final class ProcessCpu {
 			ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
 		}
 		return ticks * TICK_NANOS;
+	}
+
+	/** The CPU time of each live thread of this JVM, by thread id. */
+	static Map<Long, Long> threadsOfThisJvm() {
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		Map<Long, Long> nanos = new HashMap<>();
+		for (long id : threads.getAllThreadIds()) {
+			long time = threads.getThreadCpuTime(id);
+			if (time >= 0) {
+				nanos.put(id, time);
+			}
+		}
+		return nanos;
 	}
 
 }
