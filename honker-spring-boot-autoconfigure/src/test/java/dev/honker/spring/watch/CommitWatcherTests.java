@@ -381,6 +381,29 @@ class CommitWatcherTests {
 		}
 	}
 
+	@Test
+	void aCommitWhoseFileEventNeverComesIsSeenByTheSafetyPoll() throws Exception {
+		// A hard link in another directory: the kernel reports the writes made through it
+		// to that directory's watchers only, so the watched directory gets no event.
+		this.writer.close();
+		this.writer = connect(this.file, "DELETE");
+		Path elsewhere = Files.createDirectory(this.dir.resolve("elsewhere"));
+		Path link = Files.createLink(elsewhere.resolve("linked.db"), this.file);
+		WatcherOptions options = new WatcherOptions(WatcherMode.EVENTS, Duration.ofMillis(1), Duration.ofMillis(20),
+				Duration.ofHours(1), CHECKPOINTS);
+		try (Subscription subscription = new SqliteDatabaseWatcher(this.file, options).subscribe();
+				Connection linked = connect(link, "DELETE");
+				Connection reader = connect(this.file, "DELETE")) {
+			drain(subscription);
+			for (int commit = 1; commit <= 3; commit++) {
+				insert(linked);
+				assertThat(subscription.await(null, LONG)).as("wake for commit %d", commit).isTrue();
+				assertThat(count(reader)).isEqualTo(commit);
+				drain(subscription);
+			}
+		}
+	}
+
 	private DatabaseWatcher watcher() {
 		return new SqliteDatabaseWatcher(this.file, WatcherOptions.DEFAULTS);
 	}
