@@ -1,8 +1,12 @@
 package dev.honker.spring.listener;
 
+import java.util.List;
+import java.util.Map;
+
 import org.jspecify.annotations.Nullable;
 
 import dev.honker.spring.core.JobTraceContexts;
+import dev.honker.sqlite.ClaimedJobDetails;
 import dev.honker.sqlite.HonkerTime;
 
 /**
@@ -22,6 +26,17 @@ record ClaimedJob(long id, String queue, String payload, String workerId, long a
 	ClaimedJob withDetails(long maxAttempts, long runAt) {
 		return new ClaimedJob(this.id, this.queue, this.payload, this.workerId, this.attempts, maxAttempts, runAt,
 				this.claimExpiresAt, this.traceContext);
+	}
+
+	/**
+	 * Replaces each job of {@code jobs} that has details with the job with its details; a
+	 * job without (no longer live) stays as it is.
+	 */
+	static void addDetails(List<ClaimedJob> jobs, Map<Long, ClaimedJobDetails> details) {
+		jobs.replaceAll(job -> {
+			ClaimedJobDetails detail = details.get(job.id());
+			return (detail != null) ? job.withDetails(detail.maxAttempts(), detail.runAt()) : job;
+		});
 	}
 
 	/** This job with the trace context row stored at its enqueue, if any. */

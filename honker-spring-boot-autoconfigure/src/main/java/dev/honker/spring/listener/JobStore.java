@@ -214,10 +214,7 @@ final class JobStore {
 		jobs.forEach(job -> ids.add(job.id()));
 		Map<Long, ClaimedJobDetails> details = this.statements.run(connection, SQLITE_DETAILS,
 				(select) -> ClaimedJobDetails.read(select, ids));
-		jobs.replaceAll(job -> {
-			ClaimedJobDetails detail = details.get(job.id());
-			return (detail != null) ? job.withDetails(detail.maxAttempts(), detail.runAt()) : job;
-		});
+		ClaimedJob.addDetails(jobs, details);
 		return withTraceContexts(connection, jobs);
 	}
 

@@ -106,10 +106,7 @@ final class PostgresClaims {
 		}
 		Map<Long, ClaimedJobDetails> details = ClaimedJobDetails.of(connection, withoutDetails,
 				HonkerDialect.POSTGRESQL.idsOfJsonArray());
-		jobs.replaceAll(job -> {
-			ClaimedJobDetails detail = details.get(job.id());
-			return (detail != null) ? job.withDetails(detail.maxAttempts(), detail.runAt()) : job;
-		});
+		ClaimedJob.addDetails(jobs, details);
 		return jobs;
 	}
 
