@@ -240,7 +240,6 @@ public final class DashboardBenchmark {
 		return percent;
 	}
 
-
 	private static ConfigurableApplicationContext start(Path file, Class<?>... more) {
 		Class<?>[] sources = new Class<?>[more.length + 1];
 		sources[0] = BenchApplication.class;

@@ -6,13 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.DoubleStream;
 
 import dev.honker.spring.listener.ChildJvm;
 import dev.honker.spring.listener.HonkerTestPool;
@@ -50,8 +50,11 @@ public final class IdleWorkerCpuBenchmark {
 	/** The second window: a worker that has been idle for a minute. */
 	private static final Window STEADY = new Window(Duration.ofSeconds(60), Duration.ofSeconds(30));
 
-	/** USER_HZ is 100 on Linux. */
-	private static final long TICK_NANOS = 10_000_000;
+	/** The index of {@link #FIRST} among a subject's measurements of one round. */
+	private static final int FIRST_WINDOW = 0;
+
+	/** The index of {@link #STEADY} among a subject's measurements of one round. */
+	private static final int STEADY_WINDOW = 1;
 
 	private IdleWorkerCpuBenchmark() {
 	}
@@ -61,75 +64,51 @@ public final class IdleWorkerCpuBenchmark {
 		Path directory = Files.createTempDirectory("honker-idle-bench");
 		Path file = directory.resolve("bench.db");
 		HonkerTestPool.pool(file).close();
-		double[] events = new double[ROUNDS];
-		double[] poll = new double[ROUNDS];
-		double[] baseline = new double[ROUNDS];
-		double[] sleeper = new double[ROUNDS];
-		double[] steadyEvents = new double[ROUNDS];
-		double[] steadyBaseline = new double[ROUNDS];
-		double[] steadyPoll = new double[ROUNDS];
-		List<Map<String, Double>> eventsGroups = new ArrayList<>();
-		List<Map<String, Double>> baselineGroups = new ArrayList<>();
-		List<Map<String, Double>> steadyEventsGroups = new ArrayList<>();
-		List<Map<String, Double>> steadyBaselineGroups = new ArrayList<>();
+		Series events = new Series();
+		Series poll = new Series();
+		Series baseline = new Series();
+		Series sleeper = new Series();
 		System.out.printf("idle worker process CPU, %s; the workers and the app without Honker also %s%n", FIRST,
 				STEADY);
 		for (int round = 0; round < ROUNDS; round++) {
-			List<Measurement> eventsRound = idleCpu(file, "--honker.watcher.mode=events", FIRST, STEADY);
-			List<Measurement> pollRound = idleCpu(file, "--honker.watcher.mode=poll --honker.watcher.poll-interval=1ms",
-					FIRST, STEADY);
-			poll[round] = pollRound.get(0).percent();
-			steadyPoll[round] = pollRound.get(1).percent();
-			List<Measurement> baselineRound = idleCpu(file, "--honker.enabled=false --worker.keep-alive=true", FIRST,
-					STEADY);
-			sleeper[round] = measure(SleepLoopMain.class, List.of(FIRST)).get(0).percent();
-			events[round] = eventsRound.get(0).percent();
-			baseline[round] = baselineRound.get(0).percent();
-			steadyEvents[round] = eventsRound.get(1).percent();
-			steadyBaseline[round] = baselineRound.get(1).percent();
-			eventsGroups.add(eventsRound.get(0).byGroup());
-			baselineGroups.add(baselineRound.get(0).byGroup());
-			steadyEventsGroups.add(eventsRound.get(1).byGroup());
-			steadyBaselineGroups.add(baselineRound.get(1).byGroup());
+			events.add(idleCpu(file, "--honker.watcher.mode=events", FIRST, STEADY));
+			poll.add(idleCpu(file, "--honker.watcher.mode=poll --honker.watcher.poll-interval=1ms", FIRST, STEADY));
+			baseline.add(idleCpu(file, "--honker.enabled=false --worker.keep-alive=true", FIRST, STEADY));
+			sleeper.add(measure(SleepLoopMain.class, List.of(FIRST)));
 			System.out.printf(Locale.ROOT,
 					"round %d: worker, events mode %.2f%% of one core | worker, 1 ms poll %.2f%% | same app without"
 							+ " Honker %.2f%% | 1 ms sleep loop %.2f%% | steady state: worker, events mode %.2f%%, 1 ms"
 							+ " poll %.2f%%, same app without Honker %.2f%%; load average %s%n",
-					round + 1, events[round], poll[round], baseline[round], sleeper[round], steadyEvents[round],
-					steadyPoll[round], steadyBaseline[round], ListenerWakeLatencyBenchmark.loadAverage());
-			System.out.println(
-					"  by thread group, events-mode worker: " + ThreadGroupCpu.describe(eventsRound.get(0).byGroup()));
-			System.out.println(
-					"  by thread group, app without Honker: " + ThreadGroupCpu.describe(baselineRound.get(0).byGroup()));
+					round + 1, events.last(FIRST_WINDOW).percent(), poll.last(FIRST_WINDOW).percent(),
+					baseline.last(FIRST_WINDOW).percent(), sleeper.last(FIRST_WINDOW).percent(),
+					events.last(STEADY_WINDOW).percent(), poll.last(STEADY_WINDOW).percent(),
+					baseline.last(STEADY_WINDOW).percent(), ListenerWakeLatencyBenchmark.loadAverage());
+			System.out.println("  by thread group, events-mode worker: "
+					+ ThreadGroupCpu.describe(events.last(FIRST_WINDOW).byGroup()));
+			System.out.println("  by thread group, app without Honker: "
+					+ ThreadGroupCpu.describe(baseline.last(FIRST_WINDOW).byGroup()));
 			System.out.println("  steady state by thread group, events-mode worker: "
-					+ ThreadGroupCpu.describe(eventsRound.get(1).byGroup()));
+					+ ThreadGroupCpu.describe(events.last(STEADY_WINDOW).byGroup()));
 			System.out.println("  steady state by thread group, app without Honker: "
-					+ ThreadGroupCpu.describe(baselineRound.get(1).byGroup()));
+					+ ThreadGroupCpu.describe(baseline.last(STEADY_WINDOW).byGroup()));
 		}
 		System.out.printf(Locale.ROOT,
 				"median, first seconds: idle worker, events mode %.2f%% of one core (target 0.5%%), 1 ms poll mode"
 						+ " %.2f%% (target 3%%), without Honker %.2f%%, bare 1 ms sleep loop %.2f%%%n",
-				median(events), median(poll), median(baseline), median(sleeper));
+				events.median(FIRST_WINDOW), poll.median(FIRST_WINDOW), baseline.median(FIRST_WINDOW),
+				sleeper.median(FIRST_WINDOW));
 		System.out.printf(Locale.ROOT,
 				"median, steady state: idle worker, events mode %.2f%% of one core (target 0.5%%), 1 ms poll mode"
 						+ " %.2f%% (target 3%%), without Honker %.2f%%%n",
-				median(steadyEvents), median(steadyPoll), median(steadyBaseline));
+				events.median(STEADY_WINDOW), poll.median(STEADY_WINDOW), baseline.median(STEADY_WINDOW));
 		System.out.println("median by thread group (% of one core, schedstat), first seconds, events-mode worker: "
-				+ ThreadGroupCpu.describe(medianByGroup(eventsGroups)));
+				+ ThreadGroupCpu.describe(events.medianByGroup(FIRST_WINDOW)));
 		System.out.println("median by thread group (% of one core, schedstat), first seconds, app without Honker: "
-				+ ThreadGroupCpu.describe(medianByGroup(baselineGroups)));
+				+ ThreadGroupCpu.describe(baseline.medianByGroup(FIRST_WINDOW)));
 		System.out.println("median by thread group (% of one core, schedstat), steady state, events-mode worker: "
-				+ ThreadGroupCpu.describe(medianByGroup(steadyEventsGroups)));
+				+ ThreadGroupCpu.describe(events.medianByGroup(STEADY_WINDOW)));
 		System.out.println("median by thread group (% of one core, schedstat), steady state, app without Honker: "
-				+ ThreadGroupCpu.describe(medianByGroup(steadyBaselineGroups)));
-	}
-
-	private static Map<String, Double> medianByGroup(List<Map<String, Double>> rounds) {
-		Map<String, Double> medians = new LinkedHashMap<>();
-		for (String group : ThreadGroupCpu.groups()) {
-			medians.put(group, median(rounds.stream().mapToDouble((round) -> round.get(group)).toArray()));
-		}
-		return medians;
+				+ ThreadGroupCpu.describe(baseline.medianByGroup(STEADY_WINDOW)));
 	}
 
 	private static List<Measurement> idleCpu(Path file, String settings, Window... windows) throws Exception {
@@ -205,17 +184,14 @@ public final class IdleWorkerCpuBenchmark {
 	}
 
 	/**
-	 * User plus system CPU time of the child, from fields 14 and 15 of
-	 * {@code /proc/<pid>/stat}, in clock ticks of 10 ms.
+	 * User plus system CPU time of the child, from {@code /proc/<pid>/stat}, in clock
+	 * ticks of 10 ms.
 	 */
-	private static long cpuNanos(ChildJvm child) throws IOException {
+	private static long cpuNanos(ChildJvm child) {
 		if (!child.handle().isAlive()) {
 			throw new IllegalStateException("worker exited: " + child);
 		}
-		String stat = Files.readString(Path.of("/proc", Long.toString(child.handle().pid()), "stat"));
-		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-		long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-		return ticks * TICK_NANOS;
+		return ProcessCpu.nanos(child.handle().pid(), false);
 	}
 
 	private static void drain(BufferedReader output, CountDownLatch ready) {
@@ -231,10 +207,43 @@ public final class IdleWorkerCpuBenchmark {
 		}
 	}
 
-	private static double median(double[] values) {
-		double[] sorted = values.clone();
-		Arrays.sort(sorted);
+	private static double median(DoubleStream values) {
+		double[] sorted = values.sorted().toArray();
 		return sorted[sorted.length / 2];
+	}
+
+	/**
+	 * One subject's measurements (a worker, the app without Honker, the sleep loop),
+	 * round by round, each round's in the order of its windows.
+	 */
+	private static final class Series {
+
+		private final List<List<Measurement>> rounds = new ArrayList<>();
+
+		void add(List<Measurement> round) {
+			this.rounds.add(round);
+		}
+
+		/** The latest round's measurement in a window. */
+		Measurement last(int window) {
+			return this.rounds.get(this.rounds.size() - 1).get(window);
+		}
+
+		/** The median over the rounds of the process's CPU in a window. */
+		double median(int window) {
+			return IdleWorkerCpuBenchmark.median(this.rounds.stream().mapToDouble((round) -> round.get(window).percent()));
+		}
+
+		/** The median over the rounds of each thread group's CPU in a window. */
+		Map<String, Double> medianByGroup(int window) {
+			Map<String, Double> medians = new LinkedHashMap<>();
+			for (String group : ThreadGroupCpu.groups()) {
+				medians.put(group, IdleWorkerCpuBenchmark
+					.median(this.rounds.stream().mapToDouble((round) -> round.get(window).byGroup().get(group))));
+			}
+			return medians;
+		}
+
 	}
 
 }
